@@ -1,0 +1,72 @@
+"""Builds the python-telegram-bot Application from settings: the one place the bot is wired."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
+
+from bot.commands import public_commands
+from bot.database import Database
+from bot.i18n import LANGUAGES, default_translator
+from bot.ordering import PerUserUpdateProcessor
+from bot.services import Services
+from bot.settings import Settings
+from handlers import register_handlers
+from handlers.context import BotContext
+
+log = logging.getLogger(__name__)
+
+# The update types the bot handles; my_chat_member tells us when a user blocks the bot.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+
+def build_application(settings: Settings, *, database: Database | None = None) -> Application:
+    services = Services(settings=settings, db=database or Database(settings.database_url),
+                        texts=default_translator())
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
+        .request(HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=15,
+                              write_timeout=30, pool_timeout=10))
+        .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(PerUserUpdateProcessor(256))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data["services"] = services
+    register_handlers(application)
+    return application
+
+
+async def _post_init(application: Application) -> None:
+    await register_commands(application)
+
+
+async def register_commands(application: Application) -> None:
+    """Publish the command menu in each language; a failure here must not stop the bot."""
+    services: Services = application.bot_data["services"]
+    try:
+        for lang in LANGUAGES:
+            commands = [BotCommand(c.name, services.texts.t(lang, f"commands.{c.name}")) for c in public_commands()]
+            # Indonesian is the default for every client language; English for English clients.
+            language_code = None if lang == "id" else lang
+            await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
+                                                  language_code=language_code)
+    except TelegramError as error:
+        log.warning("could not register the command list: %s", type(error).__name__)
+
+
+async def _post_shutdown(application: Application) -> None:
+    services: Services = application.bot_data["services"]
+    await services.db.dispose()

@@ -1,0 +1,167 @@
+"""Command line: `python -m bot [run|start|console|db ...|sandbox]` (also installed as `lindungi-bot`).
+
+Settings come from the environment and `.env` only; in particular the token is never accepted as an
+argument (it would end up in shell history and process lists).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from urllib.parse import urlparse
+
+from sqlalchemy.engine import make_url
+
+from bot.settings import MISSING_TOKEN_MESSAGE, Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Lindungi Pekerja Telegram bot")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot (default): long polling, or webhook when WEBHOOK_URL is set")
+    commands.add_parser("start", help="run the bot if BOT_TOKEN is set, otherwise open the console")
+    console = commands.add_parser("console", help="chat with the bot in this terminal, no token needed")
+    console.add_argument("--admin", action="store_true", help="chat as an admin")
+    console.add_argument("--database", help="database URL (default: a separate ./data/console.db)")
+    console.add_argument("--user-id", type=int, default=100_000_001, help="your simulated Telegram id")
+
+    db = commands.add_parser("db", help="database migrations")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="apply migrations (also done at every start)")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    downgrade = db_commands.add_parser("downgrade", help="revert migrations down to REVISION")
+    downgrade.add_argument("revision")
+    db_commands.add_parser("current", help="show the applied revision")
+    revision = db_commands.add_parser("revision", help="create a migration from the table definitions")
+    revision.add_argument("-m", "--message", required=True)
+
+    sandbox = commands.add_parser("sandbox", help="serve the local Telegram Bot API stand-in")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8081)
+    sandbox.add_argument("--limits", action="store_true", help="enforce Telegram's rate limits (429s)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    try:
+        if command == "run":
+            return run_bot(settings)
+        if command == "start":
+            return run_bot(settings) if settings.bot_token else run_console(settings, args=None)
+        if command == "console":
+            return run_console(settings, args=args)
+        if command == "db":
+            return run_db(settings, args)
+        if command == "sandbox":
+            return run_sandbox(args)
+    except KeyboardInterrupt:
+        return 130
+    raise AssertionError(command)
+
+
+def describe_database(url: str) -> str:
+    """The database URL without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def prepare_database(settings: Settings) -> int:
+    from bot import migrate
+
+    try:
+        migrate.upgrade(settings.database_url)
+    except Exception as error:  # noqa: BLE001 - any failure here is reported as one line
+        print(f"Cannot prepare the database at {describe_database(settings.database_url)}: "
+              f"{type(error).__name__}. Check DATABASE_URL and that the server is running.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_bot(settings: Settings) -> int:
+    if settings.bot_token is None:
+        print(MISSING_TOKEN_MESSAGE, file=sys.stderr)
+        return 2
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.application import ALLOWED_UPDATES, build_application
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.secrets())
+    if (code := prepare_database(settings)) != 0:
+        return code
+    application = build_application(settings)
+    mode = "webhook" if settings.webhook_url else "polling"
+    log.info("Lindungi Pekerja starting (%s, %s database)", mode, application.bot_data["services"].db.dialect)
+    try:
+        if settings.webhook_url:
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret_value,
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=3,
+            )
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3)
+    except InvalidToken:
+        print("BOT_TOKEN was refused by Telegram: copy it again from @BotFather.", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"Cannot listen for webhooks on {settings.webhook_listen}:{settings.webhook_port} "
+              f"({error.strerror or type(error).__name__}): check WEBHOOK_LISTEN and WEBHOOK_PORT.", file=sys.stderr)
+        return 1
+    except NetworkError as error:
+        print(f"Cannot reach the Telegram Bot API at {settings.telegram_base_url}: {type(error).__name__}. "
+              "Check TELEGRAM_BASE_URL and the network.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_console(settings: Settings, args: argparse.Namespace | None) -> int:
+    from bot.console import CONSOLE_DATABASE_URL, Console
+
+    database = getattr(args, "database", None) or CONSOLE_DATABASE_URL
+    console = Console(settings, database_url=database, admin=bool(getattr(args, "admin", False)),
+                      user_id=getattr(args, "user_id", 100_000_001))
+    return asyncio.run(console.run())
+
+
+def run_db(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import migrate
+
+    where = describe_database(settings.database_url)
+    try:
+        if args.db_command == "upgrade":
+            migrate.upgrade(settings.database_url, args.revision)
+            print(f"Database at {where} is at revision {args.revision}.")
+        elif args.db_command == "downgrade":
+            migrate.downgrade(settings.database_url, args.revision)
+            print(f"Database at {where} downgraded to {args.revision}.")
+        elif args.db_command == "current":
+            print(asyncio.run(migrate.current_async(settings.database_url)) or "(empty database)")
+        elif args.db_command == "revision":
+            migrate.revision(settings.database_url, args.message)
+    except Exception as error:  # noqa: BLE001
+        print(f"Database command failed at {where}: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    from bot.sandbox import RateLimits, serve_forever
+
+    asyncio.run(serve_forever(args.host, args.port, RateLimits() if args.limits else None))
+    return 0

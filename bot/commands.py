@@ -1,0 +1,29 @@
+"""The bot's commands, in the order /help and Telegram's command menu show them.
+
+Descriptions live in the message catalog under `commands.<name>`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    name: str
+    admin_only: bool = False
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("start"),
+    CommandSpec("help"),
+    CommandSpec("bahasa"),
+)
+
+
+def public_commands() -> list[CommandSpec]:
+    return [c for c in COMMANDS if not c.admin_only]
+
+
+def admin_commands() -> list[CommandSpec]:
+    return [c for c in COMMANDS if c.admin_only]

@@ -1,0 +1,63 @@
+"""Logging set-up: one line per event, secrets redacted, chatty libraries quietened.
+
+Personal data (names, NIK, phone numbers, message text) is never passed to a logger in this code base.
+The formatter below is the second line of defence for secrets that libraries may print: httpx logs
+request URLs, and a Bot API URL contains the token; tracebacks can quote them too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import sys
+from collections.abc import Iterable
+
+_TOKEN_IN_TEXT = re.compile(r"\d{6,20}:[A-Za-z0-9_-]{30,}")
+
+
+class RedactingFormatter(logging.Formatter):
+    def __init__(self, fmt: str, secrets: Iterable[str] = ()) -> None:
+        super().__init__(fmt)
+        self._secrets = [s for s in secrets if s]
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.redact(super().format(record))
+
+    def redact(self, text: str) -> str:
+        text = _TOKEN_IN_TEXT.sub("<token>", text)
+        for secret in self._secrets:
+            text = text.replace(secret, "<secret>")
+        return text
+
+
+class ShortNetworkRetries(logging.Filter):
+    """PTB logs a full traceback for every failed network retry; the one-line reason is enough."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.getMessage().startswith("Network Retry Loop"):
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()} ({type(error).__name__})"
+            record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
+def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
+    handler.addFilter(ShortNetworkRetries())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # httpx logs every request URL (with the token) at INFO; apscheduler logs every job run.
+    quiet = max(logging.WARNING, logging.getLevelName(level))
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "asyncio", "aiohttp.access",
+                   "alembic"):
+        logging.getLogger(noisy).setLevel(quiet)
+
+
+def user_ref(user_id: int | None) -> str:
+    """A short, stable pseudonym for a Telegram user id, so logs can correlate without identifying."""
+    if user_id is None:
+        return "-"
+    return "u" + hashlib.blake2b(str(user_id).encode(), digest_size=4, key=b"lindungi-log").hexdigest()

@@ -1,0 +1,16 @@
+"""What every handler may use, built once at start: settings, database, texts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.database import Database
+from bot.i18n import Translator
+from bot.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    texts: Translator

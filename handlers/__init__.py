@@ -1,0 +1,22 @@
+"""Telegram adapters: each module reads updates, calls the domain in bot/ and models/, renders replies.
+
+`register_handlers` is the one place that says which handler answers what, in priority order.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import TypeHandler
+
+from handlers import errors, fallback, language, membership, start, users
+from handlers.context import BotApplication
+
+
+def register_handlers(app: BotApplication) -> None:
+    # Group -1 runs first for every update: records the user and loads their profile.
+    app.add_handler(TypeHandler(Update, users.remember_user), group=-1)
+    membership.register(app)
+    start.register(app)
+    language.register(app)
+    fallback.register(app)  # last: takes whatever nothing else did
+    app.add_error_handler(errors.on_error)

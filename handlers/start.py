@@ -1,0 +1,65 @@
+"""/start, /help and the main menu."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.commands import public_commands
+from handlers.context import BotApplication, BotContext
+from handlers.keyboards import back_to_menu, main_menu
+
+MenuAction = Callable[[Update, BotContext], Awaitable[None]]
+# Menu items whose feature exists register here; the rest answer "coming soon".
+MENU_ACTIONS: dict[str, MenuAction] = {}
+
+
+async def start(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    name = (user.first_name if user else "") or context.t("menu.title")
+    await update.effective_message.reply_text(context.t("start.greeting", name=name))
+    await show_menu(update, context)
+
+
+async def start_in_group(update: Update, context: BotContext) -> None:
+    await update.effective_message.reply_text(context.t("start.group_only_private"))
+
+
+async def show_menu(update: Update, context: BotContext) -> None:
+    await context.bot.send_message(update.effective_chat.id, context.t("start.menu_prompt"),
+                                   reply_markup=main_menu(context))
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    lines = [context.t("help.title")]
+    lines += [f"/{c.name} — {context.t(f'commands.{c.name}')}" for c in public_commands()]
+    lines += ["", context.t("help.footer")]
+    await update.effective_message.reply_text("\n".join(lines), reply_markup=main_menu(context))
+
+
+async def menu_pressed(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    item = query.data.split(":", 1)[1]
+    if item == "home":
+        await query.answer()
+        await show_menu(update, context)
+        return
+    action = MENU_ACTIONS.get(item)
+    if action is not None:
+        await action(update, context)
+        return
+    await query.answer()
+    await context.bot.send_message(update.effective_chat.id,
+                                   context.t("menu.coming_soon", feature=context.t(f"menu.{item}")),
+                                   reply_markup=back_to_menu(context))
+
+
+def register(app: BotApplication) -> None:
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("start", start, filters=private))
+    app.add_handler(CommandHandler("start", start_in_group, filters=~private))
+    app.add_handler(CommandHandler(["help", "bantuan"], help_command, filters=private))
+    app.add_handler(CallbackQueryHandler(
+        menu_pressed, pattern=r"^m:(home|faq|quote|sponsor|enroll|reminders|language)$"))

@@ -1,0 +1,9 @@
+"""SQLModel tables and their queries. Importing this package registers every table on the metadata."""
+
+from sqlmodel import SQLModel
+
+from models.user import ROLE_ADMIN, ROLE_USER, User, UserProfile
+
+metadata = SQLModel.metadata
+
+__all__ = ["metadata", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]

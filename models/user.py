@@ -1,0 +1,119 @@
+"""Telegram users of the bot and the queries that belong to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime, utcnow
+
+ROLE_USER = "user"
+ROLE_ADMIN = "admin"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    # Telegram ids exceed 32 bits.
+    telegram_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    first_name: str = Field(default="", max_length=128)
+    username: str | None = Field(default=None, max_length=64)
+    language: str = Field(default="id", max_length=2)
+    role: str = Field(default=ROLE_USER, max_length=16)
+    province: str | None = Field(default=None, max_length=64)
+    timezone: str = Field(default="Asia/Makassar", max_length=64)
+    is_blocked: bool = Field(default=False)
+    reminder_opt_in: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+@dataclass(frozen=True, slots=True)
+class UserProfile:
+    """What a handler needs to know about the person it is answering."""
+
+    telegram_id: int
+    language: str
+    role: str
+    timezone: str
+    is_blocked: bool
+
+
+def _insert_for(session: AsyncSession):  # noqa: ANN202
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+async def upsert_user(
+    session: AsyncSession,
+    *,
+    telegram_id: int,
+    first_name: str,
+    username: str | None,
+    default_language: str,
+    default_timezone: str,
+    role: str,
+    interacting: bool,
+) -> UserProfile:
+    """Create the user on first contact, refresh name/username/role after; one round trip.
+
+    `interacting` is True when the user wrote or pressed something themself: that proves they have
+    not blocked the bot, so the blocked flag is cleared. Membership updates pass False.
+    """
+    now = utcnow()
+    table = User.__table__
+    insert = _insert_for(session)
+    values = {
+        "telegram_id": telegram_id,
+        "first_name": first_name[:128],
+        "username": (username or None) and username[:64],
+        "language": default_language,
+        "role": role,
+        "timezone": default_timezone,
+        "is_blocked": False,
+        "reminder_opt_in": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+    statement = insert(table).values(**values)
+    changes = {
+        "first_name": statement.excluded.first_name,
+        "username": statement.excluded.username,
+        "role": statement.excluded.role,
+        "updated_at": statement.excluded.updated_at,
+    }
+    if interacting:
+        changes["is_blocked"] = False
+    statement = statement.on_conflict_do_update(index_elements=[table.c.telegram_id], set_=changes).returning(
+        table.c.telegram_id, table.c.language, table.c.role, table.c.timezone, table.c.is_blocked
+    )
+    row = (await session.exec(statement)).one()
+    return UserProfile(*row)
+
+
+async def get_user(session: AsyncSession, telegram_id: int) -> User | None:
+    return await session.get(User, telegram_id)
+
+
+async def set_language(session: AsyncSession, telegram_id: int, language: str) -> None:
+    await session.exec(
+        update(User).where(User.telegram_id == telegram_id).values(language=language, updated_at=utcnow())
+    )
+
+
+async def set_blocked(session: AsyncSession, telegram_id: int, blocked: bool) -> bool:
+    """Record that the user blocked (or unblocked) the bot; returns False for an unknown user."""
+    result = await session.exec(
+        update(User).where(User.telegram_id == telegram_id).values(is_blocked=blocked, updated_at=utcnow())
+    )
+    return bool(result.rowcount)
+
+
+async def count_users(session: AsyncSession) -> int:
+    return int((await session.exec(select(func.count()).select_from(User))).scalar_one())
+

@@ -1,0 +1,56 @@
+"""End-to-end fixtures: the local Bot API stand-in and a real bot process per module and backend.
+
+Tests in a module share one bot process (starting one costs about a second), so each test talks as
+its own user (`user_id` fixture) and never depends on another test's state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot import migrate
+from bot.sandbox import ThreadedSandbox
+from tests.botproc import BotProcess
+from tests.databases import BACKENDS, discard_database_url, new_database_url, run_sync
+
+ADMIN_ID = 990_000_001
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[ThreadedSandbox]:
+    with ThreadedSandbox() as box:
+        yield box
+
+
+@dataclass
+class RunningBot:
+    sandbox: ThreadedSandbox
+    process: BotProcess
+    database_url: str
+    backend: str
+    workdir: Path
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def running_bot(request: pytest.FixtureRequest, sandbox: ThreadedSandbox,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
+    workdir = tmp_path_factory.mktemp("bot")
+    url = new_database_url(request.param, workdir)
+    process = BotProcess(sandbox, url, workdir, ADMIN_IDS=str(ADMIN_ID)).start()
+    try:
+        yield RunningBot(sandbox, process, url, request.param, workdir)
+    finally:
+        process.stop()
+        discard_database_url(request.param, url)
+
+
+@pytest.fixture
+def fresh_database(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """(backend, url) of a new, migrated SQLite database, for tests that start their own bot."""
+    url = new_database_url("sqlite", tmp_path)
+    run_sync(lambda: migrate.upgrade_async(url))
+    yield "sqlite", url

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import logging
+
+from bot.logs import RedactingFormatter, user_ref
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+def _format(record_message: str, *, exc: BaseException | None = None, secrets: tuple[str, ...] = ()) -> str:
+    formatter = RedactingFormatter("%(message)s", secrets)
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, record_message, None,
+                               (type(exc), exc, exc.__traceback__) if exc else None)
+    return formatter.format(record)
+
+
+def test_tokens_and_configured_secrets_never_reach_the_log() -> None:
+    line = _format(f"HTTP Request: POST https://api.telegram.org/bot{TOKEN}/getMe", secrets=("hunter2",))
+    assert TOKEN not in line and "<token>" in line
+    assert "hunter2" not in _format("password hunter2 seen", secrets=("hunter2",))
+
+
+def test_a_traceback_quoting_the_token_is_redacted_too() -> None:
+    try:
+        raise RuntimeError(f"failed calling https://api.telegram.org/bot{TOKEN}/sendMessage")
+    except RuntimeError as error:
+        text = _format("boom", exc=error)
+    assert "Traceback" in text and TOKEN not in text
+
+
+def test_user_reference_is_stable_and_does_not_contain_the_id() -> None:
+    assert user_ref(123456789) == user_ref(123456789)
+    assert user_ref(123456789) != user_ref(123456780)
+    assert "123456789" not in user_ref(123456789)
