@@ -29,13 +29,8 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     @property
     def is_admin(self) -> bool:
-        user = self._effective_user_id
-        return self.services.settings.is_admin(user)
-
-    @property
-    def _effective_user_id(self) -> int | None:
         profile = self.profile
-        return profile.telegram_id if profile else None
+        return self.services.settings.is_admin(profile.telegram_id if profile else None)
 
 
 BotApplication = Application[ExtBot, BotContext, dict, dict, dict, object]

@@ -18,7 +18,7 @@ MENU_ACTIONS: dict[str, MenuAction] = {}
 
 async def start(update: Update, context: BotContext) -> None:
     user = update.effective_user
-    name = (user.first_name if user else "") or context.t("menu.title")
+    name = (user.first_name if user else "").strip() or context.t("start.default_name")
     await update.effective_message.reply_text(context.t("start.greeting", name=name))
     await show_menu(update, context)
 
