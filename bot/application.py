@@ -12,8 +12,11 @@ from telegram.request import HTTPXRequest
 
 from bot.commands import public_commands
 from bot.database import Database
+from bot.faq import default_matcher
 from bot.i18n import LANGUAGES, default_translator
+from bot.knowledge import default_knowledge
 from bot.ordering import PerUserUpdateProcessor
+from bot.questions import QuestionDesk
 from bot.services import Services
 from bot.settings import Settings
 from handlers import register_handlers
@@ -26,8 +29,9 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
 
 
 def build_application(settings: Settings, *, database: Database | None = None) -> Application:
-    services = Services(settings=settings, db=database or Database(settings.database_url),
-                        texts=default_translator())
+    texts = default_translator()
+    services = Services(settings=settings, db=database or Database(settings.database_url), texts=texts,
+                        desk=QuestionDesk(default_knowledge(), default_matcher(), texts))
     application = (
         ApplicationBuilder()
         .token(settings.token)

@@ -40,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     revision = db_commands.add_parser("revision", help="create a migration from the table definitions")
     revision.add_argument("-m", "--message", required=True)
 
+    faq = commands.add_parser("faq", help="the question matcher, without Telegram")
+    faq_commands = faq.add_subparsers(dest="faq_command", metavar="ACTION", required=True)
+    faq_commands.add_parser("classify", help="one question per line on stdin -> one JSON object per line")
+    ask = faq_commands.add_parser("ask", help="print the answer as the user would see it")
+    ask.add_argument("question")
+    ask.add_argument("--lang", choices=["id", "en"], default=None)
+
     sandbox = commands.add_parser("sandbox", help="serve the local Telegram Bot API stand-in")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
@@ -64,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_console(settings, args=args)
         if command == "db":
             return run_db(settings, args)
+        if command == "faq":
+            return run_faq(settings, args)
         if command == "sandbox":
             return run_sandbox(args)
     except KeyboardInterrupt:
@@ -157,6 +166,32 @@ def run_db(settings: Settings, args: argparse.Namespace) -> int:
     except Exception as error:  # noqa: BLE001
         print(f"Database command failed at {where}: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_faq(settings: Settings, args: argparse.Namespace) -> int:
+    import json
+
+    from bot.faq import default_matcher
+
+    matcher = default_matcher()
+    if args.faq_command == "classify":
+        for line in sys.stdin:
+            result = matcher.match(line.rstrip("\n"))
+            sys.stdout.write(json.dumps({"topic": result.topic, "score": result.score}) + "\n")
+            sys.stdout.flush()
+        return 0
+    from bot.i18n import default_translator
+    from bot.knowledge import default_knowledge
+    from bot.questions import QuestionDesk, small_talk
+
+    lang = args.lang or settings.default_language
+    desk = QuestionDesk(default_knowledge(), matcher, default_translator())
+    chat = small_talk(args.question)
+    if chat is not None:
+        print(default_translator().t(lang, f"faq.{chat}"))
+        return 0
+    print(desk.reply_to(desk.classify(args.question), lang, ticket_id=None).as_plain_text())
     return 0
 
 

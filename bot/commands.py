@@ -16,6 +16,7 @@ class CommandSpec:
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start"),
+    CommandSpec("tanya"),
     CommandSpec("help"),
     CommandSpec("bahasa"),
 )

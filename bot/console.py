@@ -14,7 +14,8 @@ from typing import TextIO
 
 from pydantic import SecretStr
 
-from bot.sandbox import BotApiSandbox, BotEvent, ChatMessage, plain
+from bot.i18n import plain
+from bot.sandbox import BotApiSandbox, BotEvent, ChatMessage
 from bot.settings import Settings
 
 CONSOLE_DATABASE_URL = "sqlite+aiosqlite:///./data/console.db"

@@ -8,6 +8,7 @@ can never inject formatting. Pass `Html(...)` for a value that is already safe m
 from __future__ import annotations
 
 import html
+import re
 import string
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,11 @@ def escape(value: object) -> str:
     if isinstance(value, Html):
         return str(value)
     return html.escape(str(value), quote=False)
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as a reader sees it: tags dropped, entities decoded (for terminals and logs-free output)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -61,7 +67,7 @@ class Translator:
             return self.catalogs[FALLBACK][key]
         raise KeyError(f"missing message key {key!r}")
 
-    def t(self, lang: str, key: str, **values: object) -> str:
+    def t(self, lang: str, key: str, /, **values: object) -> str:
         template = self.raw(lang, key)
         if not isinstance(template, str):
             raise TypeError(f"message key {key!r} is not a string")

@@ -14,7 +14,6 @@ Three ways to drive it:
 from __future__ import annotations
 
 import asyncio
-import html
 import itertools
 import json
 import re
@@ -740,6 +739,12 @@ class BotApiSandbox:
         await self.push_update({"message": body})
         return message
 
+    async def reply_to(self, user_id: int, chat_id: int, message_id: int, text: str) -> ChatMessage:
+        """A user answers a specific message with Telegram's reply feature (e.g. an admin in a group)."""
+        original = self.messages[(chat_id, message_id)]
+        return await self.user_message(user_id, text, chat_id=chat_id,
+                                       extra={"reply_to_message": self._message_json(None, original)})
+
     async def press(self, user_id: int, message_id: int, data: str, *, chat_id: int | None = None) -> str:
         """A user presses an inline button (or sends any callback data, for forged-button tests)."""
         chat_id = user_id if chat_id is None else chat_id
@@ -1037,11 +1042,6 @@ class SimUser:
     def silence(self, wait: float = 1.0) -> bool:
         """True when the bot sends nothing to this user for `wait` seconds."""
         return not self.events(timeout=wait, settle=0)
-
-
-def plain(text: str) -> str:
-    """Message HTML as a reader sees it (for the console)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 async def serve_forever(host: str, port: int, limits: RateLimits | None) -> None:  # pragma: no cover - CLI

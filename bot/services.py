@@ -1,4 +1,4 @@
-"""What every handler may use, built once at start: settings, database, texts."""
+"""What every handler may use, built once at start: settings, database, texts, the question desk."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.database import Database
 from bot.i18n import Translator
+from bot.questions import QuestionDesk
 from bot.settings import Settings
 
 
@@ -14,3 +15,4 @@ class Services:
     settings: Settings
     db: Database
     texts: Translator
+    desk: QuestionDesk

@@ -6,7 +6,7 @@ import logging
 import traceback
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.logs import user_ref
 from handlers.context import BotContext
@@ -47,11 +47,15 @@ async def on_error(update: object, context: BotContext) -> None:
 async def _apologise(update: object, context: BotContext) -> None:
     if not isinstance(update, Update):
         return
-    try:
-        if update.callback_query is not None:
+    if update.callback_query is not None:
+        try:  # the handler may have answered it already; a second answer is refused, which is fine
             await update.callback_query.answer()
-        chat = update.effective_chat
-        if chat is not None and chat.type == "private":
-            await context.bot.send_message(chat.id, context.t("errors.generic"))
+        except TelegramError:
+            pass
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":
+        return
+    try:
+        await context.bot.send_message(chat.id, context.t("errors.generic"))
     except Exception as error:  # noqa: BLE001 - never let the apology itself raise
         log.warning("could not tell the user about an error: %s", type(error).__name__)

@@ -1,4 +1,4 @@
-"""What happens to everything no other handler took: free text, unknown commands, stickers, stale buttons.
+"""What happens to everything no other handler took: unknown commands, stickers, stale buttons.
 
 Registered last, so features added later take precedence.
 """
@@ -8,17 +8,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.menu import MAX_TEXT_LENGTH
 from handlers.context import BotApplication, BotContext
-from handlers.keyboards import main_menu
-
-
-async def free_text(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    if len(message.text) > MAX_TEXT_LENGTH:
-        await message.reply_text(context.t("fallback.too_long", limit=MAX_TEXT_LENGTH))
-        return
-    await message.reply_text(context.t("fallback.free_text"), reply_markup=main_menu(context))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -37,6 +27,5 @@ async def stale_button(update: Update, context: BotContext) -> None:
 def register(app: BotApplication) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
-    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.UpdateType.EDITED, free_text))
     app.add_handler(MessageHandler(private & ~filters.UpdateType.EDITED & ~filters.TEXT, unsupported_message))
     app.add_handler(CallbackQueryHandler(stale_button))

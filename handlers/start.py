@@ -40,12 +40,17 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 
 async def menu_pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    item = query.data.split(":", 1)[1]
+    item = update.callback_query.data.split(":", 1)[1]
     if item == "home":
-        await query.answer()
+        await update.callback_query.answer()
         await show_menu(update, context)
         return
+    await menu_item(update, context, item)
+
+
+async def menu_item(update: Update, context: BotContext, item: str) -> None:
+    """Open a main-menu feature (from the menu or a follow-up button); unbuilt ones say so politely."""
+    query = update.callback_query
     action = MENU_ACTIONS.get(item)
     if action is not None:
         await action(update, context)
@@ -61,5 +66,4 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("start", start, filters=private))
     app.add_handler(CommandHandler("start", start_in_group, filters=~private))
     app.add_handler(CommandHandler(["help", "bantuan"], help_command, filters=private))
-    app.add_handler(CallbackQueryHandler(
-        menu_pressed, pattern=r"^m:(home|faq|quote|sponsor|enroll|reminders|language)$"))
+    app.add_handler(CallbackQueryHandler(menu_pressed, pattern=r"^m:(home|faq|quote|sponsor|enroll|reminders|language)$"))

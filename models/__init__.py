@@ -2,8 +2,9 @@
 
 from sqlmodel import SQLModel
 
+from models.support import SupportTicket
 from models.user import ROLE_ADMIN, ROLE_USER, User, UserProfile
 
 metadata = SQLModel.metadata
 
-__all__ = ["metadata", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]
+__all__ = ["metadata", "SupportTicket", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]

@@ -18,6 +18,7 @@ from tests.botproc import BotProcess
 from tests.databases import BACKENDS, discard_database_url, new_database_url, run_sync
 
 ADMIN_ID = 990_000_001
+SUPPORT_CHAT_ID = -100_990_000_001
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,9 @@ def running_bot(request: pytest.FixtureRequest, sandbox: ThreadedSandbox,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
     workdir = tmp_path_factory.mktemp("bot")
     url = new_database_url(request.param, workdir)
-    process = BotProcess(sandbox, url, workdir, ADMIN_IDS=str(ADMIN_ID)).start()
+    sandbox.run(lambda: sandbox.sandbox.ensure_group(SUPPORT_CHAT_ID, "Tim Lindungi Pekerja"))
+    process = BotProcess(sandbox, url, workdir, ADMIN_IDS=str(ADMIN_ID),
+                         SUPPORT_CHAT_ID=str(SUPPORT_CHAT_ID)).start()
     try:
         yield RunningBot(sandbox, process, url, request.param, workdir)
     finally:

@@ -1,0 +1,108 @@
+"""FAQ matcher benchmark: accuracy on a question set, out-of-scope rejection, time per question.
+
+    python benchmarks/faq_eval.py                       # the held-out set, benchmarks/data/faq_eval.yaml
+    python benchmarks/faq_eval.py tests/data/faq_dev.yaml --errors
+    python benchmarks/faq_eval.py tests/data/faq_dev.yaml --fit   # refit the confidence calibration
+
+Targets (issue 3): in-scope top-1 >= 92%, out-of-scope answered `unknown` >= 85%, p99 < 5 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from bot.faq import FEATURES, FaqMatcher, features
+from bot.knowledge import UNKNOWN, load_knowledge
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_SET = HERE / "data" / "faq_eval.yaml"
+
+
+def load_questions(path: Path) -> list[tuple[str, str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [(str(item["q"]), str(item["topic"])) for item in data["questions"]]
+
+
+def evaluate(matcher: FaqMatcher, questions: list[tuple[str, str]], show_errors: bool) -> dict[str, float]:
+    for question, _ in questions[:50]:  # warm the stem and typo caches as a running bot would be
+        matcher.match(question)
+    timings, in_scope, in_scope_right, out_scope, out_scope_right, ranked_right = [], 0, 0, 0, 0, 0
+    errors = []
+    for question, gold in questions:
+        start = time.perf_counter()
+        result = matcher.match(question)
+        timings.append((time.perf_counter() - start) * 1000)
+        if gold == UNKNOWN:
+            out_scope += 1
+            out_scope_right += result.topic == UNKNOWN
+        else:
+            in_scope += 1
+            in_scope_right += result.topic == gold
+            ranked_right += bool(result.candidates) and result.candidates[0][0] == gold
+        if result.topic != gold:
+            errors.append((gold, result.topic, result.score, question))
+    timings.sort()
+    if show_errors:
+        for gold, got, score, question in sorted(errors):
+            print(f"  {gold:>16} -> {got:<16} {score:.2f}  {question}")
+    return {
+        "questions": len(questions),
+        "in_scope_top1": in_scope_right / max(1, in_scope),
+        "out_of_scope_rejected": out_scope_right / max(1, out_scope),
+        "in_scope_ranked_first": ranked_right / max(1, in_scope),
+        "median_ms": statistics.median(timings),
+        "p99_ms": timings[min(len(timings) - 1, int(len(timings) * 0.99))],
+        "max_ms": timings[-1],
+    }
+
+
+def fit_calibration(matcher: FaqMatcher, questions: list[tuple[str, str]]) -> dict[str, float]:
+    """Logistic regression: P(top topic is right | features); unknown questions count as 'wrong'."""
+    rows, labels = [], []
+    for question, gold in questions:
+        ranked = matcher.rank(question)
+        if not ranked:
+            continue
+        rows.append([1.0, *features(ranked[0])])
+        labels.append(1.0 if ranked[0].topic == gold else 0.0)
+    x, y = np.array(rows), np.array(labels)
+    w = np.zeros(x.shape[1])
+    for _ in range(20_000):
+        p = 1 / (1 + np.exp(-x @ w))
+        w -= 0.5 * (x.T @ (p - y) / len(y) + 1e-3 * np.r_[0, w[1:]])
+    return {"bias": round(float(w[0]), 2)} | {name: round(float(v), 2) for name, v in zip(FEATURES, w[1:])}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("questions", nargs="?", type=Path, default=DEFAULT_SET)
+    parser.add_argument("--errors", action="store_true", help="list the questions answered wrongly")
+    parser.add_argument("--fit", action="store_true", help="fit the confidence calibration on this set")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    matcher = FaqMatcher(load_knowledge())
+    build_ms = (time.perf_counter() - started) * 1000
+    questions = load_questions(args.questions)
+    if args.fit:
+        print("CALIBRATION =", fit_calibration(matcher, questions))
+        return 0
+    figures = evaluate(matcher, questions, args.errors)
+    print(f"question set: {args.questions} ({figures['questions']} questions)")
+    print(f"index build: {build_ms:.0f} ms")
+    print(f"in-scope top-1 accuracy: {figures['in_scope_top1']:.1%} (target >= 92%)")
+    print(f"  (right topic ranked first, before the threshold: {figures['in_scope_ranked_first']:.1%})")
+    print(f"out-of-scope rejected:   {figures['out_of_scope_rejected']:.1%} (target >= 85%)")
+    print(f"time per question: median {figures['median_ms']:.2f} ms, p99 {figures['p99_ms']:.2f} ms "
+          f"(target < 5 ms), max {figures['max_ms']:.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

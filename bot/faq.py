@@ -1,0 +1,202 @@
+"""Which topic is a question about? Normalise, correct typos, stem, rank with BM25, score the confidence.
+
+The ranking is BM25 over every example phrasing (a topic scores its best phrasing, plus a little for its
+keyword list). The confidence combines how strongly the best phrasing matched with how much of the question's
+informative content that topic explains; it is mapped to [0, 1] by a logistic curve fitted on the development
+set (tests/data/faq_dev.yaml), so a score of 0.8 means "right about four times in five" there. Below
+`threshold` the answer is `unknown`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import Counter
+from pathlib import Path
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+from rank_bm25 import BM25Okapi
+from rapidfuzz import fuzz, process
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+from bot.knowledge import UNKNOWN, KnowledgeBase
+from bot.textnorm import content_tokens, normalise
+
+_stemmer = StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=50_000)
+def stem(token: str) -> str:
+    # Sastrawi is slow on a cold word (~0.3 ms) and questions repeat words: cache every stem.
+    return _stemmer.stem(token) or token
+
+
+def banjar_variants(word: str) -> list[str]:
+    """Indonesian forms a Banjar word may stand for: mam-/man-/ma- → mem-/men-/me-, ba- → ber-,
+    -akan → -kan, a → e in the first syllable (sadakah → sedekah). Tried only for unknown words."""
+    variants: list[str] = []
+    base = word[:-4] + "kan" if word.endswith("akan") else word
+    for banjar, indonesian in (("mam", "mem"), ("man", "men"), ("many", "meny"), ("ma", "me"),
+                               ("ba", "ber"), ("ta", "ter"), ("di", "di")):
+        if base.startswith(banjar) and len(base) > len(banjar) + 2:
+            variants.append(indonesian + base[len(banjar):])
+            variants.append(base[len(banjar):])
+    variants.append(base)
+    if len(base) > 4 and base[1] == "a":
+        variants.append(base[0] + "e" + base[2:])
+    return [v for v in variants if v != word]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    topic: str
+    raw: float  # BM25 of the best phrasing, plus keyword and whole-topic bonuses
+    coverage: float  # share of the question's informative words (idf-weighted) this topic uses
+    foreign: float = 0.0  # share of the question made of words that point elsewhere (bot/out_of_scope.yaml)
+    specific: float = 0.0  # the most telling shared word's idf, relative to the rarest possible
+    margin: float = 0.0  # how far ahead of the runner-up (top candidate only)
+
+
+@dataclass(frozen=True)
+class Match:
+    topic: str  # a topic id or "unknown"
+    score: float  # calibrated confidence in [0, 1]
+    candidates: tuple[tuple[str, float], ...]  # best topics first, with their confidence
+
+
+# Logistic calibration of the features (fitted on the development set: benchmarks/faq_eval.py --fit).
+FEATURES = ("strength", "coverage", "foreign", "margin", "specific")
+CALIBRATION = {"bias": -0.97, "strength": 2.48, "coverage": 3.84, "foreign": -5.66, "margin": 2.9, "specific": -2.57}
+DEFAULT_THRESHOLD = 0.5
+# How much of a topic's score comes from its keyword list (vs its best phrasing).
+KEYWORD_WEIGHT = 0.35
+# How much the whole topic (all phrasings as one text) adds: helps long questions that echo several phrasings.
+TOPIC_WEIGHT = 0.3
+OUT_OF_SCOPE_FILE = Path(__file__).parent / "out_of_scope.yaml"
+
+
+class FaqMatcher:
+    def __init__(self, knowledge: KnowledgeBase, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.knowledge = knowledge
+        self.threshold = threshold
+        self.doc_topics: list[str] = []
+        documents: list[list[str]] = []
+        topic_terms: dict[str, Counter[str]] = {}
+        keyword_docs: dict[str, set[str]] = {}
+        vocabulary: set[str] = set()
+        for topic in knowledge.topics.values():
+            terms: Counter[str] = Counter()
+            for text in (*topic.phrasings, topic.title["id"], topic.title["en"]):
+                tokens = normalise(text)
+                vocabulary.update(tokens)
+                stems = [stem(t) for t in content_tokens(tokens)]
+                if stems:
+                    documents.append(stems)
+                    self.doc_topics.append(topic.id)
+                    terms.update(stems)
+            keywords: set[str] = set()
+            for keyword in topic.keywords:
+                tokens = normalise(keyword)
+                vocabulary.update(tokens)
+                keywords.update(stem(t) for t in content_tokens(tokens))
+            keyword_docs[topic.id] = keywords
+            terms.update(keywords)
+            topic_terms[topic.id] = terms
+        self.bm25 = BM25Okapi(documents)
+        self.topic_ids = list(topic_terms)
+        self.topic_bm25 = BM25Okapi([list(topic_terms[t].elements()) for t in self.topic_ids])
+        self.topic_terms = topic_terms
+        words = yaml.safe_load(OUT_OF_SCOPE_FILE.read_text(encoding="utf-8"))["words"]
+        self.out_of_scope = frozenset(stem(t) for w in words for t in normalise(str(w)))
+        self.keyword_docs = keyword_docs
+        self.vocabulary = sorted(vocabulary)
+        self._vocabulary_set = frozenset(vocabulary)
+        self._stem_vocabulary = frozenset(t for terms in topic_terms.values() for t in terms)
+        # Inverse document frequency over topics: a word used by one topic says more than one used by all.
+        topic_count = len(topic_terms)
+        document_frequency: Counter[str] = Counter()
+        for terms in topic_terms.values():
+            document_frequency.update(set(terms))
+        self.idf = {t: math.log(1 + topic_count / df) for t, df in document_frequency.items()}
+        self.unknown_idf = math.log(1 + topic_count)  # a word no topic uses: as telling as the rarest
+        self._correct = lru_cache(maxsize=20_000)(self._correct_uncached)
+
+    # ------------------------------------------------------------------ query side
+    def _correct_uncached(self, token: str) -> str:
+        """Map an unfamiliar word to one the knowledge base uses: Banjar affixes first, then close spelling."""
+        if token in self._vocabulary_set or len(token) < 4 or token.isdigit():
+            return token
+        if stem(token) in self._stem_vocabulary:
+            return token
+        for candidate in banjar_variants(token):
+            if candidate in self._vocabulary_set or stem(candidate) in self._stem_vocabulary:
+                return candidate
+        best = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+        return best[0] if best else token
+
+    def query_stems(self, text: str) -> list[str]:
+        tokens = [self._correct(t) for t in normalise(text)]
+        return [stem(t) for t in content_tokens(tokens)]
+
+    # ------------------------------------------------------------------ scoring
+    def rank(self, text: str) -> list[Ranked]:
+        """Topics that share a word with the question, best first, with the features of each."""
+        stems = self.query_stems(text[:1000])
+        if not stems:
+            return []
+        doc_scores = self.bm25.get_scores(stems)
+        topic_scores = self.topic_bm25.get_scores(stems)
+        best_doc: dict[str, float] = {}
+        for topic, score in zip(self.doc_topics, doc_scores, strict=True):
+            if score > best_doc.get(topic, 0.0):
+                best_doc[topic] = float(score)
+        query_weight = sum(self.idf.get(s, self.unknown_idf) for s in stems)
+        ranked = []
+        for index, topic in enumerate(self.topic_ids):
+            doc_score = best_doc.get(topic, 0.0)
+            if doc_score <= 0 and topic_scores[index] <= 0:
+                continue
+            terms = self.topic_terms[topic]
+            keyword_hits = sum(self.idf.get(s, 0.0) for s in stems if s in self.keyword_docs[topic])
+            raw = doc_score + KEYWORD_WEIGHT * keyword_hits + TOPIC_WEIGHT * float(topic_scores[index])
+            covered = sum(self.idf.get(s, 0.0) for s in stems if s in terms)
+            foreign = sum(self.idf.get(s, self.unknown_idf) for s in stems
+                          if s in self.out_of_scope and s not in terms)
+            telling = max((self.idf[s] for s in stems if s in terms), default=0.0)
+            ranked.append(Ranked(topic, raw, covered / query_weight, foreign / query_weight,
+                                 telling / self.unknown_idf))
+        ranked.sort(key=lambda r: (r.raw, r.coverage), reverse=True)
+        if ranked:
+            runner_up = ranked[1].raw if len(ranked) > 1 else 0.0
+            ranked[0] = dataclasses.replace(ranked[0], margin=(ranked[0].raw - runner_up) / ranked[0].raw)
+        return ranked
+
+    def match(self, text: str) -> Match:
+        ranked = self.rank(text)
+        if not ranked:
+            return Match(UNKNOWN, 0.0, ())
+        top = confidence(ranked[0])
+        # Runners-up are shown as suggestions; their confidence is scaled by their share of the top score.
+        candidates = ((ranked[0].topic, top),) + tuple(
+            (r.topic, round(top * r.raw / ranked[0].raw, 4)) for r in ranked[1:5])
+        return Match(ranked[0].topic if top >= self.threshold else UNKNOWN, top, candidates)
+
+
+def features(ranked: Ranked) -> tuple[float, ...]:
+    """The calibration's inputs: match strength (BM25 squashed into [0, 1)), coverage, foreign share, margin
+    over the runner-up, and how telling the best shared word is."""
+    return ranked.raw / (ranked.raw + 8.0), ranked.coverage, ranked.foreign, ranked.margin, ranked.specific
+
+
+def confidence(ranked: Ranked) -> float:
+    z = CALIBRATION["bias"] + sum(CALIBRATION[name] * value for name, value in zip(FEATURES, features(ranked)))
+    return round(1 / (1 + math.exp(-z)), 4)
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> FaqMatcher:
+    from bot.knowledge import default_knowledge
+
+    return FaqMatcher(default_knowledge())

@@ -1,0 +1,30 @@
+"""Rendering a domain `Reply` as a Telegram message."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest
+
+from bot.replies import Reply
+from handlers.context import BotContext
+
+
+def markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+    )
+
+
+async def send(context: BotContext, chat_id: int, reply: Reply) -> Message:
+    return await context.bot.send_message(chat_id, reply.text, reply_markup=markup(reply))
+
+
+async def edit(message: Message, reply: Reply) -> None:
+    """Show `reply` in place of `message`; pressing the same button twice is not an error."""
+    try:
+        await message.edit_text(reply.text, reply_markup=markup(reply))
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise

@@ -1,0 +1,98 @@
+"""Questions passed to a person (the `manusia` handoff) and the link back from the support chat."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import BigInteger, Column, Text, update
+from sqlmodel import Field, SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.base import UTCDateTime, utcnow
+
+DRAFT = "draft"  # the user's question is kept, not yet sent to a person
+AWAITING_TEXT = "awaiting_text"  # the user pressed "ask a person" and we wait for their message
+SENDING = "sending"  # claimed by one press of the button; guards against a double press
+SENT = "sent"
+ANSWERED = "answered"
+
+MAX_QUESTION = 2000
+AWAITING_WINDOW = timedelta(minutes=30)
+
+
+class SupportTicket(SQLModel, table=True):
+    __tablename__ = "support_tickets"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    question: str = Field(default="", sa_column=Column(Text, nullable=False))
+    language: str = Field(default="id", max_length=2)
+    status: str = Field(default=DRAFT, max_length=16)
+    support_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    support_message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True, index=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+async def create_ticket(session: AsyncSession, user_id: int, question: str, language: str,
+                        status: str = DRAFT) -> SupportTicket:
+    ticket = SupportTicket(user_id=user_id, question=question[:MAX_QUESTION], language=language, status=status)
+    session.add(ticket)
+    await session.flush()
+    return ticket
+
+
+async def claim_for_sending(session: AsyncSession, ticket_id: int, user_id: int) -> SupportTicket | None:
+    """Atomically move the user's own draft to SENDING; None if it is not theirs or was already sent."""
+    result = await session.exec(
+        update(SupportTicket)
+        .where(SupportTicket.id == ticket_id, SupportTicket.user_id == user_id, SupportTicket.status == DRAFT)
+        .values(status=SENDING, updated_at=utcnow())
+    )
+    if not result.rowcount:
+        return None
+    return await session.get(SupportTicket, ticket_id)
+
+
+async def ticket_status(session: AsyncSession, ticket_id: int, user_id: int) -> str | None:
+    ticket = await session.get(SupportTicket, ticket_id)
+    return ticket.status if ticket is not None and ticket.user_id == user_id else None
+
+
+async def mark_sent(session: AsyncSession, ticket_id: int, chat_id: int, message_id: int) -> None:
+    await session.exec(
+        update(SupportTicket).where(SupportTicket.id == ticket_id)
+        .values(status=SENT, support_chat_id=chat_id, support_message_id=message_id, updated_at=utcnow())
+    )
+
+
+async def release(session: AsyncSession, ticket_id: int) -> None:
+    """Sending failed: back to a draft the user can send again."""
+    await session.exec(update(SupportTicket).where(SupportTicket.id == ticket_id, SupportTicket.status == SENDING)
+                       .values(status=DRAFT, updated_at=utcnow()))
+
+
+async def take_awaiting(session: AsyncSession, user_id: int, question: str) -> SupportTicket | None:
+    """The user's ticket that waits for their message (recent only): fill in `question`, move to SENDING."""
+    since = utcnow() - AWAITING_WINDOW
+    ticket = (await session.exec(
+        select(SupportTicket).where(SupportTicket.user_id == user_id, SupportTicket.status == AWAITING_TEXT,
+                                    SupportTicket.created_at >= since)
+        .order_by(SupportTicket.id.desc()).limit(1)
+    )).first()
+    if ticket is None:
+        return None
+    ticket.question, ticket.status, ticket.updated_at = question[:MAX_QUESTION], SENDING, utcnow()
+    return ticket
+
+
+async def find_by_support_message(session: AsyncSession, chat_id: int, message_id: int) -> SupportTicket | None:
+    return (await session.exec(
+        select(SupportTicket).where(SupportTicket.support_chat_id == chat_id,
+                                    SupportTicket.support_message_id == message_id)
+    )).first()
+
+
+async def mark_answered(session: AsyncSession, ticket_id: int) -> None:
+    await session.exec(update(SupportTicket).where(SupportTicket.id == ticket_id)
+                       .values(status=ANSWERED, updated_at=utcnow()))

@@ -1,0 +1,88 @@
+"""The matcher understands how people really ask, and says 'unknown' for everything else."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.faq import default_matcher
+from bot.questions import small_talk
+
+DEV_SET = Path(__file__).parent / "data" / "faq_dev.yaml"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("gmn cara daftar bpjs tk", "daftar"),
+        ("brp iuran sebulan", "iuran"),
+        ("kalo sy jatuh pas kerja dapet apa", "jkk"),
+        ("kaya apa cara bedaftar", "daftar"),
+        ("ulun handak bayar iuran lewat apa", "bayar"),
+        ("What happens to my family if I die?", "jkm"),
+        ("How much is the monthly contribution", "iuran"),
+        ("apa bedanya sama bpjs kesehatan", "bpjs_kesehatan"),
+        ("BRAPAAA DISKONNYA???", "diskon"),
+        ("syarat daftar bpjstk apa aja", "syarat"),
+    ],
+)
+def test_everyday_questions_find_their_topic(question: str, topic: str) -> None:
+    assert default_matcher().match(question).topic == topic
+
+
+@pytest.mark.parametrize("question", ["😀", "asdfgh qwerty", "besok hujan tidak", "resep soto banjar",
+                                      "cara bikin sim online", "", "   ", "12345", "?!?!"])
+def test_anything_else_is_unknown(question: str) -> None:
+    result = default_matcher().match(question)
+    assert result.topic == "unknown"
+    assert 0.0 <= result.score < 0.5
+
+
+def test_scores_are_probabilities_and_candidates_are_ranked() -> None:
+    result = default_matcher().match("brp iuran bpjs tk sebulan")
+    assert 0.5 <= result.score <= 1.0
+    scores = [score for _, score in result.candidates]
+    assert scores == sorted(scores, reverse=True) and result.candidates[0][0] == "iuran"
+
+
+def test_greetings_and_thanks_are_small_talk_not_questions() -> None:
+    assert small_talk("halo min") == "greeting"
+    assert small_talk("makasih ya kak") is None  # "ya" is not in the list: stays a question
+    assert small_talk("terima kasih") == "thanks"
+    assert small_talk("halo brp iuran") is None
+
+
+def test_development_set_accuracy_does_not_regress() -> None:
+    """A floor under the tuned figures, so a change to the matcher or the knowledge base that hurts shows."""
+    questions = yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["questions"]
+    matcher = default_matcher()
+    in_scope = [(q["q"], q["topic"]) for q in questions if q["topic"] != "unknown"]
+    out_scope = [q["q"] for q in questions if q["topic"] == "unknown"]
+    accuracy = sum(matcher.match(q).topic == t for q, t in in_scope) / len(in_scope)
+    rejected = sum(matcher.match(q).topic == "unknown" for q in out_scope) / len(out_scope)
+    assert accuracy >= 0.90, accuracy
+    assert rejected >= 0.85, rejected
+
+
+def test_classify_command_writes_one_json_object_per_line_and_nothing_else(tmp_path: Path) -> None:
+    questions = "gmn cara daftar bpjs tk\nresep soto banjar\n\n😀\n"
+    result = subprocess.run([sys.executable, "-m", "bot", "faq", "classify"], input=questions, text=True,
+                            capture_output=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4
+    parsed = [json.loads(line) for line in lines]
+    assert [p["topic"] for p in parsed] == ["daftar", "unknown", "unknown", "unknown"]
+    assert all(set(p) == {"topic", "score"} and isinstance(p["score"], float) for p in parsed)
+
+
+def test_ask_command_prints_the_answer_with_its_buttons(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "bot", "faq", "ask", "brp iuran sebulan"], text=True,
+                            capture_output=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "16.800" in result.stdout and "[1]" in result.stdout and "<b>" not in result.stdout
