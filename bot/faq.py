@@ -23,13 +23,21 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 from bot.knowledge import UNKNOWN, KnowledgeBase
 from bot.textnorm import content_tokens, normalise
+from bot.topic_model import TopicModel
 
 _stemmer = StemmerFactory().create_stemmer()
+
+
+# Names the stemmer would mangle ("sertakan" -> "serta", "lapak" -> "lapa"): kept as they are.
+PROTECTED = frozenset("sertakan lingkaran perisai lapak asik jmo jkk jkm jht jkp jp bpu kpj plkk dukcapil "
+                      "pandawa chika baznas apbd apbn jakon rumahsakit jatuhtempo danadesa".split())
 
 
 @lru_cache(maxsize=50_000)
 def stem(token: str) -> str:
     # Sastrawi is slow on a cold word (~0.3 ms) and questions repeat words: cache every stem.
+    if token in PROTECTED:
+        return token
     return _stemmer.stem(token) or token
 
 
@@ -56,7 +64,9 @@ class Ranked:
     coverage: float  # share of the question's informative words (idf-weighted) this topic uses
     foreign: float = 0.0  # share of the question made of words that point elsewhere (bot/out_of_scope.yaml)
     specific: float = 0.0  # the most telling shared word's idf, relative to the rarest possible
-    margin: float = 0.0  # how far ahead of the runner-up (top candidate only)
+    model: float = 0.0  # the linear topic model's score (about +1: clearly this topic)
+    offtopic_gap: float = 0.0  # model score ahead of the "unknown" class (top candidate only)
+    margin: float = 0.0  # model score ahead of the runner-up (top candidate only)
 
 
 @dataclass(frozen=True)
@@ -67,13 +77,15 @@ class Match:
 
 
 # Logistic calibration of the features (fitted on the development set: benchmarks/faq_eval.py --fit).
-FEATURES = ("strength", "coverage", "foreign", "margin", "specific")
-CALIBRATION = {"bias": -0.97, "strength": 2.48, "coverage": 3.84, "foreign": -5.66, "margin": 2.9, "specific": -2.57}
+FEATURES = ("strength", "coverage", "foreign", "has_foreign", "margin", "specific", "model", "offtopic_gap")
+CALIBRATION = {"bias": -3.26, "strength": 1.39, "coverage": 2.39, "foreign": -0.43, "has_foreign": -1.09, "margin": 2.36, "specific": -1.28, "model": -0.89, "offtopic_gap": 2.98}
 DEFAULT_THRESHOLD = 0.5
 # How much of a topic's score comes from its keyword list (vs its best phrasing).
-KEYWORD_WEIGHT = 0.35
+KEYWORD_WEIGHT = 0.6
+# How much BM25's strength adds to the topic model's score when ranking topics.
+BM25_BLEND = 0.2
 # How much the whole topic (all phrasings as one text) adds: helps long questions that echo several phrasings.
-TOPIC_WEIGHT = 0.3
+TOPIC_WEIGHT = 0.8
 OUT_OF_SCOPE_FILE = Path(__file__).parent / "out_of_scope.yaml"
 
 
@@ -86,6 +98,8 @@ class FaqMatcher:
         topic_terms: dict[str, Counter[str]] = {}
         keyword_docs: dict[str, set[str]] = {}
         vocabulary: set[str] = set()
+        training: list[list[str]] = []
+        training_labels: list[str] = []
         for topic in knowledge.topics.values():
             terms: Counter[str] = Counter()
             for text in (*topic.phrasings, topic.title["id"], topic.title["en"]):
@@ -96,32 +110,46 @@ class FaqMatcher:
                     documents.append(stems)
                     self.doc_topics.append(topic.id)
                     terms.update(stems)
+                    training.append(stems)
+                    training_labels.append(topic.id)
             keywords: set[str] = set()
             for keyword in topic.keywords:
                 tokens = normalise(keyword)
                 vocabulary.update(tokens)
                 keywords.update(stem(t) for t in content_tokens(tokens))
             keyword_docs[topic.id] = keywords
+            training.append(sorted(keywords))
+            training_labels.append(topic.id)
             terms.update(keywords)
             topic_terms[topic.id] = terms
+        self.vocabulary = sorted(vocabulary)
+        self._vocabulary_set = frozenset(vocabulary)
+        self._stem_vocabulary = frozenset(t for terms in topic_terms.values() for t in terms)
+        self._correct = lru_cache(maxsize=20_000)(self._correct_uncached)
+        out_of_scope = yaml.safe_load(OUT_OF_SCOPE_FILE.read_text(encoding="utf-8"))
+        self.out_of_scope = frozenset(stem(t) for w in out_of_scope["words"] for t in normalise(str(w)))
+        # Off-topic examples train an "unknown" class, so the model learns what is not ours as well.
+        for example in out_of_scope.get("examples") or ():
+            stems = self.query_stems(str(example))
+            if stems:
+                training.append(stems)
+                training_labels.append(UNKNOWN)
+        self.model = TopicModel(training, training_labels)
         self.bm25 = BM25Okapi(documents)
         self.topic_ids = list(topic_terms)
         self.topic_bm25 = BM25Okapi([list(topic_terms[t].elements()) for t in self.topic_ids])
         self.topic_terms = topic_terms
-        words = yaml.safe_load(OUT_OF_SCOPE_FILE.read_text(encoding="utf-8"))["words"]
-        self.out_of_scope = frozenset(stem(t) for w in words for t in normalise(str(w)))
+
         self.keyword_docs = keyword_docs
-        self.vocabulary = sorted(vocabulary)
-        self._vocabulary_set = frozenset(vocabulary)
-        self._stem_vocabulary = frozenset(t for terms in topic_terms.values() for t in terms)
         # Inverse document frequency over topics: a word used by one topic says more than one used by all.
         topic_count = len(topic_terms)
         document_frequency: Counter[str] = Counter()
         for terms in topic_terms.values():
             document_frequency.update(set(terms))
         self.idf = {t: math.log(1 + topic_count / df) for t, df in document_frequency.items()}
-        self.unknown_idf = math.log(1 + topic_count)  # a word no topic uses: as telling as the rarest
-        self._correct = lru_cache(maxsize=20_000)(self._correct_uncached)
+        self.unknown_idf = math.log(1 + topic_count)  # the rarest a shared word can be
+        # A word no topic uses weighs half that: people add context ("di pasar martapura") to real questions.
+        self.context_idf = self.unknown_idf / 2
 
     # ------------------------------------------------------------------ query side
     def _correct_uncached(self, token: str) -> str:
@@ -142,35 +170,35 @@ class FaqMatcher:
 
     # ------------------------------------------------------------------ scoring
     def rank(self, text: str) -> list[Ranked]:
-        """Topics that share a word with the question, best first, with the features of each."""
+        """Every topic the question could be about, best first, with the features of each."""
         stems = self.query_stems(text[:1000])
         if not stems:
             return []
+        model_scores = self.model.scores(stems)
         doc_scores = self.bm25.get_scores(stems)
         topic_scores = self.topic_bm25.get_scores(stems)
         best_doc: dict[str, float] = {}
         for topic, score in zip(self.doc_topics, doc_scores, strict=True):
             if score > best_doc.get(topic, 0.0):
                 best_doc[topic] = float(score)
-        query_weight = sum(self.idf.get(s, self.unknown_idf) for s in stems)
+        query_weight = sum(self.idf.get(s, self.context_idf) for s in stems)
         ranked = []
         for index, topic in enumerate(self.topic_ids):
-            doc_score = best_doc.get(topic, 0.0)
-            if doc_score <= 0 and topic_scores[index] <= 0:
-                continue
             terms = self.topic_terms[topic]
             keyword_hits = sum(self.idf.get(s, 0.0) for s in stems if s in self.keyword_docs[topic])
-            raw = doc_score + KEYWORD_WEIGHT * keyword_hits + TOPIC_WEIGHT * float(topic_scores[index])
+            raw = best_doc.get(topic, 0.0) + KEYWORD_WEIGHT * keyword_hits + TOPIC_WEIGHT * float(topic_scores[index])
             covered = sum(self.idf.get(s, 0.0) for s in stems if s in terms)
-            foreign = sum(self.idf.get(s, self.unknown_idf) for s in stems
+            foreign = sum(self.idf.get(s, self.context_idf) for s in stems
                           if s in self.out_of_scope and s not in terms)
             telling = max((self.idf[s] for s in stems if s in terms), default=0.0)
             ranked.append(Ranked(topic, raw, covered / query_weight, foreign / query_weight,
-                                 telling / self.unknown_idf))
-        ranked.sort(key=lambda r: (r.raw, r.coverage), reverse=True)
+                                 telling / self.unknown_idf, model=model_scores.get(topic, -1.0)))
+        ranked.sort(key=lambda r: r.model + BM25_BLEND * r.raw / (r.raw + 8.0), reverse=True)
         if ranked:
-            runner_up = ranked[1].raw if len(ranked) > 1 else 0.0
-            ranked[0] = dataclasses.replace(ranked[0], margin=(ranked[0].raw - runner_up) / ranked[0].raw)
+            runner_up = ranked[1].model if len(ranked) > 1 else -1.0
+            offtopic = model_scores.get(UNKNOWN, -1.0)
+            ranked[0] = dataclasses.replace(ranked[0], margin=ranked[0].model - runner_up,
+                                            offtopic_gap=ranked[0].model - offtopic)
         return ranked
 
     def match(self, text: str) -> Match:
@@ -178,16 +206,17 @@ class FaqMatcher:
         if not ranked:
             return Match(UNKNOWN, 0.0, ())
         top = confidence(ranked[0])
-        # Runners-up are shown as suggestions; their confidence is scaled by their share of the top score.
-        candidates = ((ranked[0].topic, top),) + tuple(
-            (r.topic, round(top * r.raw / ranked[0].raw, 4)) for r in ranked[1:5])
+        # Runners-up are suggestions: the model's next five, ordered by their confidence as if on top.
+        runners_up = sorted(((r.topic, min(top, confidence(r))) for r in ranked[1:6]), key=lambda c: -c[1])
+        candidates = ((ranked[0].topic, top), *runners_up[:4])
         return Match(ranked[0].topic if top >= self.threshold else UNKNOWN, top, candidates)
 
 
 def features(ranked: Ranked) -> tuple[float, ...]:
-    """The calibration's inputs: match strength (BM25 squashed into [0, 1)), coverage, foreign share, margin
-    over the runner-up, and how telling the best shared word is."""
-    return ranked.raw / (ranked.raw + 8.0), ranked.coverage, ranked.foreign, ranked.margin, ranked.specific
+    """The calibration's inputs: match strength (BM25 squashed into [0, 1)), coverage, foreign share (and
+    whether there is any), margin over the runner-up, and how telling the best shared word is."""
+    return (ranked.raw / (ranked.raw + 8.0), ranked.coverage, ranked.foreign, float(ranked.foreign > 0),
+            ranked.margin, ranked.specific, ranked.model, ranked.offtopic_gap)
 
 
 def confidence(ranked: Ranked) -> float:

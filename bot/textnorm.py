@@ -153,6 +153,7 @@ STOPWORDS: frozenset[str] = frozenset(
     "yang di ke dari itu ini dan atau saya anda kamu dia kita kami nya sih dong ya deh nih kok loh tuh "
     "tolong mohon min mimin kak kakak bang abang pak bapak bu ibu mas mbak om tante gan sis admin2 "
     "apa ada adakah bagaimana cara caranya gimana mau bisa boleh tidak sudah belum akan lagi juga aja saja "
+    "doang kok yaa sj dulu nanti tadi kemarin sih "
     "untuk dengan sama pada dalam oleh karena kalau tapi terus jadi kan pun lah kah "
     "the a an is are am to of i my me we you your it do does did what how in on for and or be this that "
     "please with can could would should there any".split()
