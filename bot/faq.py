@@ -66,6 +66,7 @@ class Ranked:
     specific: float = 0.0  # the most telling shared word's idf, relative to the rarest possible
     model: float = 0.0  # the linear topic model's score (about +1: clearly this topic)
     offtopic_gap: float = 0.0  # model score ahead of the "unknown" class (top candidate only)
+    other_program: bool = False  # names another programme (Prakerja, BLT...) this topic does not mention
     margin: float = 0.0  # model score ahead of the runner-up (top candidate only)
 
 
@@ -78,8 +79,9 @@ class Match:
 
 # Logistic calibration of the features (fitted on the development set: benchmarks/faq_eval.py --fit).
 FEATURES = ("strength", "coverage", "foreign", "has_foreign", "margin", "specific", "model", "offtopic_gap")
-CALIBRATION = {"bias": -3.26, "strength": 1.39, "coverage": 2.39, "foreign": -0.43, "has_foreign": -1.09, "margin": 2.36, "specific": -1.28, "model": -0.89, "offtopic_gap": 2.98}
+CALIBRATION = {"bias": -3.14, "strength": 1.38, "coverage": 2.4, "foreign": -0.48, "has_foreign": -1.26, "margin": 2.35, "specific": -1.29, "model": -0.79, "offtopic_gap": 2.86}
 DEFAULT_THRESHOLD = 0.5
+OTHER_PROGRAM_PENALTY = 6.0  # in log-odds: turns 0.99 into about 0.2
 # How much of a topic's score comes from its keyword list (vs its best phrasing).
 KEYWORD_WEIGHT = 0.6
 # How much BM25's strength adds to the topic model's score when ranking topics.
@@ -93,6 +95,9 @@ class FaqMatcher:
     def __init__(self, knowledge: KnowledgeBase, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.knowledge = knowledge
         self.threshold = threshold
+        out_of_scope = yaml.safe_load(OUT_OF_SCOPE_FILE.read_text(encoding="utf-8"))
+        # Programme names are kept whole: "prakerja" must not become "kerja" (stemmer) or "pekerja" (typos).
+        self.other_programs = frozenset(t for w in out_of_scope.get("programs") or () for t in normalise(str(w)))
         self.doc_topics: list[str] = []
         documents: list[list[str]] = []
         topic_terms: dict[str, Counter[str]] = {}
@@ -105,7 +110,7 @@ class FaqMatcher:
             for text in (*topic.phrasings, topic.title["id"], topic.title["en"]):
                 tokens = normalise(text)
                 vocabulary.update(tokens)
-                stems = [stem(t) for t in content_tokens(tokens)]
+                stems = [self._stem(t) for t in content_tokens(tokens)]
                 if stems:
                     documents.append(stems)
                     self.doc_topics.append(topic.id)
@@ -116,7 +121,7 @@ class FaqMatcher:
             for keyword in topic.keywords:
                 tokens = normalise(keyword)
                 vocabulary.update(tokens)
-                keywords.update(stem(t) for t in content_tokens(tokens))
+                keywords.update(self._stem(t) for t in content_tokens(tokens))
             keyword_docs[topic.id] = keywords
             training.append(sorted(keywords))
             training_labels.append(topic.id)
@@ -126,8 +131,8 @@ class FaqMatcher:
         self._vocabulary_set = frozenset(vocabulary)
         self._stem_vocabulary = frozenset(t for terms in topic_terms.values() for t in terms)
         self._correct = lru_cache(maxsize=20_000)(self._correct_uncached)
-        out_of_scope = yaml.safe_load(OUT_OF_SCOPE_FILE.read_text(encoding="utf-8"))
-        self.out_of_scope = frozenset(stem(t) for w in out_of_scope["words"] for t in normalise(str(w)))
+        self.out_of_scope = frozenset(self._stem(t) for w in out_of_scope["words"] for t in normalise(str(w)))
+        self.out_of_scope |= self.other_programs
         # Off-topic examples train an "unknown" class, so the model learns what is not ours as well.
         for example in out_of_scope.get("examples") or ():
             stems = self.query_stems(str(example))
@@ -154,7 +159,7 @@ class FaqMatcher:
     # ------------------------------------------------------------------ query side
     def _correct_uncached(self, token: str) -> str:
         """Map an unfamiliar word to one the knowledge base uses: Banjar affixes first, then close spelling."""
-        if token in self._vocabulary_set or len(token) < 4 or token.isdigit():
+        if token in self._vocabulary_set or len(token) < 4 or token.isdigit() or token in self.other_programs:
             return token
         if stem(token) in self._stem_vocabulary:
             return token
@@ -164,9 +169,12 @@ class FaqMatcher:
         best = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
         return best[0] if best else token
 
+    def _stem(self, token: str) -> str:
+        return token if token in self.other_programs else stem(token)
+
     def query_stems(self, text: str) -> list[str]:
         tokens = [self._correct(t) for t in normalise(text)]
-        return [stem(t) for t in content_tokens(tokens)]
+        return [self._stem(t) for t in content_tokens(tokens)]
 
     # ------------------------------------------------------------------ scoring
     def rank(self, text: str) -> list[Ranked]:
@@ -197,8 +205,10 @@ class FaqMatcher:
         if ranked:
             runner_up = ranked[1].model if len(ranked) > 1 else -1.0
             offtopic = model_scores.get(UNKNOWN, -1.0)
+            terms = self.topic_terms[ranked[0].topic]
+            vetoed = any(s in self.other_programs and s not in terms for s in stems)
             ranked[0] = dataclasses.replace(ranked[0], margin=ranked[0].model - runner_up,
-                                            offtopic_gap=ranked[0].model - offtopic)
+                                            offtopic_gap=ranked[0].model - offtopic, other_program=vetoed)
         return ranked
 
     def match(self, text: str) -> Match:
@@ -221,6 +231,8 @@ def features(ranked: Ranked) -> tuple[float, ...]:
 
 def confidence(ranked: Ranked) -> float:
     z = CALIBRATION["bias"] + sum(CALIBRATION[name] * value for name, value in zip(FEATURES, features(ranked)))
+    if ranked.other_program:
+        z -= OTHER_PROGRAM_PENALTY  # a question about another programme is not ours
     return round(1 / (1 + math.exp(-z)), 4)
 
 

@@ -36,7 +36,9 @@ def test_everyday_questions_find_their_topic(question: str, topic: str) -> None:
 
 
 @pytest.mark.parametrize("question", ["😀", "asdfgh qwerty", "besok hujan tidak", "resep soto banjar",
-                                      "cara bikin sim online", "", "   ", "12345", "?!?!"])
+                                      "cara bikin sim online", "", "   ", "12345", "?!?!",
+                                      # other programmes, even phrased like our topics
+                                      "cara daftar prakerja", "syarat kur bri apa aja", "bayar pbb lewat apa"])
 def test_anything_else_is_unknown(question: str) -> None:
     result = default_matcher().match(question)
     assert result.topic == "unknown"
