@@ -20,8 +20,15 @@ from bot.settings import MISSING_TOKEN_MESSAGE, Settings, SettingsError, load_se
 log = logging.getLogger("bot")
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Bad arguments give one line and exit status 2 (argparse would print its usage block first)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Lindungi Pekerja Telegram bot")
+    parser = OneLineParser(prog="python -m bot", description="Lindungi Pekerja Telegram bot")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (default): long polling, or webhook when WEBHOOK_URL is set")
     commands.add_parser("start", help="run the bot if BOT_TOKEN is set, otherwise open the console")
@@ -46,6 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
     ask = faq_commands.add_parser("ask", help="print the answer as the user would see it")
     ask.add_argument("question")
     ask.add_argument("--lang", choices=["id", "en"], default=None)
+
+    quote = commands.add_parser("quote", help="monthly contribution of an informal worker, as JSON")
+    quote.add_argument("--income", required=True, help="declared monthly income in rupiah")
+    quote.add_argument("--programs", default="jkk,jkm", help="comma-separated: jkk,jkm[,jht]")
+    quote.add_argument("--period", required=True, help="first contribution month, YYYY-MM")
+    quote.add_argument("--months", default="1", help="months to pay (1-12)")
+    quote.add_argument("--workers", default="1", help="number of workers (sponsors)")
+    quote.add_argument("--transport", action="store_true", help="transport worker (ojek, driver, courier)")
+    quote.add_argument("--government-paid", action="store_true", help="contributions paid by APBN/APBD")
 
     sandbox = commands.add_parser("sandbox", help="serve the local Telegram Bot API stand-in")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -73,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_db(settings, args)
         if command == "faq":
             return run_faq(settings, args)
+        if command == "quote":
+            return run_quote(settings, args)
         if command == "sandbox":
             return run_sandbox(args)
     except KeyboardInterrupt:
@@ -193,6 +211,48 @@ def run_faq(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     print(desk.reply_to(desk.classify(args.question), lang, ticket_id=None).as_plain_text())
     return 0
+
+
+def run_quote(settings: Settings, args: argparse.Namespace) -> int:
+    import json
+
+    from bot.contributions import QuoteError, as_json, parse_month, quote
+    from bot.money import parse_rupiah
+
+    def whole(value: str, name: str) -> int:
+        try:
+            return int(value)
+        except ValueError:
+            raise QuoteError("bad_" + name, f"--{name} must be a whole number, not '{value}'") from None
+
+    try:
+        income = parse_rupiah(args.income)
+        if income is None:
+            raise QuoteError("bad_income", f"--income '{args.income}' is not an amount of rupiah")
+        request = {"income": income, "programs": args.programs.split(","), "first_month": parse_month(args.period),
+                   "months": whole(args.months, "months"), "workers": whole(args.workers, "workers"),
+                   "transport": args.transport, "government_paid": args.government_paid}
+        quote(**request)  # refuse bad arguments before touching the database
+    except QuoteError as error:
+        print(f"Cannot quote: {error}", file=sys.stderr)
+        return 2
+    if (code := prepare_database(settings)) != 0:
+        return code
+    discounts = asyncio.run(_discount_rules(settings.database_url))
+    print(json.dumps(as_json(quote(**request, discounts=discounts))))
+    return 0
+
+
+async def _discount_rules(database_url: str) -> list:
+    from bot.database import Database
+    from models.discount import rules
+
+    database = Database(database_url)
+    try:
+        async with database.session() as session:
+            return await rules(session)
+    finally:
+        await database.dispose()
 
 
 def run_sandbox(args: argparse.Namespace) -> int:

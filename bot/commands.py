@@ -17,8 +17,10 @@ class CommandSpec:
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start"),
     CommandSpec("tanya"),
+    CommandSpec("iuran"),
     CommandSpec("help"),
     CommandSpec("bahasa"),
+    CommandSpec("diskon", admin_only=True),
 )
 
 

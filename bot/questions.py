@@ -13,6 +13,7 @@ from bot.faq import FaqMatcher, Match
 from bot.i18n import Translator
 from bot.knowledge import UNKNOWN, KnowledgeBase, Topic
 from bot.replies import Button, Reply, rows
+from bot.money import find_rupiah
 from bot.textnorm import raw_tokens
 
 TOPICS_PER_PAGE = 8
@@ -36,6 +37,19 @@ def small_talk(text: str) -> str | None:
     if all(t in _THANKS or t in _GREETINGS for t in tokens) and any(t in _THANKS for t in tokens):
         return "thanks"
     return None
+
+
+_MONEY_WORDS = frozenset("iuran iurannya gaji gajinya penghasilan pendapatan penghasilannya income salary "
+                         "bayar berapa brp".split())
+QUOTE_TOPICS = frozenset({"iuran", "diskon"})
+
+
+def income_in_question(text: str, topic: str) -> int | None:
+    """The income in a question about the contribution ("iuran kalau gaji 2 juta"), if there is one."""
+    if topic not in QUOTE_TOPICS and not (topic == "unknown" and _MONEY_WORDS & set(raw_tokens(text))):
+        return None
+    amount = find_rupiah(text)
+    return amount if amount is not None and amount > 0 else None
 
 
 _TOPIC_ID = re.compile(r"^[a-z_]{2,24}$")

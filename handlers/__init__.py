@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from handlers import errors, faq, fallback, language, membership, start, users
+from handlers import admin_discounts, errors, faq, fallback, language, membership, quote, start, users
 from handlers.context import BotApplication
 
 
@@ -18,6 +18,8 @@ def register_handlers(app: BotApplication) -> None:
     membership.register(app)
     start.register(app)
     language.register(app)
+    quote.register(app)
+    admin_discounts.register(app)
     faq.register(app)
     fallback.register(app)  # last: takes whatever nothing else did
     app.add_error_handler(errors.on_error)

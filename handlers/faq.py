@@ -11,8 +11,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.i18n import escape
 from bot.logs import user_ref
 from bot.menu import MAX_TEXT_LENGTH
-from bot.questions import small_talk
-from handlers import replies
+from bot.questions import income_in_question, small_talk
+from handlers import flows, quote, replies
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import main_menu
 from handlers.start import MENU_ACTIONS, menu_item, show_menu
@@ -66,6 +66,8 @@ async def question(update: Update, context: BotContext) -> None:
     if len(text) > MAX_TEXT_LENGTH:
         await message.reply_text(context.t("fallback.too_long", limit=MAX_TEXT_LENGTH))
         return
+    if await flows.route_text(update, context):
+        return
     user_id = update.effective_user.id
     db = context.services.db
     async with db.transaction() as session:
@@ -79,6 +81,10 @@ async def question(update: Update, context: BotContext) -> None:
         return
     desk = context.services.desk
     match = desk.classify(text)
+    income = income_in_question(text, match.topic)
+    if income is not None:  # "iuran kalau gaji 2 juta berapa": straight into the quote, amount filled in
+        await quote.start_quote(update, context, income=income)
+        return
     ticket_id = None
     if match.topic in ("unknown", "manusia"):
         # Keep what they asked, so "ask a person" can pass it on without retyping.

@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.commands import public_commands
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import back_to_menu, main_menu
+from models.flow import clear_flow
 
 MenuAction = Callable[[Update, BotContext], Awaitable[None]]
 # Menu items whose feature exists register here; the rest answer "coming soon".
@@ -17,6 +18,7 @@ MENU_ACTIONS: dict[str, MenuAction] = {}
 
 
 async def start(update: Update, context: BotContext) -> None:
+    await _close_open_flow(update, context)
     user = update.effective_user
     name = (user.first_name if user else "").strip() or context.t("start.default_name")
     await update.effective_message.reply_text(context.t("start.greeting", name=name))
@@ -42,6 +44,7 @@ async def help_command(update: Update, context: BotContext) -> None:
 async def menu_pressed(update: Update, context: BotContext) -> None:
     item = update.callback_query.data.split(":", 1)[1]
     if item == "home":
+        await _close_open_flow(update, context)
         await update.callback_query.answer()
         await show_menu(update, context)
         return
@@ -59,6 +62,13 @@ async def menu_item(update: Update, context: BotContext, item: str) -> None:
     await context.bot.send_message(update.effective_chat.id,
                                    context.t("menu.coming_soon", feature=context.t(f"menu.{item}")),
                                    reply_markup=back_to_menu(context))
+
+
+async def _close_open_flow(update: Update, context: BotContext) -> None:
+    """Going back to the start ends any half-done flow, so later free text is read as a question again."""
+    if update.effective_user is not None:
+        async with context.services.db.transaction() as session:
+            await clear_flow(session, update.effective_user.id)
 
 
 def register(app: BotApplication) -> None:

@@ -2,9 +2,12 @@
 
 from sqlmodel import SQLModel
 
+from models.audit import AuditEntry
+from models.discount import DiscountPeriod
+from models.flow import FlowState
 from models.support import SupportTicket
 from models.user import ROLE_ADMIN, ROLE_USER, User, UserProfile
 
 metadata = SQLModel.metadata
 
-__all__ = ["metadata", "SupportTicket", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]
+__all__ = ["metadata", "FlowState", "AuditEntry", "DiscountPeriod", "SupportTicket", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]

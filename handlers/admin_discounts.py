@@ -1,0 +1,143 @@
+"""/diskon (admins): list discount periods, add one, end one early. Every change goes to the audit log.
+
+    /diskon                                   list, with "end early" buttons
+    /diskon tambah 50 2027-01 2027-06 semua jkk,jkm Nama diskon | dasar hukum
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.contributions import AUDIENCE_ALL, AUDIENCE_OTHER, AUDIENCE_TRANSPORT, Discount, QuoteError, parse_month
+from bot.formatting import month_name
+from bot.logs import user_ref
+from bot.replies import Button, Reply, rows
+from handlers import replies
+from handlers.context import BotApplication, BotContext
+from models import audit
+from models.discount import DiscountPeriod, add_period, all_periods, end_period
+
+log = logging.getLogger(__name__)
+AUDIENCE_WORDS = {"transport": AUDIENCE_TRANSPORT, "transportasi": AUDIENCE_TRANSPORT, "lainnya": AUDIENCE_OTHER,
+                  "other": AUDIENCE_OTHER, "semua": AUDIENCE_ALL, "all": AUDIENCE_ALL}
+
+
+async def refuse_non_admin(update: Update, context: BotContext, what: str) -> bool:
+    """True (and a polite refusal, and a log line without personal data) when the user is not an admin."""
+    if context.is_admin:
+        return False
+    log.warning("non-admin %s tried %s", user_ref(update.effective_user.id if update.effective_user else None), what)
+    async with context.services.db.transaction() as session:
+        await audit.record(session, update.effective_user.id if update.effective_user else None,
+                           "refused", what)
+    if update.callback_query:
+        await update.callback_query.answer(context.t("admin.only_admins"), show_alert=True)
+    elif update.effective_message:
+        await update.effective_message.reply_text(context.t("admin.only_admins"))
+    return True
+
+
+def _this_month(context: BotContext) -> date:
+    return datetime.now(ZoneInfo(context.services.settings.default_timezone)).date().replace(day=1)
+
+
+def _describe(period: DiscountPeriod, lang: str, context: BotContext) -> str:
+    return context.t("admin.discount_line", id=period.id, name=period.name, percent=period.percent,
+                     programs=period.programs.upper().replace(",", "+"),
+                     audience=context.t(f"admin.audience_{period.audience}"),
+                     first=month_name(period.first_month, lang), last=month_name(period.last_month, lang),
+                     basis=period.legal_basis)
+
+
+async def discounts_command(update: Update, context: BotContext) -> None:
+    if await refuse_non_admin(update, context, "/diskon"):
+        return
+    args = context.args or []
+    if args and args[0].lower() in ("tambah", "add"):
+        await _add(update, context, args[1:])
+        return
+    await _list(update, context)
+
+
+async def _list(update: Update, context: BotContext) -> None:
+    async with context.services.db.session() as session:
+        periods = await all_periods(session)
+    this_month = _this_month(context)
+    lines = [context.t("admin.discounts_title")]
+    buttons = []
+    for period in periods:
+        lines.append(_describe(period, context.lang, context))
+        if period.last_month >= this_month and period.last_month >= period.first_month:
+            buttons.append(Button(context.t("admin.end_button", id=period.id), f"dz:end:{period.id}"))
+    lines.append(context.t("admin.discounts_help"))
+    await replies.send(context, update.effective_chat.id, Reply("\n".join(lines), rows(buttons, 1)))
+
+
+async def _add(update: Update, context: BotContext, args: list[str]) -> None:
+    try:
+        percent, first, last, audience, programs, *words = args
+        name, _, basis = " ".join(words).partition("|")
+        discount = Discount(name=name.strip()[:128], legal_basis=basis.strip()[:128] or "-", percent=int(percent),
+                            first_month=parse_month(first), last_month=parse_month(last),
+                            programs=frozenset(p.strip().lower() for p in programs.split(",") if p.strip()),
+                            audience=AUDIENCE_WORDS[audience.lower()])
+        if not (1 <= discount.percent <= 100 and discount.name and discount.first_month <= discount.last_month
+                and discount.programs and discount.programs <= {"jkk", "jkm", "jht"}):
+            raise ValueError
+    except (ValueError, KeyError, QuoteError):
+        await update.effective_message.reply_text(context.t("admin.add_usage"))
+        return
+    async with context.services.db.transaction() as session:
+        period = await add_period(session, discount, update.effective_user.id)
+    await update.effective_message.reply_text(context.t("admin.added") + "\n" + _describe(period, context.lang,
+                                                                                          context))
+
+
+async def end_pressed(update: Update, context: BotContext) -> None:
+    if await refuse_non_admin(update, context, "dz:end"):
+        return
+    query = update.callback_query
+    period_id = int(query.data.split(":")[2])
+    async with context.services.db.session() as session:
+        period = await session.get(DiscountPeriod, period_id)
+    this_month = _this_month(context)
+    if period is None or period.last_month <= this_month:
+        await query.answer(context.t("fallback.stale_button"))
+        return
+    await query.answer()
+    month = f"{this_month.year:04d}-{this_month.month:02d}"
+    reply = Reply(context.t("admin.end_confirm", id=period.id, name=period.name,
+                            month=month_name(this_month, context.lang)),
+                  rows([Button(context.t("admin.end_yes"), f"dz:ok:{period.id}:{month}"),
+                        Button(context.t("admin.end_no"), "dz:no")], 2))
+    await replies.send(context, update.effective_chat.id, reply)
+
+
+async def end_confirmed(update: Update, context: BotContext) -> None:
+    if await refuse_non_admin(update, context, "dz:ok"):
+        return
+    query = update.callback_query
+    if query.data == "dz:no":
+        await query.answer()
+        await replies.edit(query.message, Reply(context.t("admin.end_cancelled"), ()))
+        return
+    _, _, period_id, month = query.data.split(":")
+    async with context.services.db.transaction() as session:
+        period = await end_period(session, int(period_id), parse_month(month), update.effective_user.id)
+    if period is None:  # pressed twice, or already ended earlier
+        await query.answer(context.t("admin.end_nothing"))
+        return
+    await query.answer()
+    await replies.edit(query.message, Reply(context.t("admin.ended") + "\n" + _describe(period, context.lang,
+                                                                                         context), ()))
+
+
+def register(app: BotApplication) -> None:
+    app.add_handler(CommandHandler("diskon", discounts_command))
+    app.add_handler(CallbackQueryHandler(end_pressed, pattern=r"^dz:end:\d{1,9}$"))
+    app.add_handler(CallbackQueryHandler(end_confirmed, pattern=r"^dz:(ok:\d{1,9}:\d{4}-\d{2}|no)$"))

@@ -1,0 +1,49 @@
+"""Where a user is in a multi-step flow (a quote, later an enrollment or a pledge), kept across restarts."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Text, delete
+from sqlmodel import Field, SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.base import UTCDateTime, utcnow
+
+# A flow left alone this long no longer captures the user's free text.
+FLOW_TIMEOUT = timedelta(hours=2)
+
+
+class FlowState(SQLModel, table=True):
+    __tablename__ = "flow_states"
+
+    user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    flow: str = Field(max_length=32)
+    step: str = Field(max_length=32)
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return json.loads(self.data or "{}")
+
+
+async def current_flow(session: AsyncSession, user_id: int) -> FlowState | None:
+    state = await session.get(FlowState, user_id)
+    if state is None or utcnow() - state.updated_at > FLOW_TIMEOUT:
+        return None
+    return state
+
+
+async def save_flow(session: AsyncSession, user_id: int, flow: str, step: str, values: dict[str, Any]) -> None:
+    state = await session.get(FlowState, user_id)
+    if state is None:
+        state = FlowState(user_id=user_id, flow=flow, step=step)
+        session.add(state)
+    state.flow, state.step, state.data, state.updated_at = flow, step, json.dumps(values), utcnow()
+
+
+async def clear_flow(session: AsyncSession, user_id: int) -> None:
+    await session.exec(delete(FlowState).where(FlowState.user_id == user_id))
