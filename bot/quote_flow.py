@@ -154,6 +154,7 @@ class QuoteFlow:
         lines.append(self.t(lang, "transport_note" if values.get("transport") else "other_note", occupation=shown))
         if result.income > MINIMUM_INCOME:
             lines.append(self.t(lang, "estimate_note"))
+        lines.append(self.t(lang, "not_for_informal"))
         lines.append(self.t(lang, "where_to_pay"))
         return Reply("\n".join(lines), self._after_buttons(lang))
 
@@ -171,6 +172,7 @@ class QuoteFlow:
     def _after_buttons(self, lang: str) -> tuple[tuple[Button, ...], ...]:
         return rows([Button(self.texts.t(lang, "menu.reminders"), "a:reminders"),
                      Button(self.texts.t(lang, "menu.sponsor"), "a:sponsor"),
+                     Button(self.t(lang, "about_jp"), "t:jp"), Button(self.t(lang, "about_jkp"), "t:jkp"),
                      Button(self.t(lang, "again"), "q:again"),
                      Button(self.texts.t(lang, "menu.back"), "m:home")], 2)
 

@@ -54,5 +54,7 @@ def test_the_result_shows_each_program_the_discount_and_the_total() -> None:
     assert "Iuran November 2026: Rp8.400" in reply.text
     assert "Mulai Januari 2027: Rp16.800" in reply.text
     assert "Total 3 bulan (November 2026 – Januari 2027): <b>Rp33.600</b>" in reply.text
+    assert "tidak terbuka untuk pekerja informal" in reply.text
+    assert {"t:jp", "t:jkp", "a:reminders", "a:sponsor"} <= {b.data for row in reply.buttons for b in row}
     english = FLOW.result(values, [discount], date(2026, 11, 1), "en")
     assert "Rp33,600" in english.text and "January 2027" in english.text
