@@ -31,6 +31,23 @@ def expected(income: int, programs: tuple[str, ...], months: int, transport: boo
                  discounts=PP50)
 
 
+def open_quote(user, occupation: str) -> None:  # noqa: ANN001
+    """/iuran, then press the occupation: the bot now asks for the income."""
+    user.send("/iuran")
+    user.reply()
+    user.press(occupation)
+    user.reply()
+
+
+def finish_quote(user, months: str, jht: str = "Tidak") -> str:  # noqa: ANN001
+    """Answer the JHT and months questions; the text of the result."""
+    user.reply()
+    user.press(jht)
+    user.reply()
+    user.press(months)
+    return user.replies()[-1].text
+
+
 def test_a_worker_gets_an_exact_breakdown(running_bot: RunningBot, user_id: int) -> None:
     user = running_bot.sandbox.user(user_id)
     user.send("/iuran")
@@ -57,46 +74,29 @@ def test_a_worker_gets_an_exact_breakdown(running_bot: RunningBot, user_id: int)
                                       "satu setengah juta"])
 def test_every_income_spelling_is_understood(running_bot: RunningBot, new_user_id, spelling: str) -> None:  # noqa: ANN001
     user = running_bot.sandbox.user(new_user_id())
-    user.send("/iuran")
-    user.reply()
-    user.press("Petani")
-    user.reply()
+    open_quote(user, "Petani")
     user.send(spelling)
     assert "JHT" in user.reply().text, spelling
 
 
 def test_bad_income_is_asked_again_and_nothing_typed_is_lost(running_bot: RunningBot, user_id: int) -> None:
     user = running_bot.sandbox.user(user_id)
-    user.send("/iuran")
-    user.reply()
-    user.press("Kurir")
-    user.reply()
+    open_quote(user, "Kurir")
     for bad, reason in [("banyak lah", "belum bisa membaca"), ("0", "lebih dari nol"), ("😀", "belum bisa membaca"),
                         ("999 juta", "terlalu besar"), ("x" * 5000, "terlalu panjang")]:
         user.send(bad)
         assert reason in user.reply().text, bad
     user.send("2 juta")  # the occupation chosen before is still there
-    user.reply()
-    user.press("Tidak")
-    user.reply()
-    user.press("1 bulan")
-    text = user.replies()[-1].text
+    text = finish_quote(user, "1 bulan")
     want = expected(2_000_000, ("jkk", "jkm"), 1, transport=True)
     assert rupiah(want.months[0].due) in text and "transportasi" in text
 
 
 def test_low_income_is_quoted_at_the_minimum_and_says_why(running_bot: RunningBot, user_id: int) -> None:
     user = running_bot.sandbox.user(user_id)
-    user.send("/iuran")
-    user.reply()
-    user.press("Marbot")
-    user.reply()
+    open_quote(user, "Marbot")
     user.send("500 ribu")
-    user.reply()
-    user.press("Tidak")
-    user.reply()
-    user.press("1 bulan")
-    text = user.replies()[-1].text
+    text = finish_quote(user, "1 bulan")
     assert "Rp500.000 dihitung sebagai Rp1.000.000" in text
     assert rupiah(expected(1_000_000, ("jkk", "jkm"), 1).months[0].due) in text
 
@@ -160,16 +160,9 @@ def test_admins_add_and_end_a_discount_and_the_next_quote_reflects_it(tmp_path: 
         assert "Format belum benar" in admin.reply().text
 
         def second_month_due() -> str:
-            worker.send("/iuran")
-            worker.reply()
-            worker.press("Pedagang")
-            worker.reply()
+            open_quote(worker, "Pedagang")
             worker.send("1 juta")
-            worker.reply()
-            worker.press("Tidak")
-            worker.reply()
-            worker.press("3 bulan")
-            return worker.replies()[-1].text
+            return finish_quote(worker, "3 bulan")
 
         assert f"Mulai {month_name(start)}: Rp1.680" in second_month_due()  # 16,800 less 90%
 
