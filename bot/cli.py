@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     quote.add_argument("--transport", action="store_true", help="transport worker (ojek, driver, courier)")
     quote.add_argument("--government-paid", action="store_true", help="contributions paid by APBN/APBD")
 
+    commands.add_parser("keygen", help="print a new DATA_KEY for encrypting personal data")
+
     sandbox = commands.add_parser("sandbox", help="serve the local Telegram Bot API stand-in")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
@@ -91,6 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_faq(settings, args)
         if command == "quote":
             return run_quote(settings, args)
+        if command == "keygen":
+            from bot.crypto import new_data_key
+
+            print(new_data_key())
+            return 0
         if command == "sandbox":
             return run_sandbox(args)
     except KeyboardInterrupt:

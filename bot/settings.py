@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
     support_chat_id: int | None = None
+    data_key: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("bot_token", mode="before")
@@ -85,6 +86,20 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_chat(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("data_key", mode="before")
+    @classmethod
+    def _fernet_key(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        from bot.crypto import DataKeyError, PersonalDataCipher
+
+        text = value.get_secret_value() if isinstance(value, SecretStr) else str(value).strip()
+        try:
+            PersonalDataCipher(text)
+        except DataKeyError:
+            raise ValueError("must be a key made by: python -m bot keygen") from None
+        return text
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -150,8 +165,9 @@ class Settings(BaseSettings):
         values = []
         if self.bot_token is not None:
             values.append(self.bot_token.get_secret_value())
-        if self.webhook_secret is not None:
-            values.append(self.webhook_secret.get_secret_value())
+        for secret in (self.webhook_secret, self.data_key):
+            if secret is not None:
+                values.append(secret.get_secret_value())
         return values
 
 

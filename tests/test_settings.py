@@ -46,6 +46,7 @@ def test_values_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
         ("TELEGRAM_BASE_URL", "api.telegram.org", "TELEGRAM_BASE_URL"),
         ("WEBHOOK_PORT", "99999", "WEBHOOK_PORT"),
         ("LOG_LEVEL", "loud", "LOG_LEVEL"),
+        ("DATA_KEY", "not-a-fernet-key", "DATA_KEY"),
     ],
 )
 def test_an_invalid_setting_is_one_line_naming_it(monkeypatch: pytest.MonkeyPatch, variable: str, value: str,
@@ -85,6 +86,15 @@ def test_a_self_hosted_bot_api_url_is_accepted_with_or_without_bot_suffix(monkey
     settings = load_settings()
     assert settings.api_base_url == "http://127.0.0.1:8081/bot"
     assert settings.api_file_url == "http://127.0.0.1:8081/file/bot"
+
+
+def test_a_generated_data_key_is_accepted_and_treated_as_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.crypto import new_data_key
+
+    key = new_data_key()
+    monkeypatch.setenv("DATA_KEY", key)
+    settings = load_settings()
+    assert settings.data_key is not None and key in settings.secrets()
 
 
 def test_webhook_secret_is_derived_from_the_token_but_does_not_reveal_it(monkeypatch: pytest.MonkeyPatch) -> None:

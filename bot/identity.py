@@ -1,0 +1,157 @@
+"""Checking and masking personal data typed by users: NIK (national id number), date of birth, phone, name.
+
+Every check returns either a clean value or a reason code, so the chat can say exactly what is wrong
+("digit 7-12 is not a real date") and keep everything else the user already entered.
+
+NIK layout (Dukcapil): digits 1-2 province, 3-4 regency/city, 5-6 district, 7-8 day of birth (+40 for women),
+9-10 month, 11-12 year (two digits), 13-16 a serial number that is never 0000.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+# Province codes in use (Kemendagri), Kalimantan 61-65.
+PROVINCE_CODES: dict[str, str] = {
+    "11": "Aceh", "12": "Sumatera Utara", "13": "Sumatera Barat", "14": "Riau", "15": "Jambi",
+    "16": "Sumatera Selatan", "17": "Bengkulu", "18": "Lampung", "19": "Kepulauan Bangka Belitung",
+    "21": "Kepulauan Riau", "31": "DKI Jakarta", "32": "Jawa Barat", "33": "Jawa Tengah", "34": "DI Yogyakarta",
+    "35": "Jawa Timur", "36": "Banten", "51": "Bali", "52": "Nusa Tenggara Barat", "53": "Nusa Tenggara Timur",
+    "61": "Kalimantan Barat", "62": "Kalimantan Tengah", "63": "Kalimantan Selatan", "64": "Kalimantan Timur",
+    "65": "Kalimantan Utara", "71": "Sulawesi Utara", "72": "Sulawesi Tengah", "73": "Sulawesi Selatan",
+    "74": "Sulawesi Tenggara", "75": "Gorontalo", "76": "Sulawesi Barat", "81": "Maluku", "82": "Maluku Utara",
+    "91": "Papua", "92": "Papua Barat", "93": "Papua Selatan", "94": "Papua Tengah", "95": "Papua Pegunungan",
+    "96": "Papua Barat Daya",
+}
+
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+@dataclass(frozen=True)
+class NikInfo:
+    nik: str
+    province: str
+    birth_date: date
+    female: bool
+
+
+def nik_birth_date(day: int, month: int, year2: int, today: date) -> date | None:
+    """The birth date a NIK encodes; the century is the one that makes the person 0-100 years old."""
+    for century in (2000, 1900):
+        try:
+            candidate = date(century + year2, month, day)
+        except ValueError:
+            return None
+        if candidate <= today:
+            return candidate
+    return None
+
+
+def check_nik(text: str, today: date) -> tuple[NikInfo | None, str | None]:
+    """(info, None) for a plausible NIK, or (None, reason) with reason one of: length, digits, province,
+    birth_date, serial, placeholder."""
+    nik = _SEPARATORS.sub("", text or "")
+    if not nik.isdigit() or not nik.isascii():
+        return None, "digits"
+    if len(nik) != 16:
+        return None, "length"
+    if len(set(nik)) <= 2 or nik in "01234567890123456789" or nik in "98765432109876543210":
+        return None, "placeholder"
+    if nik[:2] not in PROVINCE_CODES:
+        return None, "province"
+    day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    female = day > 40
+    born = nik_birth_date(day - 40 if female else day, month, year2, today)
+    if born is None:
+        return None, "birth_date"
+    if nik[12:] == "0000":
+        return None, "serial"
+    return NikInfo(nik, PROVINCE_CODES[nik[:2]], born, female), None
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{1,2})[/\-. ](\d{1,2})[/\-. ](\d{4})$"),  # 17-08-1985, 17/8/1985
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),  # 1985-08-17
+)
+_MONTHS = {name: i for i, names in enumerate(
+    [("januari", "jan"), ("februari", "feb", "pebruari"), ("maret", "mar"), ("april", "apr"), ("mei", "may"),
+     ("juni", "jun"), ("juli", "jul"), ("agustus", "agu", "agt", "aug"), ("september", "sep", "sept"),
+     ("oktober", "okt", "oct"), ("november", "nov", "nop"), ("desember", "des", "dec")], start=1)
+    for name in names}
+
+
+def parse_birth_date(text: str, today: date) -> tuple[date | None, str | None]:
+    """A date of birth as people write it: 17-08-1985, 17/8/1985, 1985-08-17, 17 Agustus 1985.
+    Reasons: format, not_a_date, future, too_old, too_young (under 15)."""
+    text = (text or "").strip().lower()
+    parts: tuple[int, int, int] | None = None
+    first = _DATE_PATTERNS[0].match(text)
+    second = _DATE_PATTERNS[1].match(text)
+    words = re.match(r"^(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$", text)
+    if first:
+        parts = (int(first.group(1)), int(first.group(2)), int(first.group(3)))
+    elif second:
+        parts = (int(second.group(3)), int(second.group(2)), int(second.group(1)))
+    elif words and words.group(2) in _MONTHS:
+        parts = (int(words.group(1)), _MONTHS[words.group(2)], int(words.group(3)))
+    if parts is None:
+        return None, "format"
+    try:
+        born = date(parts[2], parts[1], parts[0])
+    except ValueError:
+        return None, "not_a_date"
+    if born > today:
+        return None, "future"
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age > 100:
+        return None, "too_old"
+    if age < 15:
+        return None, "too_young"
+    return born, None
+
+
+def check_phone(text: str) -> tuple[str | None, str | None]:
+    """An Indonesian mobile number in +62 form. Accepts 08..., +628..., 628..., with spaces or dashes.
+    Reasons: format, length."""
+    raw = re.sub(r"[\s\-().]", "", text or "")
+    if raw.startswith("+"):
+        raw = raw[1:]
+    if not raw.isdigit() or not raw.isascii():
+        return None, "format"
+    if raw.startswith("62"):
+        national = raw[2:]
+    elif raw.startswith("0"):
+        national = raw[1:]
+    else:
+        return None, "format"
+    if not national.startswith("8"):
+        return None, "format"
+    if not 9 <= len(national) <= 12:
+        return None, "length"
+    return "+62" + national, None
+
+
+def check_name(text: str) -> tuple[str | None, str | None]:
+    """A name as on the KTP: letters, spaces and . ' - only, 3-80 characters. Reasons: length, characters."""
+    name = re.sub(r"\s+", " ", (text or "").strip())
+    if not 3 <= len(name) <= 80:
+        return None, "length"
+    if not all(ch.isalpha() or ch in " .'-," for ch in name) or sum(ch.isalpha() for ch in name) < 2:
+        return None, "characters"
+    return name.upper(), None
+
+
+def mask_nik(nik: str) -> str:
+    """Shown to users and in the chat: the province code and the last two digits only."""
+    return nik[:2] + "*" * 12 + nik[-2:] if len(nik) == 16 else "*" * len(nik)
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:5] + "*" * max(0, len(phone) - 8) + phone[-3:] if len(phone) > 8 else "*" * len(phone)
+
+
+def mask_name(name: str) -> str:
+    """'SITI AMINAH' -> 'S*** A*****': enough to recognise, not to copy."""
+    return " ".join(part[0] + "*" * (len(part) - 1) for part in name.split())

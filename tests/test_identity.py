@@ -1,0 +1,80 @@
+"""NIK, date of birth, phone and name: each invalid input gets its own reason; masking hides the middle."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.identity import check_name, check_nik, check_phone, mask_name, mask_nik, mask_phone, parse_birth_date
+
+TODAY = date(2026, 11, 23)
+
+
+def test_a_real_looking_nik_gives_province_birth_date_and_sex() -> None:
+    info, reason = check_nik("6371011708850001", TODAY)
+    assert reason is None and info.province == "Kalimantan Selatan" and info.birth_date == date(1985, 8, 17)
+    assert not info.female
+    woman, _ = check_nik("6371 0157 0885 0002", TODAY)  # women add 40 to the day; spaces are allowed
+    assert woman.female and woman.birth_date == date(1985, 8, 17)
+    young, _ = check_nik("6471010101050003", TODAY)
+    assert young.birth_date == date(2005, 1, 1)  # two-digit year: the century that makes sense
+
+
+@pytest.mark.parametrize(
+    ("nik", "reason"),
+    [
+        ("637101170885000", "length"),
+        ("63710117088500011", "length"),
+        ("6371O11708850001", "digits"),
+        ("", "digits"),
+        ("９３７１０１１７０８８５０００１", "digits"),  # full-width digits are not accepted silently
+        ("9971011708850001", "province"),
+        ("6371013208850001", "birth_date"),
+        ("6371011713850001", "birth_date"),
+        ("6371017208850001", "birth_date"),  # a woman's day 72 - 40 = 32
+        ("6371011708850000", "serial"),
+        ("1111111111111111", "placeholder"),
+        ("1234567890123456", "placeholder"),
+        ("6363636363636363", "placeholder"),
+    ],
+)
+def test_each_invalid_nik_has_a_specific_reason(nik: str, reason: str) -> None:
+    assert check_nik(nik, TODAY) == (None, reason)
+
+
+@pytest.mark.parametrize("text", ["17-08-1985", "17/8/1985", "1985-08-17", "17 Agustus 1985", "17 agt 1985",
+                                  "17.08.1985"])
+def test_dates_of_birth_in_everyday_forms(text: str) -> None:
+    assert parse_birth_date(text, TODAY) == (date(1985, 8, 17), None)
+
+
+@pytest.mark.parametrize(("text", "reason"), [("31-02-1990", "not_a_date"), ("01-01-2030", "future"),
+                                              ("01-01-1900", "too_old"), ("01-01-2020", "too_young"),
+                                              ("kemarin", "format"), ("", "format")])
+def test_impossible_dates_of_birth_say_why(text: str, reason: str) -> None:
+    assert parse_birth_date(text, TODAY) == (None, reason)
+
+
+@pytest.mark.parametrize(("text", "phone"), [("081234567890", "+6281234567890"),
+                                             ("+62 812-3456-7890", "+6281234567890"),
+                                             ("6281234567890", "+6281234567890"), ("0812 345 678", "+62812345678")])
+def test_indonesian_mobile_numbers_are_normalised(text: str, phone: str) -> None:
+    assert check_phone(text) == (phone, None)
+
+
+@pytest.mark.parametrize(("text", "reason"), [("0212345678", "format"), ("0812", "length"),
+                                              ("08123456789012345", "length"), ("nomor saya", "format"),
+                                              ("+1 555 0100", "format")])
+def test_invalid_phones_say_why(text: str, reason: str) -> None:
+    assert check_phone(text) == (None, reason)
+
+
+def test_names_and_masks() -> None:
+    assert check_name("  siti   aminah ") == ("SITI AMINAH", None)
+    assert check_name("M. Rizky Al-Banjari") == ("M. RIZKY AL-BANJARI", None)
+    assert check_name("ab") == (None, "length")
+    assert check_name("<b>Budi</b>") == (None, "characters")
+    assert mask_nik("6371011708850001") == "63************01"
+    assert mask_phone("+6281234567890") == "+6281******890"
+    assert mask_name("SITI AMINAH") == "S*** A*****"
