@@ -7,7 +7,6 @@ Telegram updates, its replies print with their buttons numbered, and typing a nu
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from pathlib import Path
 from typing import TextIO

@@ -205,6 +205,28 @@ def quote(*, income: int, programs: Iterable[str], first_month: date, months: in
     return Quote(used_income, income, chosen, workers, tuple(lines))
 
 
+AUDIENCE_WORDS = {"transport": AUDIENCE_TRANSPORT, "transportasi": AUDIENCE_TRANSPORT, "lainnya": AUDIENCE_OTHER,
+                  "other": AUDIENCE_OTHER, "semua": AUDIENCE_ALL, "all": AUDIENCE_ALL}
+
+
+def parse_discount(words: Sequence[str]) -> Discount:
+    """An admin's `/diskon tambah 50 2027-01 2027-06 semua jkk,jkm Name | legal basis`, checked.
+    Raises QuoteError('bad_discount') when any part is missing or out of range."""
+    try:
+        percent, first, last, audience, programs, *rest = words
+        name, _, basis = " ".join(rest).partition("|")
+        discount = Discount(name=name.strip()[:128], legal_basis=basis.strip()[:128] or "-", percent=int(percent),
+                            first_month=parse_month(first), last_month=parse_month(last),
+                            programs=frozenset(p.strip().lower() for p in programs.split(",") if p.strip()),
+                            audience=AUDIENCE_WORDS[audience.lower()])
+    except (ValueError, KeyError):
+        raise QuoteError("bad_discount", "not a discount definition") from None
+    if not (1 <= discount.percent <= 100 and discount.name and discount.first_month <= discount.last_month
+            and discount.programs and discount.programs <= set(BPU_PROGRAMS)):
+        raise QuoteError("bad_discount", "discount out of range")
+    return discount
+
+
 def as_json(result: Quote) -> dict:
     """The evaluation interface's shape: per-worker figures per month, total for all workers."""
     return {

@@ -7,13 +7,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.contributions import AUDIENCE_ALL, AUDIENCE_OTHER, AUDIENCE_TRANSPORT, Discount, QuoteError, parse_month
+from bot.clock import this_month
+from bot.contributions import QuoteError, parse_discount, parse_month
 from bot.formatting import month_name
 from bot.logs import user_ref
 from bot.replies import Button, Reply, rows
@@ -23,8 +21,6 @@ from models import audit
 from models.discount import DiscountPeriod, add_period, all_periods, end_period
 
 log = logging.getLogger(__name__)
-AUDIENCE_WORDS = {"transport": AUDIENCE_TRANSPORT, "transportasi": AUDIENCE_TRANSPORT, "lainnya": AUDIENCE_OTHER,
-                  "other": AUDIENCE_OTHER, "semua": AUDIENCE_ALL, "all": AUDIENCE_ALL}
 
 
 async def refuse_non_admin(update: Update, context: BotContext, what: str) -> bool:
@@ -40,10 +36,6 @@ async def refuse_non_admin(update: Update, context: BotContext, what: str) -> bo
     elif update.effective_message:
         await update.effective_message.reply_text(context.t("admin.only_admins"))
     return True
-
-
-def _this_month(context: BotContext) -> date:
-    return datetime.now(ZoneInfo(context.services.settings.default_timezone)).date().replace(day=1)
 
 
 def _describe(period: DiscountPeriod, lang: str, context: BotContext) -> str:
@@ -67,12 +59,12 @@ async def discounts_command(update: Update, context: BotContext) -> None:
 async def _list(update: Update, context: BotContext) -> None:
     async with context.services.db.session() as session:
         periods = await all_periods(session)
-    this_month = _this_month(context)
+    current = this_month(context.services.settings.default_timezone)
     lines = [context.t("admin.discounts_title")]
     buttons = []
     for period in periods:
         lines.append(_describe(period, context.lang, context))
-        if period.last_month >= this_month and period.last_month >= period.first_month:
+        if period.last_month >= current and period.last_month >= period.first_month:
             buttons.append(Button(context.t("admin.end_button", id=period.id), f"dz:end:{period.id}"))
     lines.append(context.t("admin.discounts_help"))
     await replies.send(context, update.effective_chat.id, Reply("\n".join(lines), rows(buttons, 1)))
@@ -80,16 +72,8 @@ async def _list(update: Update, context: BotContext) -> None:
 
 async def _add(update: Update, context: BotContext, args: list[str]) -> None:
     try:
-        percent, first, last, audience, programs, *words = args
-        name, _, basis = " ".join(words).partition("|")
-        discount = Discount(name=name.strip()[:128], legal_basis=basis.strip()[:128] or "-", percent=int(percent),
-                            first_month=parse_month(first), last_month=parse_month(last),
-                            programs=frozenset(p.strip().lower() for p in programs.split(",") if p.strip()),
-                            audience=AUDIENCE_WORDS[audience.lower()])
-        if not (1 <= discount.percent <= 100 and discount.name and discount.first_month <= discount.last_month
-                and discount.programs and discount.programs <= {"jkk", "jkm", "jht"}):
-            raise ValueError
-    except (ValueError, KeyError, QuoteError):
+        discount = parse_discount(args)
+    except QuoteError:
         await update.effective_message.reply_text(context.t("admin.add_usage"))
         return
     async with context.services.db.transaction() as session:
@@ -105,14 +89,14 @@ async def end_pressed(update: Update, context: BotContext) -> None:
     period_id = int(query.data.split(":")[2])
     async with context.services.db.session() as session:
         period = await session.get(DiscountPeriod, period_id)
-    this_month = _this_month(context)
-    if period is None or period.last_month <= this_month:
+    current = this_month(context.services.settings.default_timezone)
+    if period is None or period.last_month <= current:
         await query.answer(context.t("fallback.stale_button"))
         return
     await query.answer()
-    month = f"{this_month.year:04d}-{this_month.month:02d}"
+    month = f"{current.year:04d}-{current.month:02d}"
     reply = Reply(context.t("admin.end_confirm", id=period.id, name=period.name,
-                            month=month_name(this_month, context.lang)),
+                            month=month_name(current, context.lang)),
                   rows([Button(context.t("admin.end_yes"), f"dz:ok:{period.id}:{month}"),
                         Button(context.t("admin.end_no"), "dz:no")], 2))
     await replies.send(context, update.effective_chat.id, reply)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.clock import this_month
 from bot.quote_flow import FLOW, QuoteFlow, next_step, previous_values
 from handlers import replies
 from handlers.context import BotApplication, BotContext
@@ -20,9 +20,8 @@ def _flow(context: BotContext) -> QuoteFlow:
     return QuoteFlow(context.services.texts)
 
 
-def _this_month(context: BotContext):  # noqa: ANN202
-    zone = context.profile.timezone if context.profile else context.services.settings.default_timezone
-    return datetime.now(ZoneInfo(zone)).date().replace(day=1)
+def _this_month(context: BotContext) -> date:
+    return this_month(context.profile.timezone if context.profile else context.services.settings.default_timezone)
 
 
 async def start_quote(update: Update, context: BotContext, *, income: int | None = None) -> None:

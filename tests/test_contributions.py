@@ -126,3 +126,15 @@ def test_round_half_up(numerator: int, denominator: int, expected: int) -> None:
 def test_bad_months_are_refused(text: str) -> None:
     with pytest.raises(QuoteError):
         parse_month(text)
+
+
+def test_an_admins_discount_line_is_parsed_and_checked() -> None:
+    from bot.contributions import parse_discount
+
+    discount = parse_discount("50 2027-01 2027-06 semua jkk,jkm Promo Kalsel | SK 1/2027".split())
+    assert (discount.percent, discount.audience, discount.programs) == (50, AUDIENCE_ALL, frozenset({"jkk", "jkm"}))
+    assert discount.name == "Promo Kalsel" and discount.legal_basis == "SK 1/2027"
+    for bad in ["sembilan puluh", "0 2027-01 2027-06 semua jkk x", "50 2027-06 2027-01 semua jkk x",
+                "50 2027-01 2027-06 planet jkk x", "50 2027-01 2027-06 semua jp x", "50 2027-01 2027-06 semua jkk"]:
+        with pytest.raises(QuoteError):
+            parse_discount(bad.split())
