@@ -4,10 +4,11 @@ from sqlmodel import SQLModel
 
 from models.audit import AuditEntry
 from models.discount import DiscountPeriod
+from models.enrollment import EnrollmentApplication
 from models.flow import FlowState
 from models.support import SupportTicket
 from models.user import ROLE_ADMIN, ROLE_USER, User, UserProfile
 
 metadata = SQLModel.metadata
 
-__all__ = ["metadata", "FlowState", "AuditEntry", "DiscountPeriod", "SupportTicket", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]
+__all__ = ["metadata", "EnrollmentApplication", "FlowState", "AuditEntry", "DiscountPeriod", "SupportTicket", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]
