@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, Column, Text, delete
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.crypto import PersonalDataCipher
 from models.base import UTCDateTime, utcnow
 
 # A flow left alone this long no longer captures the user's free text.
@@ -27,7 +28,19 @@ class FlowState(SQLModel, table=True):
 
     @property
     def values(self) -> dict[str, Any]:
+        if self.data.startswith(SEALED):
+            raise ValueError("sealed flow data: use unseal(state, cipher)")
         return json.loads(self.data or "{}")
+
+
+# Flows that hold personal data (an enrollment's NIK and phone) store it encrypted, like the final records.
+SEALED = "sealed:"
+
+
+def unseal(state: FlowState, cipher: PersonalDataCipher) -> dict[str, Any]:
+    if state.data.startswith(SEALED):
+        return json.loads(cipher.decrypt(state.data[len(SEALED):]))
+    return state.values
 
 
 async def current_flow(session: AsyncSession, user_id: int) -> FlowState | None:
@@ -37,12 +50,17 @@ async def current_flow(session: AsyncSession, user_id: int) -> FlowState | None:
     return state
 
 
-async def save_flow(session: AsyncSession, user_id: int, flow: str, step: str, values: dict[str, Any]) -> None:
+async def save_flow(session: AsyncSession, user_id: int, flow: str, step: str, values: dict[str, Any],
+                    cipher: PersonalDataCipher | None = None) -> None:
+    """Remember where the user is; with `cipher`, the answers are stored encrypted."""
     state = await session.get(FlowState, user_id)
     if state is None:
         state = FlowState(user_id=user_id, flow=flow, step=step)
         session.add(state)
-    state.flow, state.step, state.data, state.updated_at = flow, step, json.dumps(values), utcnow()
+    data = json.dumps(values, default=str)
+    if cipher is not None:
+        data = SEALED + cipher.encrypt(data)
+    state.flow, state.step, state.data, state.updated_at = flow, step, data, utcnow()
 
 
 async def clear_flow(session: AsyncSession, user_id: int) -> None:

@@ -1,0 +1,93 @@
+"""The enrollment conversation's rules, without Telegram: specific reasons, nothing lost, one field corrected."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.contributions import AUDIENCE_OTHER, Discount
+from bot.enrollment_flow import EnrollmentFlow, next_step
+from bot.i18n import default_translator
+
+TODAY = date(2026, 11, 23)
+FLOW = EnrollmentFlow(default_translator())
+PP50 = [Discount("Diskon 50%", "PP 50/2025", 50, date(2026, 4, 1), date(2026, 12, 1), frozenset({"jkk", "jkm"}),
+                 AUDIENCE_OTHER)]
+
+
+def complete() -> dict:
+    values: dict = {}
+    for step, answer in [("name", "siti aminah"), ("nik", "6371015708850002"), ("birth_date", "17-08-1985"),
+                         ("phone", "0812 3456 7890")]:
+        values, error = FLOW.accept_text(step, values, answer, TODAY)
+        assert error is None, step
+    for step, kind, value in [("occupation", "occ", "pedagang"), ("province", "prov", "63")]:
+        values, error = FLOW.accept_choice(step, values, kind, value)
+        assert error is None
+    values, _ = FLOW.accept_text("regency", values, "banjarmasin", TODAY)
+    values, _ = FLOW.accept_text("income", values, "1,5 jt", TODAY)
+    values, _ = FLOW.accept_choice("programs", values, "prog", "min")
+    values, _ = FLOW.accept_choice("consent", values, "consent", "yes")
+    return values
+
+
+def test_a_complete_walk_ends_in_a_masked_review_with_the_monthly_contribution() -> None:
+    values = complete()
+    assert next_step(values) == "review"
+    text = FLOW.review(values, PP50, date(2026, 11, 1), "id").text
+    assert "63************02" in text and "+6281******890" in text and "S*** A*****" in text
+    assert "6371015708850002" not in text and "SITI AMINAH" not in text
+    assert "Banjarmasin, Kalimantan Selatan" in text and "Rp1.500.000" in text
+    assert "Iuran November 2026: <b>Rp10.900</b>" in text  # (15,000 + 6,800) less 50%, half up
+
+
+@pytest.mark.parametrize(
+    ("step", "answer", "reason"),
+    [
+        ("name", "ab", "name_length"), ("name", "<script>", "name_characters"),
+        ("nik", "12345", "nik_length"), ("nik", "abcd", "nik_digits"), ("nik", "9971011708850001", "nik_province"),
+        ("nik", "6371013208850001", "nik_birth_date"), ("nik", "6371011708850000", "nik_serial"),
+        ("nik", "1111111111111111", "nik_placeholder"),
+        ("birth_date", "kemarin", "birth_format"), ("birth_date", "31-02-1990", "birth_not_a_date"),
+        ("birth_date", "01-01-2030", "birth_future"), ("birth_date", "01-01-1900", "birth_too_old"),
+        ("birth_date", "01-01-2020", "birth_too_young"),
+        ("phone", "021 555 1234", "phone_format"), ("phone", "0812", "phone_length"),
+        ("occupation", "🙂", "occupation_words"), ("province", "Atlantis", "province_unknown"),
+        ("regency", "?", "regency_words"), ("income", "banyak", "income_unreadable"),
+        ("income", "2", "income_unclear"), ("income", "500 juta", "income_too_high"),
+        ("programs", "jht saja", "use_buttons"),
+    ],
+)
+def test_each_invalid_answer_has_its_own_reason_in_both_languages(step: str, answer: str, reason: str) -> None:
+    before = {"name": "SITI"} if step != "name" else {}
+    values, error = FLOW.accept_text(step, before, answer, TODAY)
+    assert (values, error) == (before, reason)  # nothing already given is lost
+    for lang in ("id", "en"):
+        assert FLOW.error(reason, lang)
+
+
+def test_the_date_of_birth_must_agree_with_the_nik() -> None:
+    values, _ = FLOW.accept_text("nik", {}, "6371015708850002", TODAY)
+    assert FLOW.accept_text("birth_date", values, "18-08-1985", TODAY) == (values, "birth_nik_mismatch")
+    values, _ = FLOW.accept_text("birth_date", values, "17 agustus 1985", TODAY)
+    changed, _ = FLOW.accept_text("nik", values, "6371011205900001", TODAY)  # another NIK: ask the date again
+    assert "birth_date" not in changed and next_step({**changed, "name": "X"}) == "birth_date"
+
+
+def test_one_field_is_corrected_without_starting_over() -> None:
+    values = complete()
+    edited = FLOW.edit(values, "phone")
+    assert next_step(edited) == "phone" and edited["name"] == "SITI AMINAH" and edited["consent"] is True
+    edited, _ = FLOW.accept_text("phone", edited, "+62 813 1111 2222", TODAY)
+    assert next_step(edited) == "review" and edited["phone"] == "+6281311112222"
+    assert FLOW.edit(values, "consent") == values  # consent is not an editable field
+    assert next_step(FLOW.edit(values, "nik")) == "nik" and "nik_birth_date" not in FLOW.edit(values, "nik")
+
+
+def test_stale_buttons_and_declined_consent() -> None:
+    assert FLOW.accept_choice("phone", {}, "occ", "ojek") == ({}, "stale")
+    assert FLOW.accept_choice("province", {}, "prov", "99") == ({}, "stale")
+    assert FLOW.accept_choice("consent", {"name": "X"}, "consent", "no") == ({"name": "X"}, "declined")
+    typed, error = FLOW.accept_text("province", {}, "kalimantan timur", TODAY)
+    assert error is None and typed["province"] == "Kalimantan Timur"

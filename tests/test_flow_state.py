@@ -1,0 +1,28 @@
+"""Flow state survives between messages; flows holding personal data keep it encrypted."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from bot.crypto import PersonalDataCipher, new_data_key
+from bot.database import Database
+from models.flow import clear_flow, current_flow, save_flow, unseal
+
+
+async def test_plain_and_sealed_flow_state(db: Database) -> None:
+    cipher = PersonalDataCipher(new_data_key())
+    async with db.transaction() as session:
+        await save_flow(session, 1, "quote", "income", {"occupation": "tani"})
+        await save_flow(session, 2, "enroll", "phone", {"nik": "6371015708850002"}, cipher=cipher)
+    async with db.session() as session:
+        plain, sealed = await current_flow(session, 1), await current_flow(session, 2)
+        raw = " ".join(r[0] for r in (await session.exec(text("SELECT data FROM flow_states"))).all())
+    assert plain.values == {"occupation": "tani"} and plain.step == "income"
+    assert "6371015708850002" not in raw
+    assert unseal(sealed, cipher) == {"nik": "6371015708850002"}
+    async with db.transaction() as session:
+        await save_flow(session, 1, "quote", "jht", {"occupation": "tani", "income": 1})  # one row per user
+        await clear_flow(session, 2)
+    async with db.session() as session:
+        assert (await current_flow(session, 1)).step == "jht"
+        assert await current_flow(session, 2) is None
