@@ -26,7 +26,3 @@ COMMANDS: tuple[CommandSpec, ...] = (
 
 def public_commands() -> list[CommandSpec]:
     return [c for c in COMMANDS if not c.admin_only]
-
-
-def admin_commands() -> list[CommandSpec]:
-    return [c for c in COMMANDS if c.admin_only]

@@ -135,10 +135,6 @@ class Quote:
     def total(self) -> int:
         return sum(m.due for m in self.months) * self.workers
 
-    @property
-    def monthly_due_now(self) -> int:
-        return self.months[0].due if self.months else 0
-
 
 def check_income(declared: int) -> int:
     """The income a quote uses: refuses implausible figures, lifts low ones to the minimum."""

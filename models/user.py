@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, func, select, update
+from sqlalchemy import BigInteger, Column, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel import Field, SQLModel
@@ -112,8 +112,3 @@ async def set_blocked(session: AsyncSession, telegram_id: int, blocked: bool) ->
         update(User).where(User.telegram_id == telegram_id).values(is_blocked=blocked, updated_at=utcnow())
     )
     return bool(result.rowcount)
-
-
-async def count_users(session: AsyncSession) -> int:
-    return int((await session.exec(select(func.count()).select_from(User))).scalar_one())
-
