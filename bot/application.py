@@ -11,6 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
 from bot.commands import public_commands
+from bot.crypto import cipher_for
 from bot.database import Database
 from bot.faq import default_matcher
 from bot.i18n import LANGUAGES, default_translator
@@ -30,8 +31,13 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
 
 def build_application(settings: Settings, *, database: Database | None = None) -> Application:
     texts = default_translator()
+    data_key = settings.data_key.get_secret_value() if settings.data_key else None
+    cipher, key_file = cipher_for(data_key, settings.database_url)  # DataKeyError: the caller reports it
+    if key_file is not None:
+        log.warning("DATA_KEY is not set: personal data is encrypted with the key in %s. Back it up; without it "
+                    "stored NIKs and phone numbers cannot be read.", key_file)
     services = Services(settings=settings, db=database or Database(settings.database_url), texts=texts,
-                        desk=QuestionDesk(default_knowledge(), default_matcher(), texts))
+                        desk=QuestionDesk(default_knowledge(), default_matcher(), texts), cipher=cipher)
     application = (
         ApplicationBuilder()
         .token(settings.token)

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|start|console|db ...|sandbox]` (also installed as `lindungi-bot`).
+"""Command line: `python -m bot [run|start|console|db ...|export ...|sandbox]` (also installed as `lindungi-bot`).
 
 Settings come from the environment and `.env` only; in particular the token is never accepted as an
 argument (it would end up in shell history and process lists).
@@ -65,6 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("keygen", help="print a new DATA_KEY for encrypting personal data")
 
+    export = commands.add_parser("export", help="CSV for the branch office (contains personal data, unmasked)")
+    export.add_argument("kind", choices=["applications", "pledges", "payments"])
+    export.add_argument("--status", help="applications: submitted|registered|rejected; pledges: active|cancelled; "
+                                         "payments: verified|unverified")
+    export.add_argument("--from", dest="since", help="first day, YYYY-MM-DD (local time)")
+    export.add_argument("--to", dest="until", help="last day, YYYY-MM-DD (local time)")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+
     sandbox = commands.add_parser("sandbox", help="serve the local Telegram Bot API stand-in")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
@@ -98,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(new_data_key())
             return 0
+        if command == "export":
+            return run_export(settings, args)
         if command == "sandbox":
             return run_sandbox(args)
     except KeyboardInterrupt:
@@ -129,9 +139,15 @@ def run_bot(settings: Settings) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.application import ALLOWED_UPDATES, build_application
+    from bot.crypto import DataKeyError, cipher_for
     from bot.logs import configure_logging
 
     configure_logging(settings.log_level, settings.secrets())
+    try:  # before touching the database: a deployment without its key must not start at all
+        cipher_for(settings.data_key.get_secret_value() if settings.data_key else None, settings.database_url)
+    except DataKeyError as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 2
     if (code := prepare_database(settings)) != 0:
         return code
     application = build_application(settings)
@@ -260,6 +276,62 @@ async def _discount_rules(database_url: str) -> list:
             return await rules(session)
     finally:
         await database.dispose()
+
+
+def run_export(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import date, datetime
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    from bot.crypto import DataKeyError, cipher_for
+    from bot.database import Database
+    from bot.export import STATUS_WORDS, ExportRequest, build_export
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+        until = date.fromisoformat(args.until) if args.until else None
+    except ValueError:
+        print("Cannot export: --from and --to must be dates like 2026-11-30", file=sys.stderr)
+        return 2
+    if args.status is not None and args.status not in set(STATUS_WORDS[args.kind].values()):
+        print(f"Cannot export: --status for {args.kind} is one of "
+              f"{', '.join(sorted(set(STATUS_WORDS[args.kind].values())))}", file=sys.stderr)
+        return 2
+    if since and until and since > until:
+        print("Cannot export: --from is after --to", file=sys.stderr)
+        return 2
+    try:
+        data_key = settings.data_key.get_secret_value() if settings.data_key else None
+        cipher, _ = cipher_for(data_key, settings.database_url)
+    except DataKeyError as error:
+        print(f"Cannot export: {error}", file=sys.stderr)
+        return 2
+    if (code := prepare_database(settings)) != 0:
+        return code
+    request = ExportRequest(args.kind, args.status, since, until)
+
+    async def export() -> tuple[bytes, int]:
+        database = Database(settings.database_url)
+        try:
+            content, count = await build_export(database, cipher, request, settings.default_timezone)
+            from models import audit
+
+            async with database.transaction() as session:
+                await audit.record(session, None, "export.cli", args.kind, status=args.status, since=since,
+                                   until=until, rows=count)
+            return content, count
+        finally:
+            await database.dispose()
+
+    content, count = asyncio.run(export())
+    if args.output:
+        Path(args.output).write_bytes(content)
+        today = datetime.now(ZoneInfo(settings.default_timezone)).date()
+        print(f"{count} rows written to {args.output} (as of {today.isoformat()}).", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    return 0
 
 
 def run_sandbox(args: argparse.Namespace) -> int:

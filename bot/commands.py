@@ -18,9 +18,17 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start"),
     CommandSpec("tanya"),
     CommandSpec("iuran"),
+    CommandSpec("daftar"),
+    CommandSpec("sponsor"),
+    CommandSpec("janji"),
+    CommandSpec("datasaya"),
+    CommandSpec("hapusdata"),
     CommandSpec("help"),
     CommandSpec("bahasa"),
     CommandSpec("diskon", admin_only=True),
+    CommandSpec("pendaftaran", admin_only=True),
+    CommandSpec("pembayaran", admin_only=True),
+    CommandSpec("ekspor", admin_only=True),
 )
 
 

@@ -41,6 +41,7 @@ class Console:
 
     async def run(self) -> int:
         from bot.application import ALLOWED_UPDATES, build_application
+        from bot.crypto import DataKeyError
         from bot.logs import configure_logging
         from bot.migrate import upgrade_async
 
@@ -55,7 +56,12 @@ class Console:
         self.settings = self.settings.model_copy(update={"telegram_base_url": self.sandbox.base_url})
         self.sandbox.ensure_user(self.user_id, first_name="Anda", language_code="id")
         self.sandbox.listeners.append(self._show)
-        application = build_application(self.settings)
+        try:
+            application = build_application(self.settings)
+        except DataKeyError as error:
+            self.say(f"Cannot start the console: {error}")
+            await self.sandbox.stop()
+            return 2
         self.say("Lindungi Pekerja: console. Ketik pesan seperti di Telegram (mulai dengan /start); "
                  "ketik nomor untuk menekan tombol; /keluar untuk selesai.")
         self.say("Type as you would in Telegram (start with /start); a number presses a button; /quit ends.")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
+from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -45,3 +47,37 @@ class PersonalDataCipher:
 
 def new_data_key() -> str:
     return Fernet.generate_key().decode()
+
+
+def resolve_data_key(data_key: str | None, database_url: str) -> tuple[str, Path | None]:
+    """The DATA_KEY to use, and the key file it came from when DATA_KEY is unset.
+
+    A local SQLite install works out of the box: a key is generated once into `data.key` beside the database
+    file (owner-only permissions) and reused. PostgreSQL serves deployments where several processes must share
+    one key, so there DATA_KEY must be set explicitly.
+    """
+    if data_key:
+        return data_key, None
+    from bot.settings import sqlite_path
+
+    database_file = sqlite_path(database_url)
+    if database_file is None:
+        raise DataKeyError("DATA_KEY is required with this DATABASE_URL: set it to the output of "
+                           "python -m bot keygen (the same value in every process)")
+    key_file = database_file.parent / "data.key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(new_data_key() + "\n")
+    return key_file.read_text().strip(), key_file
+
+
+def cipher_for(data_key: str | None, database_url: str) -> tuple[PersonalDataCipher, Path | None]:
+    key, key_file = resolve_data_key(data_key, database_url)
+    if key_file is not None:
+        try:
+            return PersonalDataCipher(key), key_file
+        except DataKeyError:
+            raise DataKeyError(f"the key file {key_file} is damaged: restore it from a backup") from None
+    return PersonalDataCipher(key), None

@@ -31,6 +31,15 @@ KALIMANTAN = ("63", "64", "62", "61", "65")  # offered first, as buttons
 Values = dict[str, Any]
 
 
+def _forget(values: Values, step: str) -> Values:
+    trimmed = {k: v for k, v in values.items() if k != step}
+    if step == "nik":
+        trimmed.pop("nik_birth_date", None)
+    if step == "occupation":
+        trimmed.pop("transport", None)
+    return trimmed
+
+
 def next_step(values: Values) -> str:
     for step in STEPS:
         if step not in values:
@@ -131,18 +140,25 @@ class EnrollmentFlow:
 
     def edit(self, values: Values, step: str) -> Values:
         """Forget one answer so that it is asked again; everything else stays."""
-        if step not in EDITABLE:
+        if step not in EDITABLE or step in values.get("locked", ()):
             return values
-        trimmed = {k: v for k, v in values.items() if k != step}
-        if step == "nik":
-            trimmed.pop("nik_birth_date", None)
-        return trimmed
+        return _forget(values, step)
+
+    def back(self, values: Values) -> Values:
+        """'Back': forget the answer before the current question (answers set by a sponsor stay)."""
+        current = next_step(values)
+        earlier = STEPS[: STEPS.index(current)] if current in STEPS else STEPS
+        for step in reversed(earlier):
+            if step in values and step not in values.get("locked", ()):
+                return _forget(values, step)
+        return values
 
     def error(self, key: str, lang: str) -> str:
         return self.t(lang, f"error_{key}")
 
     # ------------------------------------------------------------------ review
-    def review(self, values: Values, discounts: list[Discount], this_month: date, lang: str) -> Reply:
+    def review(self, values: Values, discounts: list[Discount], this_month: date, lang: str,
+               sponsor: str | None = None) -> Reply:
         programs = tuple(values["programs"])
         monthly = quote(income=values["income"], programs=programs, first_month=this_month,
                         transport=values.get("transport", False), discounts=discounts).months[0]
@@ -155,6 +171,9 @@ class EnrollmentFlow:
                       region=f"{values['regency']}, {values['province']}", income=rupiah(values["income"], lang),
                       programs="+".join(p.upper() for p in programs), amount=rupiah(monthly.due, lang),
                       month=month_name(this_month, lang))
-        edits = [Button(self.t(lang, f"edit_{step}"), f"e:edit:{step}") for step in EDITABLE]
+        if sponsor is not None:
+            text += "\n" + self.t(lang, "review_sponsor", sponsor=sponsor)
+        locked = values.get("locked", ())
+        edits = [Button(self.t(lang, f"edit_{step}"), f"e:edit:{step}") for step in EDITABLE if step not in locked]
         return Reply(text, rows([Button(self.t(lang, "submit"), "e:submit")], 1) + rows(edits, 3)
                      + rows([Button(self.t(lang, "cancel"), "e:cancel")], 1))

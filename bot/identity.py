@@ -82,9 +82,9 @@ _MONTHS = {name: i for i, names in enumerate(
     for name in names}
 
 
-def parse_birth_date(text: str, today: date) -> tuple[date | None, str | None]:
-    """A date of birth as people write it: 17-08-1985, 17/8/1985, 1985-08-17, 17 Agustus 1985.
-    Reasons: format, not_a_date, future, too_old, too_young (under 15)."""
+def parse_calendar_date(text: str) -> tuple[date | None, str | None]:
+    """A date as people write it: 17-08-1985, 17/8/1985, 1985-08-17, 17 Agustus 1985.
+    Reasons: format, not_a_date."""
     text = (text or "").strip().lower()
     parts: tuple[int, int, int] | None = None
     first = _DATE_PATTERNS[0].match(text)
@@ -99,9 +99,17 @@ def parse_birth_date(text: str, today: date) -> tuple[date | None, str | None]:
     if parts is None:
         return None, "format"
     try:
-        born = date(parts[2], parts[1], parts[0])
+        return date(parts[2], parts[1], parts[0]), None
     except ValueError:
         return None, "not_a_date"
+
+
+def parse_birth_date(text: str, today: date) -> tuple[date | None, str | None]:
+    """A date of birth (see parse_calendar_date). Reasons: format, not_a_date, future, too_old, too_young
+    (under 15)."""
+    born, reason = parse_calendar_date(text)
+    if born is None:
+        return None, reason
     if born > today:
         return None, "future"
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))

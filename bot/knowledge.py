@@ -10,7 +10,7 @@ import yaml
 
 KNOWLEDGE_DIR = Path(__file__).parent / "knowledge"
 UNKNOWN = "unknown"
-ACTIONS = ("quote", "enroll", "sponsor", "reminders", "human", "menu")
+ACTIONS = ("quote", "enroll", "sponsor", "reminders", "human", "menu", "mydata")
 SHORT_LABEL_MAX = 24
 
 

@@ -19,7 +19,8 @@ from bot.textnorm import raw_tokens
 TOPICS_PER_PAGE = 8
 SUGGESTIONS = 3
 ACTION_LABELS = {"quote": "menu.quote", "enroll": "menu.enroll", "sponsor": "menu.sponsor",
-                 "reminders": "menu.reminders", "human": "faq.ask_human", "menu": "menu.back"}
+                 "reminders": "menu.reminders", "human": "faq.ask_human", "menu": "menu.back",
+                 "mydata": "mydata.button"}
 
 _GREETINGS = frozenset("halo hallo helo hai hay hi hello hey assalamualaikum assalamu alaikum asalamualaikum "
                        "salam pagi siang sore malam selamat permisi min kak bang pak bu om mas mbak".split())

@@ -8,7 +8,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from handlers import admin_discounts, errors, faq, fallback, language, membership, quote, start, users
+from handlers import (admin_discounts, enroll, errors, faq, fallback, language, membership, my_data, pledges,
+                      quote, records, sponsor, start, users)
 from handlers.context import BotApplication
 
 
@@ -19,7 +20,12 @@ def register_handlers(app: BotApplication) -> None:
     start.register(app)
     language.register(app)
     quote.register(app)
+    enroll.register(app)
+    sponsor.register(app)
+    pledges.register(app)
+    my_data.register(app)
     admin_discounts.register(app)
+    records.register(app)
     faq.register(app)
     fallback.register(app)  # last: takes whatever nothing else did
     app.add_error_handler(errors.on_error)

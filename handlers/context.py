@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import normalise_language
 from bot.services import Services
+from models.flow import FlowState, current_flow
 from models.user import UserProfile
 
 
@@ -26,6 +30,21 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     def t(self, key: str, **values: object) -> str:
         return self.services.texts.t(self.lang, key, **values)
+
+    @property
+    def timezone(self) -> str:
+        """The user's IANA timezone (Kalimantan spans WIB and WITA), or the deployment's default."""
+        profile = self.profile
+        return profile.timezone if profile else self.services.settings.default_timezone
+
+    def today(self) -> date:
+        return datetime.now(ZoneInfo(self.timezone)).date()
+
+    async def open_flow(self, user_id: int, flow: str) -> FlowState | None:
+        """The user's unfinished `flow`, or None (finished, expired, another flow): a button from it is stale."""
+        async with self.services.db.session() as session:
+            state = await current_flow(session, user_id)
+        return state if state is not None and state.flow == flow else None
 
     @property
     def is_admin(self) -> bool:

@@ -175,7 +175,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler(["tanya", "topik"], browse, filters=private))
     app.add_handler(CallbackQueryHandler(browse_page, pattern=r"^tp:\d{1,3}$"))
     app.add_handler(CallbackQueryHandler(show_topic, pattern=r"^t:[a-z_]{1,30}$"))
-    app.add_handler(CallbackQueryHandler(follow_up_action, pattern=r"^a:(quote|enroll|sponsor|reminders|human|menu)$"))
+    app.add_handler(CallbackQueryHandler(follow_up_action, pattern=r"^a:(quote|enroll|sponsor|reminders|human|menu|mydata)$"))
     app.add_handler(CallbackQueryHandler(send_kept_question, pattern=r"^h:\d{1,12}$"))
     support_chat = app.bot_data["services"].settings.support_chat_id
     if support_chat is not None:

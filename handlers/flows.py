@@ -1,4 +1,4 @@
-"""Free text goes to the flow the user is in (a quote now; enrollment and pledges later), if any."""
+"""Free text goes to the flow the user is in (a quote, an enrollment, a pledge, a payment, an admin's answer)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from handlers import quote
+from handlers import enroll, pledges, quote, records, sponsor
 from handlers.context import BotContext
 from models.flow import FlowState, current_flow
 
 TextStep = Callable[[Update, BotContext, FlowState], Awaitable[None]]
-TEXT_STEPS: dict[str, TextStep] = {"quote": quote.on_text}
+TEXT_STEPS: dict[str, TextStep] = {"quote": quote.on_text, "enroll": enroll.on_text, "pledge": sponsor.on_text,
+                                   "payment": pledges.payment_text, "admin_application": records.on_text}
 
 
 async def route_text(update: Update, context: BotContext) -> bool:

@@ -13,7 +13,7 @@ from handlers import replies
 from handlers.context import BotApplication, BotContext
 from handlers.start import MENU_ACTIONS
 from models.discount import rules
-from models.flow import FlowState, clear_flow, current_flow, save_flow
+from models.flow import FlowState, clear_flow, save_flow
 
 
 def _flow(context: BotContext) -> QuoteFlow:
@@ -21,7 +21,7 @@ def _flow(context: BotContext) -> QuoteFlow:
 
 
 def _this_month(context: BotContext) -> date:
-    return this_month(context.profile.timezone if context.profile else context.services.settings.default_timezone)
+    return this_month(context.timezone)
 
 
 async def start_quote(update: Update, context: BotContext, *, income: int | None = None) -> None:
@@ -51,11 +51,7 @@ async def _advance(update: Update, context: BotContext, values: dict, *, edit: M
             await replies.edit(edit, replies.Reply(edit.text_html or "", ()))  # keep the question, drop its buttons
         await replies.send(context, update.effective_chat.id, reply)
         return
-    reply = flow.prompt(step, values, context.lang)
-    if edit is not None:
-        await replies.edit(edit, reply)
-    else:
-        await replies.send(context, update.effective_chat.id, reply)
+    await replies.show(context, update.effective_chat.id, flow.prompt(step, values, context.lang), replacing=edit)
 
 
 async def on_text(update: Update, context: BotContext, state: FlowState) -> None:
@@ -71,14 +67,13 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
 async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     parts = query.data.split(":")
-    message = query.message if isinstance(query.message, Message) else None
+    message = replies.pressed_message(query)
     user_id = update.effective_user.id
     if parts[1] == "again":
         await start_quote(update, context)
         return
-    async with context.services.db.session() as session:
-        state = await current_flow(session, user_id)
-    if state is None or state.flow != FLOW:
+    state = await context.open_flow(user_id, FLOW)
+    if state is None:
         await query.answer(context.t("fallback.stale_button"))
         return
     flow = _flow(context)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
 from bot.replies import Reply
@@ -17,8 +17,21 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
+def pressed_message(query: CallbackQuery) -> Message | None:
+    """The message whose button was pressed, when Telegram still lets us edit it."""
+    return query.message if isinstance(query.message, Message) else None
+
+
 async def send(context: BotContext, chat_id: int, reply: Reply) -> Message:
     return await context.bot.send_message(chat_id, reply.text, reply_markup=markup(reply))
+
+
+async def show(context: BotContext, chat_id: int, reply: Reply, *, replacing: Message | None) -> None:
+    """The next step of a conversation: in place of the pressed message, or as a new one after typed text."""
+    if replacing is not None:
+        await edit(replacing, reply)
+    else:
+        await send(context, chat_id, reply)
 
 
 async def edit(message: Message, reply: Reply) -> None:

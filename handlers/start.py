@@ -15,9 +15,17 @@ from models.flow import clear_flow
 MenuAction = Callable[[Update, BotContext], Awaitable[None]]
 # Menu items whose feature exists register here; the rest answer "coming soon".
 MENU_ACTIONS: dict[str, MenuAction] = {}
+# Deep links (t.me/<bot>?start=<payload>) by payload prefix, e.g. a sponsor's invitation "inv_...".
+StartPayload = Callable[[Update, BotContext, str], Awaitable[None]]
+START_PAYLOADS: dict[str, StartPayload] = {}
 
 
 async def start(update: Update, context: BotContext) -> None:
+    payload = context.args[0] if context.args else ""
+    for prefix, opener in START_PAYLOADS.items():
+        if payload.startswith(prefix):  # a deep link manages its own flow (it may resume one)
+            await opener(update, context, payload)
+            return
     await _close_open_flow(update, context)
     user = update.effective_user
     name = (user.first_name if user else "").strip() or context.t("start.default_name")

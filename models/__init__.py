@@ -6,9 +6,10 @@ from models.audit import AuditEntry
 from models.discount import DiscountPeriod
 from models.enrollment import EnrollmentApplication
 from models.flow import FlowState
+from models.pledge import Pledge, PledgeBeneficiary, PledgeMonth, PledgePayment
 from models.support import SupportTicket
 from models.user import ROLE_ADMIN, ROLE_USER, User, UserProfile
 
 metadata = SQLModel.metadata
 
-__all__ = ["metadata", "EnrollmentApplication", "FlowState", "AuditEntry", "DiscountPeriod", "SupportTicket", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]
+__all__ = ["metadata", "EnrollmentApplication", "FlowState", "Pledge", "PledgeBeneficiary", "PledgeMonth", "PledgePayment", "AuditEntry", "DiscountPeriod", "SupportTicket", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]

@@ -157,3 +157,23 @@ async def delete_for_user(session: AsyncSession, user_id: int) -> int:
     """The owner's /hapusdata: their applications are removed entirely. Returns how many."""
     result = await session.exec(delete(EnrollmentApplication).where(EnrollmentApplication.user_id == user_id))
     return int(result.rowcount or 0)
+
+
+async def between(session: AsyncSession, start: datetime | None, end: datetime | None,
+                  status: str | None = None) -> list[EnrollmentApplication]:
+    """Applications created in [start, end), optionally with one status, oldest first (exports)."""
+    statement = select(EnrollmentApplication).order_by(EnrollmentApplication.id)
+    if start is not None:
+        statement = statement.where(EnrollmentApplication.created_at >= start)
+    if end is not None:
+        statement = statement.where(EnrollmentApplication.created_at < end)
+    if status is not None:
+        statement = statement.where(EnrollmentApplication.status == status)
+    return list((await session.exec(statement)).all())
+
+
+async def submitted(session: AsyncSession, limit: int = 10) -> list[EnrollmentApplication]:
+    """Applications waiting for the branch office, oldest first."""
+    return list((await session.exec(
+        select(EnrollmentApplication).where(EnrollmentApplication.status == SUBMITTED)
+        .order_by(EnrollmentApplication.id).limit(limit))).all())

@@ -63,5 +63,12 @@ async def save_flow(session: AsyncSession, user_id: int, flow: str, step: str, v
     state.flow, state.step, state.data, state.updated_at = flow, step, data, utcnow()
 
 
+async def claim_flow(session: AsyncSession, user_id: int, flow: str) -> bool:
+    """Remove the user's `flow` and say whether this call removed it: of two presses of one "confirm" button,
+    only the first gets True (on PostgreSQL the second waits for the first transaction, then finds nothing)."""
+    result = await session.exec(delete(FlowState).where(FlowState.user_id == user_id, FlowState.flow == flow))
+    return bool(result.rowcount)
+
+
 async def clear_flow(session: AsyncSession, user_id: int) -> None:
     await session.exec(delete(FlowState).where(FlowState.user_id == user_id))

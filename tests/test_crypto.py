@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.crypto import DataKeyError, PersonalDataCipher, new_data_key
+from bot.crypto import DataKeyError, PersonalDataCipher, cipher_for, new_data_key
 
 
 def test_personal_data_round_trips_and_is_not_readable_without_the_key() -> None:
@@ -26,3 +26,29 @@ def test_lookup_hashes_find_duplicates_without_storing_the_value() -> None:
 def test_a_bad_data_key_is_refused_clearly(key: str) -> None:
     with pytest.raises(DataKeyError, match="DATA_KEY"):
         PersonalDataCipher(key)
+
+
+def test_a_local_sqlite_install_gets_a_key_file_made_once_and_kept_private(tmp_path) -> None:  # noqa: ANN001
+    url = f"sqlite+aiosqlite:///{tmp_path}/data/lindungi.db"
+    cipher, key_file = cipher_for(None, url)
+    assert key_file == tmp_path / "data" / "data.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    token = cipher.encrypt("6371015708900001")
+    again, same_file = cipher_for(None, url)  # a restart reads the same key: old data stays readable
+    assert same_file == key_file and again.decrypt(token) == "6371015708900001"
+
+
+def test_an_explicit_key_wins_and_postgres_requires_one(tmp_path) -> None:  # noqa: ANN001
+    key = new_data_key()
+    cipher, key_file = cipher_for(key, f"sqlite+aiosqlite:///{tmp_path}/x.db")
+    assert key_file is None and not (tmp_path / "data.key").exists()
+    assert PersonalDataCipher(key).decrypt(cipher.encrypt("a")) == "a"
+    with pytest.raises(DataKeyError, match="DATA_KEY is required"):
+        cipher_for(None, "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+def test_a_damaged_key_file_is_reported_not_replaced(tmp_path) -> None:  # noqa: ANN001
+    (tmp_path / "data.key").write_text("damaged\n")
+    with pytest.raises(DataKeyError, match="damaged"):
+        cipher_for(None, f"sqlite+aiosqlite:///{tmp_path}/x.db")
+    assert (tmp_path / "data.key").read_text() == "damaged\n"

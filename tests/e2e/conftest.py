@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from sqlalchemy import text
+
 from bot import migrate
+from bot.crypto import PersonalDataCipher, cipher_for, new_data_key
+from bot.database import Database
 from bot.sandbox import ThreadedSandbox
 from tests.botproc import BotProcess
 from tests.databases import BACKENDS, discard_database_url, new_database_url, run_sync
@@ -35,6 +39,26 @@ class RunningBot:
     backend: str
     workdir: Path
 
+    def rows(self, sql: str, **params: object) -> list[tuple]:
+        """Read the bot's database directly (what an operator would see)."""
+        async def read() -> list[tuple]:
+            database = Database(self.database_url)
+            try:
+                async with database.session() as session:
+                    return [tuple(row) for row in (await session.exec(text(sql), params=params)).all()]
+            finally:
+                await database.dispose()
+
+        return run_sync(read)
+
+    def scalar(self, sql: str, **params: object) -> object:
+        found = self.rows(sql, **params)
+        return found[0][0] if found else None
+
+    @property
+    def cipher(self) -> PersonalDataCipher:
+        return cipher_for(self.process.settings.get("DATA_KEY"), self.database_url)[0]
+
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def running_bot(request: pytest.FixtureRequest, sandbox: ThreadedSandbox,
@@ -42,8 +66,10 @@ def running_bot(request: pytest.FixtureRequest, sandbox: ThreadedSandbox,
     workdir = tmp_path_factory.mktemp("bot")
     url = new_database_url(request.param, workdir)
     sandbox.run(lambda: sandbox.sandbox.ensure_group(SUPPORT_CHAT_ID, "Tim Lindungi Pekerja"))
+    # SQLite runs as a newcomer would: no DATA_KEY, a key file made beside the database. PostgreSQL needs one.
+    keys = {"DATA_KEY": new_data_key()} if request.param == "postgresql" else {}
     process = BotProcess(sandbox, url, workdir, ADMIN_IDS=str(ADMIN_ID),
-                         SUPPORT_CHAT_ID=str(SUPPORT_CHAT_ID)).start()
+                         SUPPORT_CHAT_ID=str(SUPPORT_CHAT_ID), **keys).start()
     try:
         yield RunningBot(sandbox, process, url, request.param, workdir)
     finally:

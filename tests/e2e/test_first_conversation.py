@@ -52,11 +52,22 @@ def test_menu_items_not_built_yet_say_so_politely(running_bot: RunningBot, user_
     user = running_bot.sandbox.user(user_id)
     user.send("/start")
     user.replies()
-    user.press("Jadi sponsor")
+    user.press("Pengingat")
     reply = user.reply()
-    assert "sedang kami siapkan" in reply.text and "Jadi sponsor" in reply.text
+    assert "sedang kami siapkan" in reply.text and "Pengingat" in reply.text
     user.press("Menu utama")
     assert "Hitung iuran" in " ".join(user.reply().button_labels)
+
+
+@pytest.mark.parametrize("item, opens", [("Daftar sebagai pekerja", "persis seperti di KTP"),
+                                         ("Jadi sponsor", "Berapa pekerja")])
+def test_enrollment_and_sponsoring_open_from_the_menu(running_bot: RunningBot, new_user_id, item: str,  # noqa: ANN001
+                                                      opens: str) -> None:
+    user = running_bot.sandbox.user(new_user_id())
+    user.send("/start")
+    user.replies()
+    user.press(item)
+    assert opens in user.replies()[-1].text
 
 
 def test_help_lists_the_commands(running_bot: RunningBot, user_id: int) -> None:

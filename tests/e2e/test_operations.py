@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.crypto import new_data_key
 from bot.sandbox import ThreadedSandbox
 from tests.botproc import TEST_TOKEN, BotProcess, run_cli
 
@@ -47,11 +48,17 @@ def test_settings_come_from_a_dotenv_file_in_the_working_directory(tmp_path: Pat
 
 
 def test_an_unreachable_database_is_one_line_without_the_password(tmp_path: Path) -> None:
-    result = run_cli(cwd=tmp_path, BOT_TOKEN=TEST_TOKEN,
+    result = run_cli(cwd=tmp_path, BOT_TOKEN=TEST_TOKEN, DATA_KEY=new_data_key(),
                      DATABASE_URL="postgresql://lp:s3cretpw@127.0.0.1:1/nothing")
     assert result.returncode == 1
     assert "s3cretpw" not in result.stderr and "Cannot prepare the database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_postgres_without_a_data_key_refuses_to_start_before_touching_the_database(tmp_path: Path) -> None:
+    result = run_cli(cwd=tmp_path, BOT_TOKEN=TEST_TOKEN, DATABASE_URL="postgresql://lp:pw@127.0.0.1:1/nothing")
+    assert result.returncode == 2 and "DATA_KEY is required" in result.stderr and "keygen" in result.stderr
+    assert "Traceback" not in result.stderr and "Cannot prepare" not in result.stderr
 
 
 def test_a_token_telegram_refuses_is_reported_and_exits_2(tmp_path: Path, fresh_database) -> None:  # noqa: ANN001
@@ -132,14 +139,15 @@ def test_a_webhook_port_in_use_is_one_line(tmp_path: Path, fresh_database) -> No
 
 
 def test_the_console_chats_without_a_token_and_numbers_the_buttons(tmp_path: Path) -> None:
-    result = run_cli("console", cwd=tmp_path, stdin="/start\n3\n1\n/keluar\n", timeout=90)
+    result = run_cli("console", cwd=tmp_path, stdin="/start\n5\n1\n/keluar\n", timeout=90)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Halo, Anda!" in out
     assert "[1] ❓ Tanya program" in out and "[6] 🌐 Bahasa" in out
-    assert "Jadi sponsor sedang kami siapkan" in out  # button 3 was pressed
+    assert "Pengingat sedang kami siapkan" in out  # button 5 was pressed
     assert out.count("[1] ❓ Tanya program") == 2  # button 1 on the "coming soon" reply went back to the menu
     assert (tmp_path / "data" / "console.db").exists()
+    assert (tmp_path / "data" / "data.key").exists()  # personal data works without configuring a key
     assert "Traceback" not in result.stderr
 
 

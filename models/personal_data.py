@@ -1,0 +1,55 @@
+"""Everything the bot keeps about one person, gathered for /datasaya and erased for /hapusdata.
+
+Erasure removes the user's row, applications, questions to the team and any half-finished conversation. Pledges
+they made stay as anonymous amounts and payments (so the branch office's totals remain true); see
+models.pledge.forget_user. Admin audit entries keep only what admins did, so a refused attempt by this user loses
+its link to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import enrollment, pledge
+from models.audit import AuditEntry
+from models.flow import FlowState
+from models.support import SupportTicket
+from models.user import User
+
+
+@dataclass
+class StoredData:
+    user: User | None
+    applications: list[enrollment.EnrollmentApplication]
+    pledges: list[pledge.PledgeOverview]
+    sponsorship: pledge.Invitation | None
+    tickets: int
+    open_flow: str | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+async def gather(session: AsyncSession, user_id: int) -> StoredData:
+    tickets = (await session.exec(select(func.count()).select_from(SupportTicket)
+                                  .where(SupportTicket.user_id == user_id))).one()
+    flow = await session.get(FlowState, user_id)
+    return StoredData(user=await session.get(User, user_id), applications=await enrollment.of_user(session, user_id),
+                      pledges=await pledge.pledges_of(session, user_id),
+                      sponsorship=await pledge.sponsorship_of(session, user_id), tickets=int(tickets),
+                      open_flow=flow.flow if flow else None)
+
+
+async def erase(session: AsyncSession, user_id: int) -> dict[str, int]:
+    """Delete or anonymise everything about `user_id`; returns what was done, for the confirmation."""
+    counts = {"applications": await enrollment.delete_for_user(session, user_id)}
+    counts.update(await pledge.forget_user(session, user_id))
+    tickets = await session.exec(delete(SupportTicket).where(SupportTicket.user_id == user_id))
+    counts["tickets"] = int(tickets.rowcount or 0)
+    await session.exec(delete(FlowState).where(FlowState.user_id == user_id))
+    await session.exec(update(AuditEntry).where(AuditEntry.actor_id == user_id, AuditEntry.action == "refused")
+                       .values(actor_id=None))
+    await session.exec(delete(User).where(User.telegram_id == user_id))
+    return counts

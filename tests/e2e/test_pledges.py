@@ -1,0 +1,295 @@
+"""Sponsor pledges through the real bot process: the pledge conversation priced month by month, confirming once,
+single-use invitations, the worker enrolling from one, payments, admin verification, extend and cancel, forged
+buttons, exports (chat and command line) and a sponsor deleting their data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.formatting import month_name, rupiah
+from bot.pledges import SponsoredWorker, month_amounts
+from bot.sandbox import SimUser
+from tests.botproc import run_cli
+from tests.e2e.conftest import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
+from tests.e2e.test_enrollment import nik_for
+from tests.e2e.test_quote import PP50
+
+pytestmark = pytest.mark.e2e
+
+
+def this_month() -> date:
+    return datetime.now(ZoneInfo("Asia/Makassar")).date().replace(day=1)
+
+
+def pledge_until_review(sponsor: SimUser, months: str = "3 bulan") -> str:
+    sponsor.send("/sponsor")
+    assert "Berapa pekerja" in sponsor.replies()[-1].text
+    sponsor.press("2")
+    assert "Pekerja 1 dari 2" in sponsor.reply().text
+    sponsor.send("Ahmad Fauzi")
+    assert "Apa pekerjaan A**** F****" in sponsor.reply().text
+    sponsor.press("Marbot")
+    assert "Nomor HP" in sponsor.reply().text
+    sponsor.send("0812 1111 2222")
+    assert "Pekerja 2 dari 2" in sponsor.reply().text
+    sponsor.send("Budi Santoso")
+    sponsor.reply()
+    sponsor.press("Lainnya")
+    assert "ketik pekerjaannya" in sponsor.reply().text
+    sponsor.send("tukang parkir")
+    sponsor.reply()
+    sponsor.press("Tidak tahu")
+    assert "Berapa lama" in sponsor.reply().text
+    sponsor.press(months)
+    assert "Program apa" in sponsor.reply().text
+    sponsor.press("JKK + JKM")
+    return sponsor.reply().text
+
+
+def make_pledge(sponsor: SimUser) -> tuple[str, list[str]]:
+    """A confirmed 3-month pledge for two workers: (review text, invitation payloads)."""
+    review = pledge_until_review(sponsor)
+    sponsor.press("Ya, simpan janji")
+    texts = [m.text for m in sponsor.replies()]
+    payloads = [found for text in texts for found in re.findall(r"start=(inv_[\w-]+)", text)]
+    return review, payloads
+
+
+def pledge_id_of(bot: RunningBot, sponsor_id: int) -> int:
+    return int(bot.scalar("SELECT id FROM pledges WHERE sponsor_id = :s ORDER BY id DESC", s=sponsor_id))
+
+
+def test_a_sponsor_pledges_for_two_workers_priced_month_by_month(running_bot: RunningBot, user_id: int) -> None:
+    sponsor = running_bot.sandbox.user(user_id, first_name="Rahmat")
+    review = pledge_until_review(sponsor)
+    want = month_amounts([SponsoredWorker("marbot"), SponsoredWorker("tukang parkir")], ("jkk", "jkm"),
+                         this_month(), 3, PP50)
+    for line in want:
+        assert f"{month_name(line.month)}: {rupiah(line.amount)}" in review
+    assert f"Total 3 bulan: {rupiah(sum(m.amount for m in want))}" in review
+    assert "A**** F****, Marbot, HP: +6281******222" in review and "B*** S******, tukang parkir, HP: -" in review
+    assert "Rahmat" in review
+    confirm = sponsor.last_message_with_buttons()
+    sponsor.press("Ya, simpan janji")
+    texts = [m.text for m in sponsor.replies()]
+    assert any("tersimpan" in t for t in texts)
+    invitations = [t for t in texts if "Undangan untuk pekerja" in t]
+    assert len(invitations) == 2 and all("t.me/LindungiPekerjaBot?start=inv_" in t for t in invitations)
+    sponsor.press_data("s:ok", confirm.message_id)  # confirm pressed twice
+    assert "sudah tersimpan" in sponsor.events()[-1].text
+    assert running_bot.scalar("SELECT count(*) FROM pledges WHERE sponsor_id = :s", s=user_id) == 1
+    pledge_id = pledge_id_of(running_bot, user_id)
+    months = running_bot.rows("SELECT amount_due, status FROM pledge_months WHERE pledge_id = :p ORDER BY month",
+                              p=pledge_id)
+    assert months == [(line.amount, "due") for line in want]
+    stored = running_bot.rows("SELECT name_encrypted, invite_hash FROM pledge_beneficiaries WHERE pledge_id = :p",
+                              p=pledge_id)
+    assert all("AHMAD" not in name and "inv_" not in invite for name, invite in stored)
+
+
+def test_an_invitation_is_single_use_and_the_pledge_shows_who_enrolled(running_bot: RunningBot, new_user_id) -> None:  # noqa: ANN001
+    sponsor = running_bot.sandbox.user(new_user_id(), first_name="Rahmat")
+    _, payloads = make_pledge(sponsor)
+    worker, stranger = (running_bot.sandbox.user(new_user_id()) for _ in range(2))
+    worker.send(f"/start {payloads[0]}")
+    opened = [m.text for m in worker.replies()]
+    assert any("Rahmat" in t and "menanggung iuran" in t for t in opened)
+    assert "persis seperti di KTP" in opened[-1]
+    stranger.send(f"/start {payloads[0]}")
+    assert "sudah dipakai" in stranger.reply().text
+    sponsor.send(f"/start {payloads[1]}")
+    assert "Anda buat sendiri" in sponsor.reply().text
+    stranger.send("/start inv_doesnotexist123")
+    assert "tidak dikenali" in stranger.reply().text
+
+    # The worker enrols with the sponsor's programs (no programs question); reopening the link mid-way resumes.
+    worker.send("Ahmad Fauzi")
+    assert "NIK" in worker.reply().text
+    worker.send(f"/start {payloads[0]}")
+    assert "Berapa NIK Anda" in worker.replies()[-1].text
+    for answer in (nik_for(worker.id), "17-08-1990", "0812 1111 2222"):
+        worker.send(answer)
+        worker.reply()
+    worker.press("Marbot")
+    worker.reply()
+    worker.press("Kalimantan Selatan")
+    worker.reply()
+    worker.send("Banjarbaru")
+    worker.reply()
+    worker.send("1 juta")
+    assert "Persetujuan" in worker.reply().text
+    worker.press("Saya setuju")
+    review = worker.reply().text
+    assert "ditanggung sponsor" in review and "Rahmat" in review and "JKK+JKM" in review
+    assert "Ubah program" not in " ".join(worker.last_message_with_buttons().button_labels)
+    worker.press("Kirim pendaftaran")
+    worker.replies()
+    worker.send(f"/start {payloads[0]}")  # their own link again: allowed, says they are enrolled
+    assert any("sudah punya pendaftaran" in m.text for m in worker.replies())
+
+    sponsor.send("/janji")
+    card = sponsor.reply().text
+    assert "1. A**** F**** (Marbot): ✅ sudah mendaftar" in card
+    assert "2. B*** S****** (tukang parkir): ⏳ belum membuka undangan" in card
+    application = running_bot.scalar("SELECT id FROM enrollment_applications WHERE user_id = :u", u=worker.id)
+    assert running_bot.scalar("SELECT application_id FROM pledge_beneficiaries WHERE worker_user_id = :u",
+                              u=worker.id) == application
+
+
+def test_payment_recording_and_admin_verification(running_bot: RunningBot, new_user_id) -> None:  # noqa: ANN001
+    sponsor = running_bot.sandbox.user(new_user_id(), first_name="Rahmat")
+    make_pledge(sponsor)
+    pledge_id = pledge_id_of(running_bot, sponsor.id)
+    first_due = running_bot.scalar("SELECT amount_due FROM pledge_months WHERE pledge_id = :p ORDER BY month",
+                                   p=pledge_id)
+    sponsor.send("/janji")
+    assert "Sudah dibayar: 0 dari 3 bulan" in sponsor.reply().text
+    sponsor.press("Catat pembayaran")
+    assert "Berapa yang sudah Anda bayar" in sponsor.reply().text
+    sponsor.send("banyak")
+    assert "belum bisa saya baca" in sponsor.reply().text
+    sponsor.press(rupiah(first_due))
+    assert "Tanggal berapa" in sponsor.reply().text
+    sponsor.send("01-01-2099")
+    assert "masa depan" in sponsor.reply().text
+    sponsor.press("Hari ini")
+    assert "referensi" in sponsor.reply().text
+    sponsor.send("TRX-<b>123</b>")
+    confirmation = sponsor.reply()
+    assert rupiah(first_due) in confirmation.text and "TRX-&lt;b&gt;123&lt;/b&gt;" in confirmation.html
+    sponsor.press("Ya, catat")
+    assert any("sudah dicatat" in m.text for m in sponsor.replies())
+    sponsor.press_data("y:ok", confirmation.message_id)  # pressed again
+    assert "sudah dicatat" in sponsor.events()[-1].text
+    assert running_bot.scalar("SELECT count(*) FROM pledge_payments WHERE pledge_id = :p", p=pledge_id) == 1
+    sponsor.send("/janji")
+    assert "Sudah dibayar: 1 dari 3 bulan" in sponsor.reply().text
+
+    team = running_bot.sandbox.run(lambda: [m for (chat, _), m in running_bot.sandbox.sandbox.messages.items()
+                                            if chat == SUPPORT_CHAT_ID and f"janji #{pledge_id}" in (m.text or "")])
+    assert team and "Rahmat" not in team[-1].text
+    payment_id = running_bot.scalar("SELECT id FROM pledge_payments WHERE pledge_id = :p", p=pledge_id)
+    outsider = running_bot.sandbox.user(new_user_id())
+    outsider.send("/pembayaran")
+    refusal = outsider.reply()
+    outsider.press_data(f"pv:{payment_id}", refusal.message_id)
+    assert "hanya untuk admin" in outsider.events()[-1].text
+    admin = running_bot.sandbox.user(ADMIN_ID, first_name="Admin")
+    admin.send("/pembayaran")
+    assert f"#{payment_id}" in admin.reply().text
+    admin.press(f"Verifikasi #{payment_id}")
+    assert any("sudah diverifikasi" in m.text for m in admin.replies())
+    assert any("sudah diverifikasi admin" in m.text for m in sponsor.replies())
+    assert running_bot.scalar("SELECT verified_by FROM pledge_payments WHERE id = :i", i=payment_id) == ADMIN_ID
+
+
+def test_forged_and_stale_pledge_buttons_change_nothing(running_bot: RunningBot, new_user_id) -> None:  # noqa: ANN001
+    sponsor = running_bot.sandbox.user(new_user_id())
+    make_pledge(sponsor)
+    pledge_id = pledge_id_of(running_bot, sponsor.id)
+    thief = running_bot.sandbox.user(new_user_id())
+    thief.send("/janji")
+    own = thief.reply()
+    assert "belum punya janji" in own.text
+    for forged in (f"j:stopok:{pledge_id}", f"j:pay:{pledge_id}", f"j:ext:{pledge_id}:12", f"j:inv:{pledge_id}"):
+        thief.press_data(forged, own.message_id)
+        assert "bukan untuk janji Anda" in thief.events()[-1].text, forged
+    thief.press_data("j:stopok:999999999", own.message_id)
+    assert "bukan untuk janji Anda" in thief.events()[-1].text
+    thief.press_data("y:ok", own.message_id)  # a payment confirmation with no payment in progress
+    assert "sudah dicatat" in thief.events()[-1].text or "tidak berlaku" in thief.events()[-1].text
+    assert running_bot.rows("SELECT status, months FROM pledges WHERE id = :p", p=pledge_id) == [("active", 3)]
+    assert running_bot.scalar("SELECT count(*) FROM pledge_payments WHERE pledge_id = :p", p=pledge_id) == 0
+
+
+def test_extend_and_cancel_with_confirmation(running_bot: RunningBot, new_user_id) -> None:  # noqa: ANN001
+    sponsor = running_bot.sandbox.user(new_user_id())
+    make_pledge(sponsor)
+    pledge_id = pledge_id_of(running_bot, sponsor.id)
+    sponsor.send("/janji")
+    sponsor.reply()
+    sponsor.press("Perpanjang")
+    sponsor.reply()
+    sponsor.press("+3 bulan")
+    assert "sekarang 6 bulan" in sponsor.reply().text
+    assert running_bot.scalar("SELECT count(*) FROM pledge_months WHERE pledge_id = :p", p=pledge_id) == 6
+    sponsor.send("/janji")
+    sponsor.reply()
+    sponsor.press("Hentikan janji")
+    assert "Hentikan janji" in sponsor.reply().text
+    sponsor.press("Tidak jadi")
+    assert "tidak ada yang diubah" in sponsor.reply().text
+    assert running_bot.scalar("SELECT status FROM pledges WHERE id = :p", p=pledge_id) == "active"
+    sponsor.send("/janji")
+    sponsor.reply()
+    sponsor.press("Hentikan janji")
+    question = sponsor.reply()
+    sponsor.press("Ya, hentikan")
+    assert "sudah dihentikan" in sponsor.reply().text
+    sponsor.press_data(f"j:stopok:{pledge_id}", question.message_id)
+    assert "sudah dihentikan" in sponsor.events()[-1].text
+    assert running_bot.scalar("SELECT status FROM pledges WHERE id = :p", p=pledge_id) == "cancelled"
+    assert running_bot.scalar("SELECT count(*) FROM pledge_months WHERE pledge_id = :p AND status = 'due'",
+                              p=pledge_id) == 0
+
+
+def read_csv(content: bytes) -> list[dict[str, str]]:
+    assert content.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def test_exports_in_the_chat_and_from_the_command_line(running_bot: RunningBot, new_user_id) -> None:  # noqa: ANN001
+    sponsor = running_bot.sandbox.user(new_user_id(), first_name="Rahmat")
+    make_pledge(sponsor)
+    pledge_id = pledge_id_of(running_bot, sponsor.id)
+    sponsor.send("/ekspor")
+    assert "hanya untuk admin" in sponsor.reply().text
+    admin = running_bot.sandbox.user(ADMIN_ID, first_name="Admin")
+    admin.send("/ekspor")
+    admin.reply()
+    admin.press("Janji sponsor")
+    document = next(m for m in admin.replies() if m.kind == "document")
+    assert document.file_name.startswith("lindungi-janji-") and document.file_name.endswith(".csv")
+    rows = [r for r in read_csv(document.file_bytes) if r["no_janji"] == str(pledge_id)]
+    assert [(r["nama_pekerja"], r["no_hp_pekerja"], r["pekerjaan"]) for r in rows] == [
+        ("AHMAD FAUZI", "+6281211112222", "Marbot"), ("BUDI SANTOSO", "", "tukang parkir")]
+    assert rows[0]["status_janji"] == "active" and rows[0]["bulan_direncanakan"] == "3"
+    admin.send("/ekspor pendaftaran entah")
+    assert "tidak saya kenali" in admin.reply().text
+    assert running_bot.scalar("SELECT count(*) FROM audit_log WHERE actor_id = :a AND action = 'export'",
+                              a=ADMIN_ID) >= 1
+
+    key = {"DATA_KEY": running_bot.process.settings["DATA_KEY"]} if "DATA_KEY" in running_bot.process.settings else {}
+    today = datetime.now(ZoneInfo("Asia/Makassar")).date().isoformat()
+    result = run_cli("export", "pledges", "--status", "active", "--from", today, "--to", today,
+                     cwd=running_bot.workdir, DATABASE_URL=running_bot.database_url, **key)
+    assert result.returncode == 0, result.stderr
+    exported = [r for r in read_csv(result.stdout.encode("utf-8")) if r["no_janji"] == str(pledge_id)]
+    assert len(exported) == 2 and exported[0]["nama_pekerja"] == "AHMAD FAUZI"
+    refused = run_cli("export", "pledges", "--status", "registered", cwd=running_bot.workdir,
+                      DATABASE_URL=running_bot.database_url, **key)
+    assert refused.returncode == 2 and "active, cancelled" in refused.stderr
+
+
+def test_a_sponsor_deleting_their_data_keeps_anonymous_totals(running_bot: RunningBot, new_user_id) -> None:  # noqa: ANN001
+    sponsor = running_bot.sandbox.user(new_user_id())
+    make_pledge(sponsor)
+    pledge_id = pledge_id_of(running_bot, sponsor.id)
+    total_before = running_bot.scalar("SELECT sum(amount_due) FROM pledge_months WHERE pledge_id = :p", p=pledge_id)
+    sponsor.send("/hapusdata")
+    sponsor.reply()
+    sponsor.press("Ya, hapus semua")
+    assert "1 janji sponsor dihentikan" in sponsor.reply().text
+    assert running_bot.rows("SELECT sponsor_id, status FROM pledges WHERE id = :p", p=pledge_id) == [
+        (None, "cancelled")]
+    assert running_bot.rows("SELECT name_encrypted, phone_encrypted FROM pledge_beneficiaries WHERE pledge_id = :p",
+                            p=pledge_id) == [(None, None), (None, None)]
+    assert running_bot.scalar("SELECT sum(amount_due) FROM pledge_months WHERE pledge_id = :p",
+                              p=pledge_id) == total_before
