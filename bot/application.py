@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -17,6 +18,9 @@ from bot.faq import default_matcher
 from bot.i18n import LANGUAGES, default_translator
 from bot.knowledge import default_knowledge
 from bot.ordering import PerUserUpdateProcessor
+from bot.pacing import PacedSender
+from bot.reminder_dispatch import ReminderService
+from bot.scheduling import start_scheduler
 from bot.questions import QuestionDesk
 from bot.services import Services
 from bot.settings import Settings
@@ -61,6 +65,18 @@ def build_application(settings: Settings, *, database: Database | None = None) -
 
 async def _post_init(application: Application) -> None:
     await register_commands(application)
+    services: Services = application.bot_data["services"]
+    if services.settings.run_scheduler:
+        service = reminder_service(services, application.bot)
+        application.bot_data["reminders"] = service
+        application.bot_data["scheduler"] = start_scheduler(service, dispatch_every=services.settings.dispatch_every)
+
+
+def reminder_service(services: Services, bot) -> ReminderService:  # noqa: ANN001
+    settings = services.settings
+    return ReminderService(services.db, services.texts, services.cipher, bot, PacedSender(settings.send_rate),
+                           default_timezone=settings.default_timezone,
+                           claim_timeout=timedelta(seconds=settings.claim_timeout))
 
 
 async def register_commands(application: Application) -> None:
@@ -79,4 +95,7 @@ async def register_commands(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data["services"]
+    scheduler = application.bot_data.get("scheduler")
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)
     await services.db.dispose()

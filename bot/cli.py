@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|start|console|db ...|export ...|sandbox]` (also installed as `lindungi-bot`).
+"""Command line: `python -m bot [run|start|worker|console|db ...|export ...|sandbox]` (also installed as `lindungi-bot`).
 
 Settings come from the environment and `.env` only; in particular the token is never accepted as an
 argument (it would end up in shell history and process lists).
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (default): long polling, or webhook when WEBHOOK_URL is set")
     commands.add_parser("start", help="run the bot if BOT_TOKEN is set, otherwise open the console")
+    commands.add_parser("worker", help="plan and send reminders only (no updates received); run any number")
     console = commands.add_parser("console", help="chat with the bot in this terminal, no token needed")
     console.add_argument("--admin", action="store_true", help="chat as an admin")
     console.add_argument("--database", help="database URL (default: a separate ./data/console.db)")
@@ -91,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "run":
             return run_bot(settings)
+        if command == "worker":
+            return run_worker(settings)
         if command == "start":
             return run_bot(settings) if settings.bot_token else run_console(settings, args=None)
         if command == "console":
@@ -177,6 +180,54 @@ def run_bot(settings: Settings) -> int:
         print(f"Cannot reach the Telegram Bot API at {settings.telegram_base_url}: {type(error).__name__}. "
               "Check TELEGRAM_BASE_URL and the network.", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_worker(settings: Settings) -> int:
+    if settings.bot_token is None:
+        print(MISSING_TOKEN_MESSAGE, file=sys.stderr)
+        return 2
+    from bot.crypto import DataKeyError, cipher_for
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.secrets())
+    try:
+        cipher, _ = cipher_for(settings.data_key.get_secret_value() if settings.data_key else None,
+                               settings.database_url)
+    except DataKeyError as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 2
+    if (code := prepare_database(settings)) != 0:
+        return code
+    return asyncio.run(_worker(settings, cipher))
+
+
+async def _worker(settings: Settings, cipher) -> int:  # noqa: ANN001
+    from datetime import timedelta
+
+    from telegram import Bot
+    from telegram.constants import ParseMode
+    from telegram.ext import Defaults, ExtBot
+    from telegram.request import HTTPXRequest
+
+    from bot.database import Database
+    from bot.i18n import default_translator
+    from bot.pacing import PacedSender
+    from bot.reminder_dispatch import ReminderService
+    from bot.scheduling import run_worker as run_scheduler_until_stopped
+
+    database = Database(settings.database_url)
+    bot: Bot = ExtBot(settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url,
+                      defaults=Defaults(parse_mode=ParseMode.HTML),
+                      request=HTTPXRequest(connection_pool_size=32, read_timeout=15, write_timeout=30))
+    try:
+        async with bot:
+            service = ReminderService(database, default_translator(), cipher, bot, PacedSender(settings.send_rate),
+                                      default_timezone=settings.default_timezone,
+                                      claim_timeout=timedelta(seconds=settings.claim_timeout))
+            await run_scheduler_until_stopped(service, dispatch_every=settings.dispatch_every)
+    finally:
+        await database.dispose()
     return 0
 
 
@@ -279,8 +330,8 @@ async def _discount_rules(database_url: str) -> list:
 
 
 def run_export(settings: Settings, args: argparse.Namespace) -> int:
+    import os
     from datetime import date, datetime
-    from pathlib import Path
     from zoneinfo import ZoneInfo
 
     from bot.crypto import DataKeyError, cipher_for
@@ -323,9 +374,15 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await database.dispose()
 
-    content, count = asyncio.run(export())
+    try:
+        content, count = asyncio.run(export())
+    except DataKeyError as error:
+        print(f"Cannot export: {error}", file=sys.stderr)
+        return 2
     if args.output:
-        Path(args.output).write_bytes(content)
+        descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # personal data
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
         today = datetime.now(ZoneInfo(settings.default_timezone)).date()
         print(f"{count} rows written to {args.output} (as of {today.isoformat()}).", file=sys.stderr)
     else:

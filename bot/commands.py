@@ -21,6 +21,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("daftar"),
     CommandSpec("sponsor"),
     CommandSpec("janji"),
+    CommandSpec("pengingat"),
     CommandSpec("datasaya"),
     CommandSpec("hapusdata"),
     CommandSpec("help"),
@@ -29,6 +30,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("pendaftaran", admin_only=True),
     CommandSpec("pembayaran", admin_only=True),
     CommandSpec("ekspor", admin_only=True),
+    CommandSpec("status", admin_only=True),
 )
 
 

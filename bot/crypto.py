@@ -66,11 +66,37 @@ def resolve_data_key(data_key: str | None, database_url: str) -> tuple[str, Path
                            "python -m bot keygen (the same value in every process)")
     key_file = database_file.parent / "data.key"
     if not key_file.exists():
+        if _holds_encrypted_data(database_file):
+            raise DataKeyError(f"{key_file} is missing but the database holds encrypted personal data: restore the "
+                               "key file from your backup (a new key could not read that data)")
         key_file.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(new_data_key() + "\n")
+        try:
+            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it a moment ago: use theirs
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(new_data_key() + "\n")
     return key_file.read_text().strip(), key_file
+
+
+def _holds_encrypted_data(database_file: Path) -> bool:
+    """Whether a SQLite database already has rows that only the lost key can read."""
+    if not database_file.exists() or database_file.stat().st_size == 0:
+        return False
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{database_file}?mode=ro", uri=True)
+    try:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        checks = {"enrollment_applications": "SELECT 1 FROM enrollment_applications LIMIT 1",
+                  "pledge_beneficiaries": "SELECT 1 FROM pledge_beneficiaries WHERE name_encrypted IS NOT NULL LIMIT 1",
+                  "flow_states": "SELECT 1 FROM flow_states WHERE data LIKE 'sealed:%' LIMIT 1"}
+        return any(connection.execute(sql).fetchone() for table, sql in checks.items() if table in tables)
+    except sqlite3.Error:
+        return False
+    finally:
+        connection.close()
 
 
 def cipher_for(data_key: str | None, database_url: str) -> tuple[PersonalDataCipher, Path | None]:

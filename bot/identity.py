@@ -151,6 +151,16 @@ def check_name(text: str) -> tuple[str | None, str | None]:
     return name.upper(), None
 
 
+_NIK_IN_TEXT = re.compile(r"(?<!\d)\d(?:[\s.\-]?\d){15}(?!\d)")
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?62|0)[\s.\-]?8(?:[\s.\-]?\d){7,11}(?!\d)")
+
+
+def looks_like_personal_number(text: str) -> bool:
+    """True when free text contains something shaped like a NIK or an Indonesian mobile number, which must not
+    be kept as a question or passed to the team in the clear."""
+    return bool(_NIK_IN_TEXT.search(text or "") or _PHONE_IN_TEXT.search(text or ""))
+
+
 def mask_nik(nik: str) -> str:
     """Shown to users and in the chat: the province code and the last two digits only."""
     return nik[:2] + "*" * 12 + nik[-2:] if len(nik) == 16 else "*" * len(nik)

@@ -120,7 +120,11 @@ def sponsored_workers(values: Values) -> list[SponsoredWorker]:
 
 
 def occupation_label(key_or_text: str) -> str:
-    return OCCUPATION_NAMES.get(key_or_text, key_or_text)
+    """A stored occupation as people read it: a sponsor's or an enrollment button key, or the typed words."""
+    if key_or_text in OCCUPATION_NAMES:
+        return OCCUPATION_NAMES[key_or_text]
+    known = occupations.BY_KEY.get(key_or_text)
+    return known.label_id.split(" ", 1)[1] if known else key_or_text
 
 
 class SponsorFlow:

@@ -62,8 +62,9 @@ def describe(overview: Any, names: list[str | None], texts: Translator, lang: st
     return Reply("\n".join(lines), rows(buttons, 2))
 
 
-def extend_choices(pledge_id: int, texts: Translator, lang: str) -> Reply:
-    choices = [Button(texts.t(lang, "pledges.extend_option", months=m), f"j:ext:{pledge_id}:{m}")
+def extend_choices(pledge_id: int, current_months: int, texts: Translator, lang: str) -> Reply:
+    """The current length rides along, so a second press of the same button extends nothing more."""
+    choices = [Button(texts.t(lang, "pledges.extend_option", months=m), f"j:ext:{pledge_id}:{m}:{current_months}")
                for m in MONTH_CHOICES]
     return Reply(texts.t(lang, "pledges.ask_extend", id=pledge_id),
                  rows(choices, 2) + rows([Button(texts.t(lang, "pledges.keep"), "j:keep")], 1))

@@ -44,6 +44,13 @@ def due_date(month: date) -> date:
     return month.replace(day=DUE_DAY)
 
 
+def first_pledge_month(today: date) -> date:
+    """A pledge starts this month, or next month once this month's due date (the 15th) has passed: a month
+    that is already overdue on the day of the pledge would only alarm the sponsor."""
+    month = today.replace(day=1)
+    return add_months(month, 1) if today.day > DUE_DAY else month
+
+
 def month_amounts(workers: Sequence[SponsoredWorker], programs: Iterable[str], first_month: date, months: int,
                   discounts: Iterable[Discount]) -> list[MonthDue]:
     """What the sponsor owes for each month, all workers together, at the minimum income."""

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     support_chat_id: int | None = None
     data_key: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    run_scheduler: bool = True  # plan and send reminders in this process (set false on receivers of a cluster)
+    send_rate: float = Field(default=25.0, gt=0, le=1000)  # bulk messages per second from this process
+    dispatch_every: float = Field(default=20.0, ge=0.1, le=3600)  # seconds between "send what is due" runs
+    # A reminder claimed this long ago by a process that never recorded the outcome is offered again.
+    claim_timeout: float = Field(default=120.0, ge=1, le=86400)
 
     @field_validator("bot_token", mode="before")
     @classmethod

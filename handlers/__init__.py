@@ -8,8 +8,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from handlers import (admin_discounts, enroll, errors, faq, fallback, language, membership, my_data, pledges,
-                      quote, records, sponsor, start, users)
+from handlers import (admin_discounts, enroll, errors, faq, fallback, flow_guard, language, membership, my_data, pledges,
+                      quote, records, reminders, sponsor, start, users)
 from handlers.context import BotApplication
 
 
@@ -26,6 +26,8 @@ def register_handlers(app: BotApplication) -> None:
     my_data.register(app)
     admin_discounts.register(app)
     records.register(app)
+    reminders.register(app)
+    flow_guard.register(app)
     faq.register(app)
     fallback.register(app)  # last: takes whatever nothing else did
     app.add_error_handler(errors.on_error)

@@ -7,8 +7,9 @@ database never holds a NIK in the clear. Submitting claims the flow row first: a
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
@@ -17,10 +18,11 @@ from bot.clock import this_month
 from bot.enrollment_flow import FLOW, EnrollmentFlow, Values, next_step
 from bot.i18n import plain
 from bot.replies import Button, Reply, rows
-from handlers import replies
+from handlers import flow_guard, replies
 from handlers.context import BotApplication, BotContext
 from handlers.start import MENU_ACTIONS
 from models import enrollment, pledge
+from models.base import utcnow
 from models.discount import rules
 from models.flow import FlowState, claim_flow, save_flow, unseal
 from models.user import get_user
@@ -38,13 +40,15 @@ async def _save(context: BotContext, user_id: int, values: Values) -> None:
 
 
 async def start_enrollment(update: Update, context: BotContext, *, sponsored: pledge.Invitation | None = None,
-                           force: bool = False) -> None:
+                           force: bool = False, skip_existing: bool = False) -> None:
     """Begin (or, from an invitation, begin with the sponsor's programs) a new application."""
+    if not force and sponsored is None and await flow_guard.keeps_unfinished(update, context, "enroll"):
+        return
     if update.callback_query:
         await update.callback_query.answer()
     user_id = update.effective_user.id
     chat_id = update.effective_chat.id
-    if not force and sponsored is None:
+    if not (force or skip_existing) and sponsored is None:
         async with context.services.db.session() as session:
             existing = [a for a in await enrollment.of_user(session, user_id) if a.status != enrollment.REJECTED]
         if existing:
@@ -116,7 +120,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     message = replies.pressed_message(query)
     user_id = update.effective_user.id
     if parts[1] == "new":
-        await start_enrollment(update, context, force=True)
+        await start_enrollment(update, context, skip_existing=True)
         return
     state = await context.open_flow(user_id, FLOW)
     if state is None:
@@ -159,9 +163,10 @@ async def _stale(update: Update, context: BotContext, parts: list[str]) -> None:
     if parts[1] == "submit":  # pressed again after it went through: say so, record nothing
         async with context.services.db.session() as session:
             mine = await enrollment.of_user(session, update.effective_user.id)
-        if mine:
-            await query.answer(context.t("enroll.already_sent", id=mine[-1].id), show_alert=True)
-            return
+        recent = [a for a in mine if a.created_at >= utcnow() - timedelta(minutes=30)]
+        await query.answer(context.t("enroll.already_sent", id=recent[-1].id) if recent
+                           else context.t("enroll.expired"), show_alert=True)
+        return
     await query.answer(context.t("fallback.stale_button"))
 
 
@@ -177,21 +182,15 @@ async def _submit(update: Update, context: BotContext, values: Values, message: 
         phone=values["phone"], occupation=values["occupation"], transport=bool(values.get("transport")),
         province=values["province"], regency=values["regency"], income=int(values["income"]),
         programs=tuple(values["programs"]))
-    cipher = context.services.cipher
-    duplicate: str | None = None
-    application = None
-    async with context.services.db.transaction() as session:
-        existing = await enrollment.find_by_nik(session, cipher, details.nik)
-        if existing is not None:
-            duplicate = existing.status
-        elif await claim_flow(session, user_id, FLOW):
-            application = await enrollment.submit(session, cipher, user_id, details)
-            if "beneficiary_id" in values:
-                await pledge.link_application(session, int(values["beneficiary_id"]), user_id, application.id)
+    try:
+        application, duplicate = await _store(context, user_id, values, details)
+    except IntegrityError:  # someone submitted the same NIK in the same instant; nothing was stored
+        application, duplicate = None, "other"
     if duplicate is not None:  # the answers stay: the user can correct the NIK or ask the branch office
         await query.answer()
         await replies.send(context, update.effective_chat.id, Reply(
-            context.t("enroll.duplicate_nik", status=context.t(f"enroll.status_{duplicate}")),
+            context.t("enroll.duplicate_nik_own", status=context.t(f"enroll.status_{duplicate}"))
+            if duplicate != "other" else context.t("enroll.duplicate_nik"),
             rows([Button(context.t("enroll.edit_nik"), "e:edit:nik"), Button(context.t("enroll.cancel"), "e:cancel")],
                  1)))
         return
@@ -204,8 +203,31 @@ async def _submit(update: Update, context: BotContext, values: Values, message: 
         await replies.edit(message, Reply(message.text_html or "", ()))
     await replies.send(context, update.effective_chat.id, Reply(
         context.t("enroll.submitted", id=application.id),
-        rows([Button(context.t("mydata.button"), "my:show"), Button(context.t("menu.back"), "m:home")], 1)))
+        rows([Button(context.t("enroll.remind_me"), "rp:own:on"), Button(context.t("mydata.button"), "my:show"),
+              Button(context.t("menu.back"), "m:home")], 1)))
     await _tell_support_chat(context, application)
+
+
+async def _store(context: BotContext, user_id: int, values: Values, details: enrollment.ApplicantDetails,
+                 ) -> tuple[enrollment.EnrollmentApplication | None, str | None]:
+    """(application, None) when stored; (None, status or "other") for a NIK already applied for; (None, None)
+    when the flow was already claimed by an earlier press."""
+    cipher = context.services.cipher
+    async with context.services.db.transaction() as session:
+        existing = await enrollment.find_by_nik(session, cipher, details.nik)
+        if existing is not None:  # someone else's application: say nothing about how far it got
+            return None, existing.status if existing.user_id == user_id else "other"
+        if not await claim_flow(session, user_id, FLOW):
+            return None, None
+        application = await enrollment.submit(session, cipher, user_id, details)
+        beneficiary_id = values.get("beneficiary_id")
+        if beneficiary_id is None:  # sponsored, but the flow was restarted from /daftar: still link it
+            sponsored = await pledge.sponsorship_of(session, user_id)
+            if sponsored is not None and sponsored.beneficiary.application_id is None:
+                beneficiary_id = sponsored.beneficiary.id
+        if beneficiary_id is not None:
+            await pledge.link_application(session, int(beneficiary_id), user_id, application.id)
+        return application, None
 
 
 async def _tell_support_chat(context: BotContext, application: enrollment.EnrollmentApplication) -> None:
@@ -227,3 +249,6 @@ def register(app: BotApplication) -> None:
                                                             r"|consent:(yes|no)|edit:[a-z_]{1,12}|back|cancel"
                                                             r"|submit|new)$"))
     MENU_ACTIONS["enroll"] = start_enrollment
+    flow_guard.STARTERS["enroll"] = lambda update, context, _: start_enrollment(update, context, force=True)
+    flow_guard.RESUMERS[FLOW] = lambda update, context, state: _show_next(
+        update, context, unseal(state, context.services.cipher), edit=None)

@@ -9,6 +9,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.i18n import escape
+from bot.identity import looks_like_personal_number
 from bot.logs import user_ref
 from bot.menu import MAX_TEXT_LENGTH
 from bot.questions import income_in_question, small_talk
@@ -67,6 +68,9 @@ async def question(update: Update, context: BotContext) -> None:
         await message.reply_text(context.t("fallback.too_long", limit=MAX_TEXT_LENGTH))
         return
     if await flows.route_text(update, context):
+        return
+    if looks_like_personal_number(text):  # e.g. a NIK typed after an enrollment expired: never kept or forwarded
+        await message.reply_text(context.t("faq.personal_number"), reply_markup=main_menu(context))
         return
     user_id = update.effective_user.id
     db = context.services.db

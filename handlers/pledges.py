@@ -7,7 +7,7 @@ Every button carries the pledge id and is checked against the presser: another u
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from telegram import Message, Update
 from telegram.error import Forbidden, TelegramError
@@ -22,13 +22,15 @@ from bot.payment_flow import PaymentFlow, Values, next_step
 from bot.pledge_views import cancel_confirmation, describe, extend_choices
 from bot.pledges import INVITE_PREFIX, MONTH_CHOICES, invite_token_from_payload
 from bot.replies import Button, Reply, rows
-from handlers import replies
+from handlers import flow_guard, replies
 from handlers.admin_discounts import refuse_non_admin
 from handlers.context import BotApplication, BotContext
 from handlers.enroll import start_enrollment
+from handlers.reminders import plan_for
 from handlers.sponsor import send_invitations
 from handlers.start import START_PAYLOADS
 from models import enrollment, pledge
+from models.base import utcnow
 from models.discount import rules
 from models.flow import FlowState, claim_flow, save_flow
 from models.user import get_user, set_blocked
@@ -110,22 +112,24 @@ async def on_button(update: Update, context: BotContext) -> None:
         await _start_payment(update, context, found)
     elif action == "ext" and len(parts) == 3:
         await query.answer()
-        await replies.send(context, update.effective_chat.id, extend_choices(pledge_id, context.services.texts,
-                                                                             context.lang))
+        await replies.send(context, update.effective_chat.id, extend_choices(pledge_id, found.months,
+                                                                             context.services.texts, context.lang))
     elif action == "ext":
-        extra = int(parts[3])
+        extra, expected = int(parts[3]), int(parts[4])
         if extra not in MONTH_CHOICES:
             await query.answer(context.t("fallback.stale_button"))
             return
         try:
             async with context.services.db.transaction() as session:
-                extended = await pledge.extend(session, pledge_id, user_id, extra, await rules(session))
+                extended = await pledge.extend(session, pledge_id, user_id, extra, await rules(session),
+                                               expected_months=expected)
         except pledge.PledgeError as error:
             await query.answer(context.t(f"pledges.error_{error.code}"), show_alert=True)
             return
         await query.answer()
         if message is not None:
             await replies.edit(message, Reply(context.t("pledges.extended", id=pledge_id, months=extended.months), ()))
+        await plan_for(context, user_id)  # the new months get their reminders
     elif action == "stop":
         await query.answer()
         await replies.send(context, update.effective_chat.id, cancel_confirmation(pledge_id, context.services.texts,
@@ -141,8 +145,12 @@ async def on_button(update: Update, context: BotContext) -> None:
         if message is not None:
             await replies.edit(message, Reply(context.t("pledges.cancelled", id=pledge_id), ()))
     elif action == "inv":
-        async with context.services.db.transaction() as session:
-            renewed = await pledge.renew_invitations(session, pledge_id, user_id)
+        try:
+            async with context.services.db.transaction() as session:
+                renewed = await pledge.renew_invitations(session, pledge_id, user_id)
+        except pledge.PledgeError as error:
+            await query.answer(context.t(f"pledges.error_{error.code}"), show_alert=True)
+            return
         await query.answer()
         if not renewed:
             await replies.send(context, update.effective_chat.id, Reply(context.t("pledges.no_invites"), ()))
@@ -157,7 +165,9 @@ def _payment_flow(context: BotContext) -> PaymentFlow:
     return PaymentFlow(context.services.texts)
 
 
-async def _start_payment(update: Update, context: BotContext, found: pledge.Pledge) -> None:
+async def _start_payment(update: Update, context: BotContext, found: pledge.Pledge, *, force: bool = False) -> None:
+    if not force and await flow_guard.keeps_unfinished(update, context, f"pay:{found.id}"):
+        return
     await update.callback_query.answer()
     async with context.services.db.session() as session:
         overview = await pledge.overview(session, found)
@@ -196,7 +206,11 @@ async def payment_button(update: Update, context: BotContext) -> None:
     user_id = update.effective_user.id
     state = await context.open_flow(user_id, PAYMENT_FLOW)
     if state is None:
-        key = "payment.already_recorded" if parts[1] == "ok" else "fallback.stale_button"
+        key = "fallback.stale_button"
+        if parts[1] == "ok":
+            async with context.services.db.session() as session:
+                recent = await pledge.payment_recorded_since(session, user_id, utcnow() - timedelta(minutes=30))
+            key = "payment.already_recorded" if recent else "payment.expired"
         await query.answer(context.t(key), show_alert=parts[1] == "ok")
         return
     flow = _payment_flow(context)
@@ -274,6 +288,9 @@ async def _tell_admins_of_payment(context: BotContext, payment: pledge.PledgePay
 # ---------------------------------------------------------------------------------------------- admins
 async def unverified_payments(update: Update, context: BotContext) -> None:
     if await refuse_non_admin(update, context, "/pembayaran"):
+        return
+    if update.effective_chat.type != "private":
+        await update.effective_message.reply_text(context.t("records.private_only"))
         return
     async with context.services.db.session() as session:
         payments = await pledge.unverified_payments(session)
@@ -361,8 +378,18 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("janji", list_pledges, filters=private))
     app.add_handler(CommandHandler("pembayaran", unverified_payments))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^j:(list|keep|(pay|stop|stopok|inv):\d{1,9}"
-                                                            r"|ext:\d{1,9}(:\d{1,2})?)$"))
+                                                            r"|ext:\d{1,9}(:\d{1,2}:\d{1,3})?)$"))
     app.add_handler(CallbackQueryHandler(payment_button, pattern=r"^y:(amt:\d{1,12}|day:[01]|ref:none|ok|back"
                                                                  r"|cancel)$"))
     app.add_handler(CallbackQueryHandler(verify_pressed, pattern=r"^pv:\d{1,9}$"))
     START_PAYLOADS[INVITE_PREFIX] = open_invitation
+    flow_guard.STARTERS["pay"] = _start_payment_again
+    flow_guard.RESUMERS[PAYMENT_FLOW] = lambda update, context, state: _payment_next(update, context, state.values,
+                                                                                      None)
+
+
+async def _start_payment_again(update: Update, context: BotContext, pledge_id: str) -> None:
+    """'Start the new thing' after the unfinished-flow question: the payment, if the pledge is still theirs."""
+    found = await _owned_or_refuse(update, context, int(pledge_id))
+    if found is not None:
+        await _start_payment(update, context, found, force=True)

@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.clock import this_month
 from bot.quote_flow import FLOW, QuoteFlow, next_step, previous_values
-from handlers import replies
+from handlers import flow_guard, replies
 from handlers.context import BotApplication, BotContext
 from handlers.start import MENU_ACTIONS
 from models.discount import rules
@@ -24,7 +24,10 @@ def _this_month(context: BotContext) -> date:
     return this_month(context.timezone)
 
 
-async def start_quote(update: Update, context: BotContext, *, income: int | None = None) -> None:
+async def start_quote(update: Update, context: BotContext, *, income: int | None = None,
+                      force: bool = False) -> None:
+    if not force and await flow_guard.keeps_unfinished(update, context, "quote"):
+        return
     if update.callback_query:
         await update.callback_query.answer()
     values = {"income": income} if income else {}
@@ -102,3 +105,4 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^q:(occ:[a-z]{1,12}|inc:\d{1,12}|jht:[01]|mon:\d{1,2}"
                                                             r"|back|cancel|again)$"))
     MENU_ACTIONS["quote"] = start_quote
+    flow_guard.STARTERS["quote"] = lambda update, context, _: start_quote(update, context, force=True)

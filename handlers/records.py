@@ -35,6 +35,9 @@ KPJ_PATTERN = re.compile(r"^\d{8,16}$")
 async def pending_applications(update: Update, context: BotContext) -> None:
     if await refuse_non_admin(update, context, "/pendaftaran"):
         return
+    if update.effective_chat.type != "private":  # names (even masked) and decisions belong in a private chat
+        await update.effective_message.reply_text(context.t("records.private_only"))
+        return
     async with context.services.db.session() as session:
         waiting = await enrollment.submitted(session)
     if not waiting:
@@ -159,7 +162,7 @@ async def _send_export(update: Update, context: BotContext, request: ExportReque
 
 
 def register(app: BotApplication) -> None:
-    app.add_handler(CommandHandler(["pendaftaran", "applications"], pending_applications))
+    app.add_handler(CommandHandler(["pendaftaran", "applications"], pending_applications))  # private: see below
     app.add_handler(CommandHandler(["ekspor", "export"], export_command))
     app.add_handler(CallbackQueryHandler(application_pressed, pattern=r"^ap:(reg|rej|cancel):\d{1,9}$"))
     app.add_handler(CallbackQueryHandler(export_pressed, pattern=r"^x:(applications|pledges|payments):"

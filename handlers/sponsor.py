@@ -7,25 +7,28 @@ transaction that records the pledge, so pressing "confirm" twice records one ple
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.clock import this_month
 from bot.i18n import plain
 from bot.pledge_flow import FLOW, SponsorFlow, Values, next_step
 from bot.pledge_views import invitation_text
-from bot.pledges import invite_link
+from bot.pledges import first_pledge_month, invite_link
 from bot.replies import Button, Reply, rows
-from handlers import replies
+from handlers import flow_guard, replies
 from handlers.context import BotApplication, BotContext
+from handlers.reminders import plan_for
 from handlers.start import MENU_ACTIONS
 from models import pledge
+from models.base import utcnow
 from models.discount import rules
 from models.flow import FlowState, claim_flow, save_flow, unseal
 
 log = logging.getLogger(__name__)
+RECENT = timedelta(minutes=30)  # a "confirm" pressed again this soon after success is a double press
 
 
 def _flow(context: BotContext) -> SponsorFlow:
@@ -37,7 +40,9 @@ async def _save(context: BotContext, user_id: int, values: Values) -> None:
         await save_flow(session, user_id, FLOW, next_step(values), values, cipher=context.services.cipher)
 
 
-async def start_pledge(update: Update, context: BotContext) -> None:
+async def start_pledge(update: Update, context: BotContext, *, force: bool = False) -> None:
+    if not force and await flow_guard.keeps_unfinished(update, context, "sponsor"):
+        return
     if update.callback_query:
         await update.callback_query.answer()
     await _save(context, update.effective_user.id, {})
@@ -54,7 +59,7 @@ async def _show_next(update: Update, context: BotContext, values: Values, *, edi
         async with context.services.db.session() as session:
             discounts = await rules(session)
         sponsor_name = update.effective_user.first_name or context.t("sponsor.anonymous")
-        reply = flow.review(values, discounts, this_month(context.timezone), context.lang, sponsor_name)
+        reply = flow.review(values, discounts, first_pledge_month(context.today()), context.lang, sponsor_name)
     else:
         reply = flow.prompt(step, values, context.lang)
     await replies.show(context, update.effective_chat.id, reply, replacing=edit)
@@ -78,7 +83,10 @@ async def on_button(update: Update, context: BotContext) -> None:
     state = await context.open_flow(user_id, FLOW)
     if state is None:
         if parts[1] == "ok":
-            await query.answer(context.t("sponsor.already_recorded"), show_alert=True)
+            async with context.services.db.session() as session:
+                recent = await pledge.recorded_since(session, user_id, utcnow() - RECENT)
+            await query.answer(context.t("sponsor.already_recorded" if recent else "sponsor.expired"),
+                               show_alert=True)
         else:
             await query.answer(context.t("fallback.stale_button"))
         return
@@ -121,7 +129,7 @@ async def _confirm(update: Update, context: BotContext, values: Values, message:
     if next_step(values) != "review":
         await query.answer(context.t("fallback.stale_button"))
         return
-    current = this_month(context.timezone)
+    current = first_pledge_month(context.today())
     workers = [pledge.WorkerDetails(name=w["name"], occupation=w["occupation"], transport=bool(w.get("transport")),
                                     phone=w.get("phone") or None) for w in values["workers"]]
     created = None
@@ -131,7 +139,7 @@ async def _confirm(update: Update, context: BotContext, values: Values, message:
             created, invitations = await pledge.create_pledge(
                 session, context.services.cipher, user_id, workers, months=int(values["months"]),
                 programs=values["programs"], first_month=current, current_month=current, discounts=discounts)
-    if created is None:
+    if created is None:  # another press got there first, a moment ago
         await query.answer(context.t("sponsor.already_recorded"), show_alert=True)
         return
     await query.answer()
@@ -140,6 +148,7 @@ async def _confirm(update: Update, context: BotContext, values: Values, message:
         await replies.edit(message, Reply(message.text_html or "", ()))
     await replies.send(context, update.effective_chat.id, Reply(context.t("sponsor.recorded", id=created.id), ()))
     await send_invitations(update, context, [(b, t, w.name) for (b, t), w in zip(invitations, workers)])
+    await plan_for(context, user_id)
     await replies.send(context, update.effective_chat.id, Reply(
         context.t("sponsor.how_to_pay"), rows([Button(context.t("sponsor.my_pledges"), "j:list"),
                                                Button(context.t("menu.back"), "m:home")], 1)))
@@ -161,3 +170,6 @@ def register(app: BotApplication) -> None:
                                                             r"|prog:(min|jht)|edit:(workers|months|programs)"
                                                             r"|back|cancel|ok)$"))
     MENU_ACTIONS["sponsor"] = start_pledge
+    flow_guard.STARTERS["sponsor"] = lambda update, context, _: start_pledge(update, context, force=True)
+    flow_guard.RESUMERS[FLOW] = lambda update, context, state: _show_next(
+        update, context, unseal(state, context.services.cipher), edit=None)

@@ -7,9 +7,10 @@ from models.discount import DiscountPeriod
 from models.enrollment import EnrollmentApplication
 from models.flow import FlowState
 from models.pledge import Pledge, PledgeBeneficiary, PledgeMonth, PledgePayment
+from models.reminder import Reminder
 from models.support import SupportTicket
 from models.user import ROLE_ADMIN, ROLE_USER, User, UserProfile
 
 metadata = SQLModel.metadata
 
-__all__ = ["metadata", "EnrollmentApplication", "FlowState", "Pledge", "PledgeBeneficiary", "PledgeMonth", "PledgePayment", "AuditEntry", "DiscountPeriod", "SupportTicket", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]
+__all__ = ["metadata", "EnrollmentApplication", "FlowState", "Pledge", "PledgeBeneficiary", "PledgeMonth", "PledgePayment", "Reminder", "AuditEntry", "DiscountPeriod", "SupportTicket", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Text, delete, update
+from sqlalchemy import BigInteger, Column, Index, Text, delete, text, update
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,8 +23,14 @@ STATUSES = (SUBMITTED, REGISTERED, REJECTED)
 CONSENT_VERSION = "2026-11"  # which consent text the worker agreed to (bot/locales: enroll.consent)
 
 
+LIVE = text("status != 'rejected'")
+
+
 class EnrollmentApplication(SQLModel, table=True):
     __tablename__ = "enrollment_applications"
+    # One live application per NIK, enforced by the database too (two people submitting the same NIK at once).
+    __table_args__ = (Index("uq_enrollment_applications_live_nik", "nik_hash", unique=True, sqlite_where=LIVE,
+                            postgresql_where=LIVE),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True, index=True))

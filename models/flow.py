@@ -13,8 +13,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.crypto import PersonalDataCipher
 from models.base import UTCDateTime, utcnow
 
-# A flow left alone this long no longer captures the user's free text.
+# A flow left alone this long no longer captures the user's free text. Flows where people type personal data
+# (and may go to fetch their KTP) wait a day, so a NIK typed late is still an answer, not a question.
 FLOW_TIMEOUT = timedelta(hours=2)
+LONG_FLOW_TIMEOUT = timedelta(hours=24)
+LONG_FLOWS = frozenset({"enroll", "pledge", "payment", "admin_application"})
+
+
+def timeout_of(flow: str) -> timedelta:
+    return LONG_FLOW_TIMEOUT if flow in LONG_FLOWS else FLOW_TIMEOUT
 
 
 class FlowState(SQLModel, table=True):
@@ -45,7 +52,7 @@ def unseal(state: FlowState, cipher: PersonalDataCipher) -> dict[str, Any]:
 
 async def current_flow(session: AsyncSession, user_id: int) -> FlowState | None:
     state = await session.get(FlowState, user_id)
-    if state is None or utcnow() - state.updated_at > FLOW_TIMEOUT:
+    if state is None or utcnow() - state.updated_at > timeout_of(state.flow):
         return None
     return state
 

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import enrollment, pledge
+from models import enrollment, pledge, reminder
 from models.audit import AuditEntry
 from models.flow import FlowState
 from models.support import SupportTicket
@@ -49,6 +49,7 @@ async def erase(session: AsyncSession, user_id: int) -> dict[str, int]:
     tickets = await session.exec(delete(SupportTicket).where(SupportTicket.user_id == user_id))
     counts["tickets"] = int(tickets.rowcount or 0)
     await session.exec(delete(FlowState).where(FlowState.user_id == user_id))
+    await reminder.delete_for_recipient(session, user_id)
     await session.exec(update(AuditEntry).where(AuditEntry.actor_id == user_id, AuditEntry.action == "refused")
                        .values(actor_id=None))
     await session.exec(delete(User).where(User.telegram_id == user_id))

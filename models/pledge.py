@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, Column, Date, ForeignKey, Integer, Text, UniqueConstraint, update
+from sqlalchemy import BigInteger, Column, Date, ForeignKey, Integer, Text, UniqueConstraint, false as sa_false, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,10 +26,11 @@ from bot.contributions import Discount, add_months
 from bot.crypto import PersonalDataCipher
 from bot.pledges import (INVITE_LIFETIME, ONGOING, SponsoredWorker, due_date, invite_hash, month_amounts,
                          new_invite_token, planned_months)
-from models import audit
+from models import audit, reminder
 from models.base import UTCDateTime, utcnow
 
 ACTIVE, CANCELLED = "active", "cancelled"
+RENEW_AFTER = timedelta(minutes=10)  # invitations can be re-issued this long after the last ones
 MONTH_DUE, MONTH_PAID, MONTH_CANCELLED = "due", "paid", "cancelled"
 
 
@@ -45,6 +46,7 @@ class Pledge(SQLModel, table=True):
     worker_count: int
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    reminders_off: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
     @property
     def program_list(self) -> tuple[str, ...]:
@@ -206,6 +208,18 @@ async def pledges_of(session: AsyncSession, sponsor_id: int) -> list[PledgeOverv
     return [await overview(session, p) for p in pledges]
 
 
+async def recorded_since(session: AsyncSession, sponsor_id: int, since: datetime) -> bool:
+    """Did this sponsor confirm a pledge since `since`? (Tells a repeated "confirm" from an expired one.)"""
+    return (await session.exec(select(Pledge.id).where(Pledge.sponsor_id == sponsor_id, Pledge.created_at >= since)
+                               .limit(1))).first() is not None
+
+
+async def payment_recorded_since(session: AsyncSession, sponsor_id: int, since: datetime) -> bool:
+    return (await session.exec(select(PledgePayment.id).where(PledgePayment.recorded_by == sponsor_id,
+                                                              PledgePayment.created_at >= since).limit(1))
+            ).first() is not None
+
+
 async def owned(session: AsyncSession, pledge_id: int, sponsor_id: int, *, for_update: bool = False) -> Pledge | None:
     """The pledge when `sponsor_id` owns it; None for someone else's pledge or an unknown id."""
     statement = select(Pledge).where(Pledge.id == pledge_id, Pledge.sponsor_id == sponsor_id)
@@ -234,7 +248,7 @@ async def keep_ongoing_planned(session: AsyncSession, pledge: Pledge, current_mo
 
 
 async def record_payment(session: AsyncSession, pledge_id: int, sponsor_id: int, amount: int, paid_on: date,
-                         reference: str | None) -> PledgePayment:
+                         reference: str | None, *, month_id: int | None = None) -> PledgePayment:
     """Apply a payment to the oldest unpaid months. Raises PledgeError: amount (not positive), not_yours, cancelled,
     nothing_due,
     too_much (more than everything still due: extend the pledge first)."""
@@ -245,9 +259,10 @@ async def record_payment(session: AsyncSession, pledge_id: int, sponsor_id: int,
         raise PledgeError("not_yours")
     if pledge.status != ACTIVE:
         raise PledgeError("cancelled")
-    months = list((await session.exec(
-        select(PledgeMonth).where(PledgeMonth.pledge_id == pledge_id, PledgeMonth.status == MONTH_DUE)
-        .order_by(PledgeMonth.month))).all())
+    statement = select(PledgeMonth).where(PledgeMonth.pledge_id == pledge_id, PledgeMonth.status == MONTH_DUE)
+    if month_id is not None:  # "Sudah bayar" on one month's reminder pays that month
+        statement = statement.where(PledgeMonth.id == month_id)
+    months = list((await session.exec(statement.order_by(PledgeMonth.month))).all())
     outstanding = sum(m.amount_due - m.amount_paid for m in months)
     if outstanding <= 0:
         raise PledgeError("nothing_due")
@@ -255,6 +270,7 @@ async def record_payment(session: AsyncSession, pledge_id: int, sponsor_id: int,
         raise PledgeError("too_much")
     remaining = amount
     now = utcnow()
+    paid = []
     for month in months:
         if remaining <= 0:
             break
@@ -263,7 +279,9 @@ async def record_payment(session: AsyncSession, pledge_id: int, sponsor_id: int,
         remaining -= applied
         if month.amount_paid >= month.amount_due:
             month.status, month.paid_at = MONTH_PAID, now
+            paid.append(month.id)
         session.add(month)
+    await reminder.cancel_months(session, reminder.PLEDGE_MONTH, paid)  # a paid month is not reminded of again
     payment = PledgePayment(pledge_id=pledge_id, recorded_by=sponsor_id, amount=amount, paid_on=paid_on,
                             reference=reference)
     session.add(payment)
@@ -272,7 +290,9 @@ async def record_payment(session: AsyncSession, pledge_id: int, sponsor_id: int,
 
 
 async def extend(session: AsyncSession, pledge_id: int, sponsor_id: int, extra_months: int,
-                 discounts: Sequence[Discount]) -> Pledge:
+                 discounts: Sequence[Discount], *, expected_months: int | None = None) -> Pledge:
+    """Add months after the last. With `expected_months`, only if the pledge still has that many (a second press
+    of the same button raises PledgeError("changed") instead of extending twice)."""
     pledge = await owned(session, pledge_id, sponsor_id, for_update=True)
     if pledge is None:
         raise PledgeError("not_yours")
@@ -280,6 +300,8 @@ async def extend(session: AsyncSession, pledge_id: int, sponsor_id: int, extra_m
         raise PledgeError("cancelled")
     if pledge.months == ONGOING:
         raise PledgeError("ongoing")
+    if expected_months is not None and pledge.months != expected_months:
+        raise PledgeError("changed")
     beneficiaries = (await session.exec(select(PledgeBeneficiary).where(PledgeBeneficiary.pledge_id == pledge_id)
                                         .order_by(PledgeBeneficiary.position))).all()
     start = add_months(pledge.first_month, pledge.months)
@@ -303,6 +325,8 @@ async def cancel(session: AsyncSession, pledge_id: int, sponsor_id: int) -> Pled
 
 async def _close(session: AsyncSession, pledge: Pledge) -> None:
     now = utcnow()
+    month_ids = list((await session.exec(select(PledgeMonth.id).where(PledgeMonth.pledge_id == pledge.id))).all())
+    await reminder.cancel_months(session, reminder.PLEDGE_MONTH, month_ids)
     pledge.status, pledge.cancelled_at = CANCELLED, now
     session.add(pledge)
     await session.exec(update(PledgeMonth).where(PledgeMonth.pledge_id == pledge.id, PledgeMonth.status == MONTH_DUE)
@@ -334,6 +358,11 @@ async def claim_invitation(session: AsyncSession, token: str, user_id: int) -> t
         return (Invitation(beneficiary, pledge), None) if beneficiary.worker_user_id == user_id else (None, "used")
     if pledge.sponsor_id == user_id:
         return None, "own"
+    # One worker holds one place in a pledge: a second link of the same pledge leaves it for someone else.
+    held = (await session.exec(select(PledgeBeneficiary).where(PledgeBeneficiary.pledge_id == pledge.id,
+                                                               PledgeBeneficiary.worker_user_id == user_id))).first()
+    if held is not None:
+        return Invitation(held, pledge), None
     now = utcnow()
     if beneficiary.invite_expires_at is None or beneficiary.invite_expires_at <= now:
         return None, "expired"
@@ -361,6 +390,9 @@ async def renew_invitations(session: AsyncSession, pledge_id: int, sponsor_id: i
         select(PledgeBeneficiary).where(PledgeBeneficiary.pledge_id == pledge_id,
                                         col(PledgeBeneficiary.worker_user_id).is_(None))
         .order_by(PledgeBeneficiary.position))).all()
+    # Links issued minutes ago may already be forwarded; a double press must not silently replace them.
+    if any(b.invite_expires_at and b.invite_expires_at > expires - RENEW_AFTER for b in beneficiaries):
+        raise PledgeError("recent")
     for beneficiary in beneficiaries:
         token = new_invite_token()
         beneficiary.invite_hash, beneficiary.invite_expires_at = invite_hash(token), expires
@@ -458,3 +490,22 @@ async def application_pledges(session: AsyncSession, application_ids: list[int])
     rows = await session.exec(select(PledgeBeneficiary.application_id, PledgeBeneficiary.pledge_id)
                               .where(col(PledgeBeneficiary.application_id).in_(application_ids)))
     return {application: pledge_id for application, pledge_id in rows.all() if application is not None}
+
+
+# ---------------------------------------------------------------------------------------------- reminders
+async def stop_reminders(session: AsyncSession, month_id: int, sponsor_id: int) -> bool:
+    """'Berhenti pengingat' on a pledge month's reminder: no more reminders for that pledge."""
+    month = await session.get(PledgeMonth, month_id)
+    if month is None:
+        return False
+    result = await session.exec(update(Pledge).where(Pledge.id == month.pledge_id, Pledge.sponsor_id == sponsor_id)
+                                .values(reminders_off=True))
+    if not result.rowcount:
+        return False
+    ids = list((await session.exec(select(PledgeMonth.id).where(PledgeMonth.pledge_id == month.pledge_id))).all())
+    await reminder.cancel_months(session, reminder.PLEDGE_MONTH, ids)
+    return True
+
+
+async def resume_reminders(session: AsyncSession, sponsor_id: int) -> None:
+    await session.exec(update(Pledge).where(Pledge.sponsor_id == sponsor_id).values(reminders_off=False))

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import BigInteger, Column, true as sa_true, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime, insert_for, utcnow
 
 ROLE_USER = "user"
 ROLE_ADMIN = "admin"
@@ -28,7 +27,10 @@ class User(SQLModel, table=True):
     province: str | None = Field(default=None, max_length=64)
     timezone: str = Field(default="Asia/Makassar", max_length=64)
     is_blocked: bool = Field(default=False)
-    reminder_opt_in: bool = Field(default=False)
+    reminder_opt_in: bool = Field(default=False)  # a worker's reminders for their own contribution
+    reminder_hour: int = Field(default=9, sa_column_kwargs={"server_default": "9"})
+    reminder_days_before: int = Field(default=3, sa_column_kwargs={"server_default": "3"})
+    reminders_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -42,11 +44,6 @@ class UserProfile:
     role: str
     timezone: str
     is_blocked: bool
-
-
-def _insert_for(session: AsyncSession):  # noqa: ANN202
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 async def upsert_user(
@@ -67,7 +64,7 @@ async def upsert_user(
     """
     now = utcnow()
     table = User.__table__
-    insert = _insert_for(session)
+    insert = insert_for(session)
     values = {
         "telegram_id": telegram_id,
         "first_name": first_name[:128],
@@ -104,6 +101,16 @@ async def set_language(session: AsyncSession, telegram_id: int, language: str) -
     await session.exec(
         update(User).where(User.telegram_id == telegram_id).values(language=language, updated_at=utcnow())
     )
+
+
+REMINDER_SETTINGS = frozenset({"reminder_hour", "reminder_days_before", "reminder_opt_in", "reminders_enabled"})
+
+
+async def set_reminder_settings(session: AsyncSession, telegram_id: int, **changes: object) -> None:
+    unknown = set(changes) - REMINDER_SETTINGS
+    if unknown:
+        raise ValueError(f"not a reminder setting: {sorted(unknown)}")
+    await session.exec(update(User).where(User.telegram_id == telegram_id).values(updated_at=utcnow(), **changes))
 
 
 async def set_blocked(session: AsyncSession, telegram_id: int, blocked: bool) -> bool:

@@ -52,3 +52,15 @@ def test_a_damaged_key_file_is_reported_not_replaced(tmp_path) -> None:  # noqa:
     with pytest.raises(DataKeyError, match="damaged"):
         cipher_for(None, f"sqlite+aiosqlite:///{tmp_path}/x.db")
     assert (tmp_path / "data.key").read_text() == "damaged\n"
+
+
+def test_a_lost_key_file_is_not_silently_replaced_when_the_database_holds_encrypted_data(tmp_path) -> None:  # noqa: ANN001
+    import sqlite3
+
+    database = tmp_path / "lindungi.db"
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE enrollment_applications (id INTEGER)")
+        connection.execute("INSERT INTO enrollment_applications VALUES (1)")
+    with pytest.raises(DataKeyError, match="restore the key file"):
+        cipher_for(None, f"sqlite+aiosqlite:///{database}")
+    assert not (tmp_path / "data.key").exists()

@@ -51,6 +51,18 @@ class RunningBot:
 
         return run_sync(read)
 
+    def execute(self, sql: str, **params: object) -> int:
+        """Change the bot's database directly (e.g. make a reminder due now); returns the rows affected."""
+        async def write() -> int:
+            database = Database(self.database_url)
+            try:
+                async with database.transaction() as session:
+                    return int((await session.exec(text(sql), params=params)).rowcount or 0)
+            finally:
+                await database.dispose()
+
+        return run_sync(write)
+
     def scalar(self, sql: str, **params: object) -> object:
         found = self.rows(sql, **params)
         return found[0][0] if found else None
@@ -69,7 +81,7 @@ def running_bot(request: pytest.FixtureRequest, sandbox: ThreadedSandbox,
     # SQLite runs as a newcomer would: no DATA_KEY, a key file made beside the database. PostgreSQL needs one.
     keys = {"DATA_KEY": new_data_key()} if request.param == "postgresql" else {}
     process = BotProcess(sandbox, url, workdir, ADMIN_IDS=str(ADMIN_ID),
-                         SUPPORT_CHAT_ID=str(SUPPORT_CHAT_ID), **keys).start()
+                         SUPPORT_CHAT_ID=str(SUPPORT_CHAT_ID), DISPATCH_EVERY="0.5", **keys).start()
     try:
         yield RunningBot(sandbox, process, url, request.param, workdir)
     finally:

@@ -243,3 +243,31 @@ def test_my_data_is_shown_masked_and_deleted_on_request(running_bot: RunningBot,
     assert running_bot.scalar("SELECT count(*) FROM users WHERE telegram_id = :u", u=user_id) == 0
     user.send("/datasaya")
     assert "tidak ada data lain" in user.reply().text
+
+
+def test_starting_something_else_mid_enrollment_asks_before_dropping_the_answers(running_bot: RunningBot,
+                                                                                 user_id: int) -> None:
+    user = running_bot.sandbox.user(user_id)
+    user.send("/daftar")
+    user.reply()
+    user.send("Siti Aminah")
+    user.reply()
+    user.send("/iuran")
+    question = user.reply()
+    assert "belum selesai mengisi pendaftaran" in question.text
+    user.press("Lanjutkan", question)
+    assert "NIK" in user.reply().text  # where they were: the name is kept
+    user.send(nik_for(user_id))
+    assert "Tanggal lahir" in user.reply().text
+    user.send("/sponsor")
+    assert "belum selesai mengisi pendaftaran" in user.reply().text
+    user.press("mulai yang baru")
+    assert "Berapa pekerja" in user.replies()[-1].text
+    assert running_bot.scalar("SELECT flow FROM flow_states WHERE user_id = :u", u=user_id) == "pledge"
+
+
+def test_a_nik_typed_outside_any_flow_is_neither_kept_nor_forwarded(running_bot: RunningBot, user_id: int) -> None:
+    user = running_bot.sandbox.user(user_id)
+    user.send(f"tolong cek nik saya {nik_for(user_id)}")
+    assert "tidak kami simpan" in user.reply().text
+    assert running_bot.scalar("SELECT count(*) FROM support_tickets WHERE user_id = :u", u=user_id) == 0

@@ -48,20 +48,10 @@ def test_name_with_markup_is_shown_as_typed_not_interpreted(running_bot: Running
     assert "Halo, <b>Budi</b> & co!" in user.replies()[0].text
 
 
-def test_menu_items_not_built_yet_say_so_politely(running_bot: RunningBot, user_id: int) -> None:
-    user = running_bot.sandbox.user(user_id)
-    user.send("/start")
-    user.replies()
-    user.press("Pengingat")
-    reply = user.reply()
-    assert "sedang kami siapkan" in reply.text and "Pengingat" in reply.text
-    user.press("Menu utama")
-    assert "Hitung iuran" in " ".join(user.reply().button_labels)
-
-
 @pytest.mark.parametrize("item, opens", [("Daftar sebagai pekerja", "persis seperti di KTP"),
-                                         ("Jadi sponsor", "Berapa pekerja")])
-def test_enrollment_and_sponsoring_open_from_the_menu(running_bot: RunningBot, new_user_id, item: str,  # noqa: ANN001
+                                         ("Jadi sponsor", "Berapa pekerja"), ("Pengingat", "Pengingat bayar iuran"),
+                                         ("Hitung iuran", "Apa pekerjaan Anda"), ("Tanya program", "topik")])
+def test_every_menu_item_opens_its_feature(running_bot: RunningBot, new_user_id, item: str,  # noqa: ANN001
                                                       opens: str) -> None:
     user = running_bot.sandbox.user(new_user_id())
     user.send("/start")

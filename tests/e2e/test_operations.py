@@ -144,8 +144,8 @@ def test_the_console_chats_without_a_token_and_numbers_the_buttons(tmp_path: Pat
     out = result.stdout
     assert "Halo, Anda!" in out
     assert "[1] ❓ Tanya program" in out and "[6] 🌐 Bahasa" in out
-    assert "Pengingat sedang kami siapkan" in out  # button 5 was pressed
-    assert out.count("[1] ❓ Tanya program") == 2  # button 1 on the "coming soon" reply went back to the menu
+    assert "Pengingat bayar iuran" in out  # button 5 was pressed
+    assert "[1] 07.00" in out  # the reminder settings' own buttons, numbered afresh
     assert (tmp_path / "data" / "console.db").exists()
     assert (tmp_path / "data" / "data.key").exists()  # personal data works without configuring a key
     assert "Traceback" not in result.stderr

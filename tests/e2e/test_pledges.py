@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.formatting import month_name, rupiah
-from bot.pledges import SponsoredWorker, month_amounts
+from bot.pledges import SponsoredWorker, first_pledge_month, month_amounts
 from bot.sandbox import SimUser
 from tests.botproc import run_cli
 from tests.e2e.conftest import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
@@ -24,8 +24,9 @@ from tests.e2e.test_quote import PP50
 pytestmark = pytest.mark.e2e
 
 
-def this_month() -> date:
-    return datetime.now(ZoneInfo("Asia/Makassar")).date().replace(day=1)
+def first_month() -> date:
+    """Pledges start this month, or next month once the 15th has passed."""
+    return first_pledge_month(datetime.now(ZoneInfo("Asia/Makassar")).date())
 
 
 def pledge_until_review(sponsor: SimUser, months: str = "3 bulan") -> str:
@@ -70,7 +71,7 @@ def test_a_sponsor_pledges_for_two_workers_priced_month_by_month(running_bot: Ru
     sponsor = running_bot.sandbox.user(user_id, first_name="Rahmat")
     review = pledge_until_review(sponsor)
     want = month_amounts([SponsoredWorker("marbot"), SponsoredWorker("tukang parkir")], ("jkk", "jkm"),
-                         this_month(), 3, PP50)
+                         first_month(), 3, PP50)
     for line in want:
         assert f"{month_name(line.month)}: {rupiah(line.amount)}" in review
     assert f"Total 3 bulan: {rupiah(sum(m.amount for m in want))}" in review
@@ -198,13 +199,13 @@ def test_forged_and_stale_pledge_buttons_change_nothing(running_bot: RunningBot,
     thief.send("/janji")
     own = thief.reply()
     assert "belum punya janji" in own.text
-    for forged in (f"j:stopok:{pledge_id}", f"j:pay:{pledge_id}", f"j:ext:{pledge_id}:12", f"j:inv:{pledge_id}"):
+    for forged in (f"j:stopok:{pledge_id}", f"j:pay:{pledge_id}", f"j:ext:{pledge_id}:12:3", f"j:inv:{pledge_id}"):
         thief.press_data(forged, own.message_id)
         assert "bukan untuk janji Anda" in thief.events()[-1].text, forged
     thief.press_data("j:stopok:999999999", own.message_id)
     assert "bukan untuk janji Anda" in thief.events()[-1].text
     thief.press_data("y:ok", own.message_id)  # a payment confirmation with no payment in progress
-    assert "sudah dicatat" in thief.events()[-1].text or "tidak berlaku" in thief.events()[-1].text
+    assert "belum ada yang dicatat" in thief.events()[-1].text  # says nothing was recorded, not "already done"
     assert running_bot.rows("SELECT status, months FROM pledges WHERE id = :p", p=pledge_id) == [("active", 3)]
     assert running_bot.scalar("SELECT count(*) FROM pledge_payments WHERE pledge_id = :p", p=pledge_id) == 0
 
@@ -293,3 +294,37 @@ def test_a_sponsor_deleting_their_data_keeps_anonymous_totals(running_bot: Runni
                             p=pledge_id) == [(None, None), (None, None)]
     assert running_bot.scalar("SELECT sum(amount_due) FROM pledge_months WHERE pledge_id = :p",
                               p=pledge_id) == total_before
+
+
+def test_double_presses_extend_once_and_keep_fresh_invitations(running_bot: RunningBot, new_user_id) -> None:  # noqa: ANN001
+    sponsor = running_bot.sandbox.user(new_user_id())
+    make_pledge(sponsor)
+    pledge_id = pledge_id_of(running_bot, sponsor.id)
+    sponsor.send("/janji")
+    sponsor.reply()
+    sponsor.press("Perpanjang")
+    choices = sponsor.reply()
+    sponsor.press("+3 bulan", choices)
+    assert "sekarang 6 bulan" in sponsor.reply().text
+    sponsor.press_data(f"j:ext:{pledge_id}:3:3", choices.message_id)  # the same button again
+    assert "sudah diubah" in sponsor.events()[-1].text
+    assert running_bot.scalar("SELECT months FROM pledges WHERE id = :p", p=pledge_id) == 6
+    sponsor.send("/janji")
+    sponsor.reply()
+    sponsor.press("Kirim ulang undangan")
+    assert "baru saja dibuat" in sponsor.events()[-1].text  # the links sent minutes ago stay valid
+
+
+def test_one_worker_takes_one_place_in_a_pledge(running_bot: RunningBot, new_user_id) -> None:  # noqa: ANN001
+    sponsor = running_bot.sandbox.user(new_user_id(), first_name="Rahmat")
+    _, payloads = make_pledge(sponsor)
+    worker, other = (running_bot.sandbox.user(new_user_id()) for _ in range(2))
+    worker.send(f"/start {payloads[0]}")
+    worker.replies()
+    worker.send(f"/start {payloads[1]}")  # both links forwarded to the same person
+    assert any("Rahmat" in m.text for m in worker.replies())
+    other.send(f"/start {payloads[1]}")  # the second place is still free for the second worker
+    assert any("menanggung iuran" in m.text for m in other.replies())
+    pledge_id = pledge_id_of(running_bot, sponsor.id)
+    assert sorted(running_bot.rows("SELECT worker_user_id FROM pledge_beneficiaries WHERE pledge_id = :p",
+                                   p=pledge_id)) == sorted([(worker.id,), (other.id,)])

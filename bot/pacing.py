@@ -1,0 +1,37 @@
+"""A paced sender budget for bulk messages (reminders now, broadcasts later), separate from chat replies.
+
+Telegram allows about 30 messages a second per bot; bulk sending takes at most `rate` of that (default 25) so
+replies to people chatting with the bot always have room. A 429 (RetryAfter) pauses this budget only, for the time
+Telegram asked, not the whole bot. With several worker processes, give each its share of the rate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+
+class PacedSender:
+    def __init__(self, rate: float, *, burst: float = 1.0) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.rate = rate
+        self.interval = 1.0 / rate
+        self._next = time.monotonic()
+        self._burst = max(burst, 1.0)
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()
+
+    async def slot(self) -> None:
+        """Wait until one more message may go out."""
+        async with self._lock:
+            now = time.monotonic()
+            start = max(self._next, now - self.interval * (self._burst - 1), self._paused_until)
+            self._next = start + self.interval
+        delay = start - now
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said RetryAfter: nothing more goes out through this budget for `seconds`."""
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)

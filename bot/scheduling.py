@@ -1,0 +1,80 @@
+"""The scheduler: one "plan" job and one "dispatch what is due" job (APScheduler 3, in the bot's event loop).
+
+Jobs are not persisted: the state is in our reminders table, so a restart loses nothing and several processes can
+run these jobs at once (claims are atomic). APScheduler's default misfire grace time is one second, so a busy loop
+would silently skip runs; both jobs get a generous one and coalesce missed runs into one.
+
+`python -m bot worker` runs only this (no updates received); `python -m bot run` runs it beside the chat unless
+RUN_SCHEDULER=false.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import datetime, timedelta, timezone
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.reminder_dispatch import ReminderService
+
+log = logging.getLogger(__name__)
+PLAN_EVERY_SECONDS = 600
+FIRST_RUN_DELAY = 3
+
+
+async def dispatch_due(service: ReminderService, limit: int = 200) -> int:
+    """Send everything due now, batch after batch; returns how many rows were handled."""
+    handled = 0
+    while True:
+        result = await service.dispatch_once(limit=limit)
+        handled += result.claimed
+        if result.claimed < limit:
+            return handled
+
+
+async def plan_reminders(service: ReminderService) -> None:
+    try:
+        added = await service.plan_all()
+        if added:
+            log.info("planned %d reminders", added)
+    except Exception:  # noqa: BLE001 - the next run tries again
+        log.exception("planning reminders failed")
+
+
+async def _dispatch_job(service: ReminderService) -> None:
+    try:
+        await dispatch_due(service)
+    except Exception:  # noqa: BLE001
+        log.exception("dispatching reminders failed")
+
+
+def start_scheduler(service: ReminderService, *, dispatch_every: float) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=timezone.utc)
+    # The first runs wait a moment: if start-up fails (say the webhook port is taken), no job is mid-query
+    # when the event loop closes.
+    now = datetime.now(timezone.utc) + timedelta(seconds=FIRST_RUN_DELAY)
+    scheduler.add_job(plan_reminders, "interval", seconds=PLAN_EVERY_SECONDS, args=[service], id="plan",
+                      next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=PLAN_EVERY_SECONDS)
+    scheduler.add_job(_dispatch_job, "interval", seconds=dispatch_every, args=[service], id="dispatch",
+                      next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=3600)
+    scheduler.start()
+    return scheduler
+
+
+async def run_worker(service: ReminderService, *, dispatch_every: float) -> None:
+    """Until SIGTERM or SIGINT: plan and dispatch. In-flight sends finish before it returns."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    scheduler = start_scheduler(service, dispatch_every=dispatch_every)
+    log.info("reminder worker %s started", service.worker)
+    await stop.wait()
+    scheduler.shutdown(wait=False)
+    await asyncio.sleep(0)  # let a dispatch already running finish its awaits below
+    running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    if running:
+        await asyncio.wait(running, timeout=10)
+    log.info("reminder worker %s stopped", service.worker)

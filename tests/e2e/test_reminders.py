@@ -1,0 +1,123 @@
+"""Reminders through the real bot process and the stand-in: planned when a pledge is made, delivered with buttons,
+"Sudah bayar" records the payment and stops the month, "Ingatkan besok", "Berhenti pengingat", forged buttons,
+/pengingat settings, and admins' /status.
+
+A reminder is made due by moving its time to now in the database, and the sponsor's time zone is set to one where
+it is midday, so the test does not depend on the hour it runs at (quiet hours are tested with a frozen clock in
+tests/test_reminder_store.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bot.sandbox import SimUser
+from tests.e2e.conftest import ADMIN_ID, RunningBot
+from tests.e2e.test_pledges import make_pledge, pledge_id_of
+
+pytestmark = pytest.mark.e2e
+
+
+def midday_zone() -> str:
+    """A fixed-offset zone where it is now about 12:00, far from quiet hours."""
+    offset = 12 - datetime.now(timezone.utc).hour
+    offset = (offset + 12) % 24 - 12 if offset > 14 or offset < -12 else offset
+    if offset == 0:
+        return "Etc/GMT"
+    return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+
+
+def make_reminder_due(bot: RunningBot, sponsor: SimUser) -> int:
+    """The earliest planned reminder of the sponsor's, due now; returns its id."""
+    bot.execute("UPDATE users SET timezone = :tz WHERE telegram_id = :u", tz=midday_zone(), u=sponsor.id)
+    reminder_id = bot.scalar("SELECT id FROM reminders WHERE recipient_id = :u AND status = 'pending' "
+                             "ORDER BY due_at, id", u=sponsor.id)
+    assert reminder_id is not None, "no reminder was planned for the pledge"
+    now = datetime.now(timezone.utc) - timedelta(seconds=5)
+    bot.execute("UPDATE reminders SET due_at = :now WHERE id = :i", now=now, i=reminder_id)
+    return int(reminder_id)
+
+
+def wait_for_reminder(sponsor: SimUser):  # noqa: ANN201
+    for _ in range(3):
+        for message in sponsor.replies(timeout=10):
+            if "Pengingat iuran" in message.text or "batas bayar" in message.text or "belum tercatat" in message.text:
+                return message
+    raise AssertionError("no reminder arrived")
+
+
+def test_a_pledge_gets_reminders_and_sudah_bayar_records_the_month(running_bot: RunningBot, user_id: int) -> None:
+    sponsor = running_bot.sandbox.user(user_id, first_name="Rahmat")
+    make_pledge(sponsor)
+    pledge_id = pledge_id_of(running_bot, user_id)
+    planned = running_bot.rows("SELECT kind, status FROM reminders WHERE recipient_id = :u", u=user_id)
+    assert planned and {status for _, status in planned} == {"pending"}
+    reminder_id = make_reminder_due(running_bot, sponsor)
+    message = wait_for_reminder(sponsor)
+    assert f"janji #{pledge_id}" in message.text and "A**** F****" in message.text
+    assert message.button_labels == ["✅ Sudah bayar", "⏰ Ingatkan besok", "🔕 Berhenti pengingat"]
+    assert running_bot.scalar("SELECT status FROM reminders WHERE id = :i", i=reminder_id) == "sent"
+    month_id = running_bot.scalar("SELECT subject_id FROM reminders WHERE id = :i", i=reminder_id)
+
+    outsider = running_bot.sandbox.user(user_id + 500_000)
+    outsider.send("/start")
+    outsider.replies()
+    outsider.press_data(f"r:paid:{reminder_id}")
+    assert "bukan untuk Anda" in outsider.events()[-1].text
+    assert running_bot.scalar("SELECT status FROM pledge_months WHERE id = :m", m=month_id) == "due"
+
+    sponsor.press("Sudah bayar", message)
+    assert "Tercatat" in sponsor.reply().text
+    assert running_bot.scalar("SELECT status FROM pledge_months WHERE id = :m", m=month_id) == "paid"
+    assert running_bot.scalar("SELECT count(*) FROM pledge_payments WHERE pledge_id = :p", p=pledge_id) == 1
+    left = running_bot.rows("SELECT status FROM reminders WHERE subject_id = :m AND subject = 'pledge_month' "
+                            "AND id <> :i", m=month_id, i=reminder_id)
+    assert left and {s for (s,) in left} == {"cancelled"}
+    sponsor.press_data(f"r:paid:{reminder_id}", message.message_id)  # pressed again
+    assert "sudah tercatat dibayar" in sponsor.events()[-1].text
+    assert running_bot.scalar("SELECT count(*) FROM pledge_payments WHERE pledge_id = :p", p=pledge_id) == 1
+
+
+def test_remind_tomorrow_and_stop(running_bot: RunningBot, user_id: int) -> None:
+    sponsor = running_bot.sandbox.user(user_id, first_name="Rahmat")
+    make_pledge(sponsor)
+    reminder_id = make_reminder_due(running_bot, sponsor)
+    message = wait_for_reminder(sponsor)
+    sponsor.press("Ingatkan besok", message)
+    assert "besok" in sponsor.events()[-1].text
+    status, due_at = running_bot.rows("SELECT status, due_at FROM reminders WHERE id = :i", i=reminder_id)[0]
+    assert status == "pending"
+    due = due_at if isinstance(due_at, datetime) else datetime.fromisoformat(str(due_at))
+    due = due if due.tzinfo else due.replace(tzinfo=timezone.utc)
+    assert timedelta(hours=12) < due - datetime.now(timezone.utc) < timedelta(hours=48)
+
+    sponsor.press("Berhenti pengingat", message)
+    assert "dihentikan" in sponsor.reply().text
+    assert running_bot.scalar("SELECT reminders_off FROM pledges WHERE sponsor_id = :u", u=user_id) in (True, 1)
+    assert running_bot.scalar("SELECT count(*) FROM reminders WHERE recipient_id = :u AND status = 'pending'",
+                              u=user_id) == 0
+
+
+def test_settings_change_the_hour_and_admins_see_the_status(running_bot: RunningBot, user_id: int) -> None:
+    sponsor = running_bot.sandbox.user(user_id, first_name="Rahmat")
+    make_pledge(sponsor)
+    sponsor.send("/pengingat")
+    card = sponsor.reply()
+    assert "Pengingat bayar iuran" in card.text and "09.00" in card.text and "Janji sponsor aktif: 1" in card.text
+    sponsor.press("16.00", card)
+    assert "16.00" in sponsor.reply().text
+    hours = running_bot.rows("SELECT due_at FROM reminders WHERE recipient_id = :u AND status = 'pending'",
+                             u=user_id)
+    assert hours, "reminders were planned again"
+    for (due_at,) in hours:  # 16:00 WITA is 08:00 UTC
+        text = str(due_at)
+        assert " 08:00:00" in text or "T08:00:00" in text, text
+
+    sponsor.send("/status")
+    assert "hanya untuk admin" in sponsor.reply().text
+    admin = running_bot.sandbox.user(ADMIN_ID, first_name="Admin")
+    admin.send("/status")
+    status = admin.reply().text
+    assert "Status pengingat" in status and "Menunggu dikirim" in status and "Penjadwal di proses ini: menyala" in status
