@@ -8,7 +8,7 @@ from datetime import timedelta
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.commands import public_commands
@@ -18,8 +18,10 @@ from bot.faq import default_matcher
 from bot.i18n import LANGUAGES, default_translator
 from bot.knowledge import default_knowledge
 from bot.ordering import PerUserUpdateProcessor
+from bot.broadcast_dispatch import BroadcastSender
 from bot.pacing import PacedSender
 from bot.reminder_dispatch import ReminderService
+from bot.retrying import RetryEachRequest
 from bot.scheduling import start_scheduler
 from bot.questions import QuestionDesk
 from bot.services import Services
@@ -54,6 +56,7 @@ def build_application(settings: Settings, *, database: Database | None = None) -
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(PerUserUpdateProcessor(256))
+        .rate_limiter(RetryEachRequest())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -67,14 +70,30 @@ async def _post_init(application: Application) -> None:
     await register_commands(application)
     services: Services = application.bot_data["services"]
     if services.settings.run_scheduler:
-        service = reminder_service(services, application.bot)
+        # Bulk messages go through their own Bot (own connections, no retry-in-place) and their own budget.
+        bulk_bot = bulk_bot_for(services.settings)
+        await bulk_bot.initialize()
+        application.bot_data["bulk_bot"] = bulk_bot
+        pacer = PacedSender(services.settings.send_rate)  # one bulk budget for reminders and broadcasts
+        service = reminder_service(services, bulk_bot, pacer)
+        broadcasts = BroadcastSender(services.db, services.texts, bulk_bot, pacer,
+                                     claim_timeout=timedelta(seconds=services.settings.claim_timeout))
         application.bot_data["reminders"] = service
-        application.bot_data["scheduler"] = start_scheduler(service, dispatch_every=services.settings.dispatch_every)
+        application.bot_data["broadcasts"] = broadcasts
+        application.bot_data["scheduler"] = start_scheduler(service, dispatch_every=services.settings.dispatch_every,
+                                                            broadcasts=broadcasts)
 
 
-def reminder_service(services: Services, bot) -> ReminderService:  # noqa: ANN001
+def bulk_bot_for(settings: Settings) -> ExtBot:
+    return ExtBot(settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url,
+                  defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)),
+                  request=HTTPXRequest(connection_pool_size=32, connect_timeout=10, read_timeout=15, write_timeout=30,
+                                       pool_timeout=10))
+
+
+def reminder_service(services: Services, bot, pacer: PacedSender) -> ReminderService:  # noqa: ANN001
     settings = services.settings
-    return ReminderService(services.db, services.texts, services.cipher, bot, PacedSender(settings.send_rate),
+    return ReminderService(services.db, services.texts, services.cipher, bot, pacer,
                            default_timezone=settings.default_timezone,
                            claim_timeout=timedelta(seconds=settings.claim_timeout))
 
@@ -98,4 +117,7 @@ async def _post_shutdown(application: Application) -> None:
     scheduler = application.bot_data.get("scheduler")
     if scheduler is not None:
         scheduler.shutdown(wait=False)
+    bulk_bot = application.bot_data.get("bulk_bot")
+    if bulk_bot is not None:
+        await bulk_bot.shutdown()
     await services.db.dispose()

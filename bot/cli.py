@@ -66,6 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("keygen", help="print a new DATA_KEY for encrypting personal data")
 
+    broadcast = commands.add_parser("broadcast", help="queue an announcement (a running bot or worker sends it)")
+    broadcast.add_argument("--text", help="the message, Telegram HTML (<b>, <i>, <a href=...>)")
+    broadcast.add_argument("--audience", default="everyone",
+                           help="everyone | workers | sponsors | unpaid | province:NAME | language:id|en")
+    broadcast.add_argument("--button", action="append", default=[], help='"Label | https://link" (repeatable)')
+    broadcast.add_argument("--at", help="send time, YYYY-MM-DD HH:MM in DEFAULT_TIMEZONE (default: now)")
+    broadcast.add_argument("--paid", action="store_true", help="Telegram paid broadcast: fast, costs Stars")
+    broadcast.add_argument("--dry-run", action="store_true", help="only count the recipients")
+    broadcast.add_argument("--list", action="store_true", help="show recent broadcasts and their figures")
+    broadcast.add_argument("--pause", type=int, metavar="ID")
+    broadcast.add_argument("--resume", type=int, metavar="ID")
+    broadcast.add_argument("--cancel", type=int, metavar="ID")
+
     export = commands.add_parser("export", help="CSV for the branch office (contains personal data, unmasked)")
     export.add_argument("kind", choices=["applications", "pledges", "payments"])
     export.add_argument("--status", help="applications: submitted|registered|rejected; pledges: active|cancelled; "
@@ -109,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(new_data_key())
             return 0
+        if command == "broadcast":
+            return run_broadcast(settings, args)
         if command == "export":
             return run_export(settings, args)
         if command == "sandbox":
@@ -210,6 +225,7 @@ async def _worker(settings: Settings, cipher) -> int:  # noqa: ANN001
     from telegram.ext import Defaults, ExtBot
     from telegram.request import HTTPXRequest
 
+    from bot.broadcast_dispatch import BroadcastSender
     from bot.database import Database
     from bot.i18n import default_translator
     from bot.pacing import PacedSender
@@ -222,10 +238,13 @@ async def _worker(settings: Settings, cipher) -> int:  # noqa: ANN001
                       request=HTTPXRequest(connection_pool_size=32, read_timeout=15, write_timeout=30))
     try:
         async with bot:
-            service = ReminderService(database, default_translator(), cipher, bot, PacedSender(settings.send_rate),
-                                      default_timezone=settings.default_timezone,
+            pacer = PacedSender(settings.send_rate)  # one bulk budget for reminders and broadcasts
+            texts = default_translator()
+            service = ReminderService(database, texts, cipher, bot, pacer, default_timezone=settings.default_timezone,
                                       claim_timeout=timedelta(seconds=settings.claim_timeout))
-            await run_scheduler_until_stopped(service, dispatch_every=settings.dispatch_every)
+            broadcasts = BroadcastSender(database, texts, bot, pacer,
+                                         claim_timeout=timedelta(seconds=settings.claim_timeout))
+            await run_scheduler_until_stopped(service, dispatch_every=settings.dispatch_every, broadcasts=broadcasts)
     finally:
         await database.dispose()
     return 0
@@ -327,6 +346,70 @@ async def _discount_rules(database_url: str) -> list:
             return await rules(session)
     finally:
         await database.dispose()
+
+
+def run_broadcast(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from bot.broadcast_compose import parse_buttons, parse_send_time
+    from bot.database import Database
+    from models import broadcast as table
+
+    if (code := prepare_database(settings)) != 0:
+        return code
+
+    async def act() -> int:
+        database = Database(settings.database_url)
+        try:
+            if args.list:
+                async with database.session() as session:
+                    for item in await table.recent(session, 20):
+                        f = await table.figures(session, item.id)
+                        print(f"#{item.id} {item.status} {item.audience_spec} sent {f.sent}/{f.recipients} "
+                              f"failed {f.failed} blocked {f.blocked} skipped {f.skipped}")
+                return 0
+            for action, status in (("pause", table.PAUSED), ("resume", table.SENDING), ("cancel", table.CANCELLED)):
+                target = getattr(args, action)
+                if target is not None:
+                    async with database.transaction() as session:
+                        changed = await table.set_status(session, target, status, None)
+                    print(f"broadcast #{target}: {status}" if changed else f"broadcast #{target} cannot be {status}")
+                    return 0 if changed else 1
+            kind, _, value = args.audience.partition(":")
+            if kind not in table.AUDIENCES or (kind in ("province", "language") and not value):
+                print(f"Cannot broadcast: unknown --audience {args.audience!r}", file=sys.stderr)
+                return 2
+            audience = table.Audience(kind, value or None)
+            buttons = []
+            if args.button:
+                parsed, reason = parse_buttons("\n".join(args.button))
+                if parsed is None:
+                    print(f"Cannot broadcast: --button ({reason}); use \"Label | https://link\"", file=sys.stderr)
+                    return 2
+                buttons = parsed
+            when = None
+            if args.at:
+                when, reason = parse_send_time(args.at, settings.default_timezone, datetime.now(timezone.utc))
+                if when is None:
+                    print(f"Cannot broadcast: --at ({reason})", file=sys.stderr)
+                    return 2
+            async with database.transaction() as session:
+                count = await table.count_recipients(session, audience)
+                if args.dry_run:
+                    print(f"{count} recipients")
+                    return 0
+                if not (args.text or "").strip():
+                    print("Cannot broadcast: --text is required", file=sys.stderr)
+                    return 2
+                item = await table.create(session, None, audience, text_html=args.text, buttons=buttons,
+                                          paid=args.paid, scheduled_at=when)
+            print(f"broadcast #{item.id} queued for {item.recipients} recipients"
+                  + (f" at {when.isoformat()}" if when else "") + "; a running bot or worker sends it")
+            return 0
+        finally:
+            await database.dispose()
+
+    return asyncio.run(act())
 
 
 def run_export(settings: Settings, args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("pengingat"),
     CommandSpec("datasaya"),
     CommandSpec("hapusdata"),
+    CommandSpec("berhenti_info"),
     CommandSpec("help"),
     CommandSpec("bahasa"),
     CommandSpec("diskon", admin_only=True),
@@ -31,6 +32,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("pembayaran", admin_only=True),
     CommandSpec("ekspor", admin_only=True),
     CommandSpec("status", admin_only=True),
+    CommandSpec("siaran", admin_only=True),
+    CommandSpec("siaran_list", admin_only=True),
 )
 
 

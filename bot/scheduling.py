@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.broadcast_dispatch import BroadcastSender
 from bot.reminder_dispatch import ReminderService
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,27 @@ async def _dispatch_job(service: ReminderService) -> None:
         log.exception("dispatching reminders failed")
 
 
-def start_scheduler(service: ReminderService, *, dispatch_every: float) -> AsyncIOScheduler:
+async def send_broadcasts(sender: BroadcastSender) -> int:
+    """Work through pending broadcast deliveries until none is left (or all are paused). Batches hold about two
+    seconds of sending, so the progress message moves and other workers get a share."""
+    handled = 0
+    limit = max(10, min(500, int(sender.sender.rate * 2)))
+    while True:
+        run = await sender.dispatch_once(limit=limit)
+        handled += run.claimed
+        if run.claimed == 0:
+            return handled
+
+
+async def _broadcast_job(sender: BroadcastSender) -> None:
+    try:
+        await send_broadcasts(sender)
+    except Exception:  # noqa: BLE001 - the next run picks up where this one stopped
+        log.exception("sending broadcasts failed")
+
+
+def start_scheduler(service: ReminderService, *, dispatch_every: float,
+                    broadcasts: BroadcastSender | None = None) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=timezone.utc)
     # The first runs wait a moment: if start-up fails (say the webhook port is taken), no job is mid-query
     # when the event loop closes.
@@ -59,17 +80,22 @@ def start_scheduler(service: ReminderService, *, dispatch_every: float) -> Async
                       next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=PLAN_EVERY_SECONDS)
     scheduler.add_job(_dispatch_job, "interval", seconds=dispatch_every, args=[service], id="dispatch",
                       next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=3600)
+    if broadcasts is not None:
+        # Frequent and cheap when idle (one indexed query); a running broadcast keeps the job busy until done.
+        scheduler.add_job(_broadcast_job, "interval", seconds=1, args=[broadcasts], id="broadcasts",
+                          next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=3600)
     scheduler.start()
     return scheduler
 
 
-async def run_worker(service: ReminderService, *, dispatch_every: float) -> None:
+async def run_worker(service: ReminderService, *, dispatch_every: float,
+                     broadcasts: BroadcastSender | None = None) -> None:
     """Until SIGTERM or SIGINT: plan and dispatch. In-flight sends finish before it returns."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    scheduler = start_scheduler(service, dispatch_every=dispatch_every)
+    scheduler = start_scheduler(service, dispatch_every=dispatch_every, broadcasts=broadcasts)
     log.info("reminder worker %s started", service.worker)
     await stop.wait()
     scheduler.shutdown(wait=False)

@@ -6,13 +6,14 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from handlers import enroll, pledges, quote, records, sponsor
+from handlers import broadcasts, enroll, pledges, quote, records, sponsor
 from handlers.context import BotContext
 from models.flow import FlowState, current_flow
 
 TextStep = Callable[[Update, BotContext, FlowState], Awaitable[None]]
 TEXT_STEPS: dict[str, TextStep] = {"quote": quote.on_text, "enroll": enroll.on_text, "pledge": sponsor.on_text,
-                                   "payment": pledges.payment_text, "admin_application": records.on_text}
+                                   "payment": pledges.payment_text, "admin_application": records.on_text,
+                                   "broadcast": broadcasts.on_text}
 
 
 async def route_text(update: Update, context: BotContext) -> bool:

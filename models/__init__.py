@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from models.audit import AuditEntry
+from models.broadcast import Broadcast, BroadcastDelivery
 from models.discount import DiscountPeriod
 from models.enrollment import EnrollmentApplication
 from models.flow import FlowState
@@ -13,4 +14,4 @@ from models.user import ROLE_ADMIN, ROLE_USER, User, UserProfile
 
 metadata = SQLModel.metadata
 
-__all__ = ["metadata", "EnrollmentApplication", "FlowState", "Pledge", "PledgeBeneficiary", "PledgeMonth", "PledgePayment", "Reminder", "AuditEntry", "DiscountPeriod", "SupportTicket", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]
+__all__ = ["metadata", "EnrollmentApplication", "FlowState", "Pledge", "PledgeBeneficiary", "PledgeMonth", "PledgePayment", "Reminder", "AuditEntry", "Broadcast", "BroadcastDelivery", "DiscountPeriod", "SupportTicket", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, true as sa_true, update
+from sqlalchemy import BigInteger, Column, false as sa_false, true as sa_true, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel import Field, SQLModel
 
@@ -31,6 +31,7 @@ class User(SQLModel, table=True):
     reminder_hour: int = Field(default=9, sa_column_kwargs={"server_default": "9"})
     reminder_days_before: int = Field(default=3, sa_column_kwargs={"server_default": "3"})
     reminders_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
+    announcements_opt_out: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -23,6 +23,7 @@ from models.pledge import Pledge, PledgeMonth
 from models.reminder import Reminder
 from models.user import User
 from tests.botproc import BotProcess
+from tests.bulk import count_by_status, messages_per_chat, user_rows, wait_until
 from tests.databases import POSTGRES_URL, discard_database_url, new_database_url, run_sync
 from tests.e2e.test_reminders import midday_zone
 
@@ -41,10 +42,7 @@ def seed(url: str, count: int) -> list[int]:
         database = Database(url)
         try:
             async with database.transaction() as session:
-                await session.exec(insert(User.__table__), params=[
-                    {"telegram_id": u, "first_name": "Sponsor", "language": "id", "role": "user", "timezone": zone,
-                     "is_blocked": False, "reminder_opt_in": False, "reminder_hour": 9, "reminder_days_before": 3,
-                     "reminders_enabled": True, "created_at": now, "updated_at": now} for u in users])
+                await session.exec(insert(User.__table__), params=user_rows(users, now, timezone=zone))
                 await session.exec(insert(Pledge.__table__), params=[
                     {"id": i + 1, "sponsor_id": u, "status": "active", "months": 1, "first_month": month,
                      "programs": "jkk,jkm", "worker_count": 1, "created_at": now, "reminders_off": False}
@@ -66,34 +64,7 @@ def seed(url: str, count: int) -> list[int]:
 
 
 def statuses(url: str) -> Counter:
-    async def read() -> Counter:
-        database = Database(url)
-        try:
-            async with database.session() as session:
-                from sqlalchemy import text
-
-                rows = (await session.exec(text("SELECT status, count(*) FROM reminders WHERE kind = 'due' "
-                                                "GROUP BY status"))).all()
-                return Counter({status: int(n) for status, n in rows})
-        finally:
-            await database.dispose()
-
-    return run_sync(read)
-
-
-def messages_per_chat(box: ThreadedSandbox, users: list[int]) -> Counter:
-    wanted = set(users)
-    return Counter(int(c.params["chat_id"]) for c in box.calls_to("sendMessage")
-                   if c.status == 200 and int(c.params.get("chat_id", 0)) in wanted)
-
-
-def wait_until(predicate, timeout: float) -> bool:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
+    return count_by_status(url, "SELECT status, count(*) FROM reminders WHERE kind = 'due' GROUP BY status")
 
 
 @pytest.fixture

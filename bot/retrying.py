@@ -1,0 +1,45 @@
+"""Replies that hit Telegram's flood limit are retried on their own, without holding up anything else.
+
+PTB's AIORateLimiter, on a 429, stops every request of the bot until the wait is over: one user's chat limit (or a
+bulk send) would freeze the replies to everybody. Here only the refused request waits the time Telegram asked
+and tries again. Bulk sending (reminders, broadcasts) uses its own Bot without this, paced by bot.pacing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+
+class RetryEachRequest(BaseRateLimiter[int]):
+    def __init__(self, max_retries: int = 2, max_wait: float = 10.0) -> None:
+        self.max_retries = max_retries
+        self.max_wait = max_wait
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any, kwargs: dict,
+                              endpoint: str, data: dict[str, Any], rate_limit_args: int | None) -> Any:
+        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        for attempt in range(retries + 1):
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                wait = error.retry_after if isinstance(error.retry_after, (int, float)) else \
+                    error.retry_after.total_seconds()
+                if attempt == retries or wait > self.max_wait:
+                    raise
+                log.info("%s hit the flood limit; retrying it alone in %.1f s", endpoint, wait)
+                await asyncio.sleep(float(wait) + 0.05)
+        raise AssertionError("unreachable")
