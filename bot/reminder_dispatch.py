@@ -271,6 +271,3 @@ def local_day_start(now: datetime, tz: str) -> datetime:
     zone = ZoneInfo(tz)
     return datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
 
-
-def month_after(month: date) -> date:
-    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)

@@ -64,18 +64,6 @@ async def list_pledges(update: Update, context: BotContext) -> None:
                                                        context.lang, context.today()))
 
 
-async def _refresh_card(context: BotContext, message: Message | None, pledge_id: int, user_id: int) -> None:
-    if message is None:
-        return
-    async with context.services.db.session() as session:
-        found = await pledge.owned(session, pledge_id, user_id)
-        if found is None:
-            return
-        overview = await pledge.overview(session, found)
-    await replies.edit(message, describe(overview, _names(context, overview), context.services.texts, context.lang,
-                                         context.today()))
-
-
 async def _owned_or_refuse(update: Update, context: BotContext, pledge_id: int) -> pledge.Pledge | None:
     """The presser's own active pledge, or None after telling them (a stale or someone else's button)."""
     async with context.services.db.session() as session:

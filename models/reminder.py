@@ -112,13 +112,6 @@ async def release_stale(session: AsyncSession, now: datetime, timeout: timedelta
     return int(result.rowcount or 0)
 
 
-async def cancel_month(session: AsyncSession, subject: str, subject_id: int) -> int:
-    """The month is paid (or its pledge stopped): the reminders still to come for it are cancelled."""
-    result = await session.exec(update(Reminder).where(Reminder.subject == subject, Reminder.subject_id == subject_id,
-                                                       Reminder.status == PENDING).values(status=CANCELLED))
-    return int(result.rowcount or 0)
-
-
 async def cancel_months(session: AsyncSession, subject: str, subject_ids: list[int]) -> int:
     if not subject_ids:
         return 0
