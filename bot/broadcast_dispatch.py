@@ -72,6 +72,9 @@ class BroadcastSender:
     async def dispatch_once(self, now: datetime | None = None, limit: int = 200) -> BroadcastRun:
         run = BroadcastRun()
         now = now or utcnow()
+        async with self.db.session() as session:
+            if not await table.anything_to_do(session, now):
+                return run
         async with self.db.transaction() as session:
             await table.start_due(session, now)
             claimed = await table.claim(session, now, limit, self.claim_timeout)

@@ -144,6 +144,9 @@ class ReminderService:
     async def dispatch_once(self, now: datetime | None = None, limit: int = 200) -> DispatchResult:
         result = DispatchResult()
         now = now or utcnow()
+        async with self.db.session() as session:
+            if not await reminders_table.anything_due(session, now, self.claim_timeout):
+                return result
         async with self.db.transaction() as session:
             result.released = await reminders_table.release_stale(session, now, self.claim_timeout)
             claimed = await reminders_table.claim_due(session, self.worker, now, limit)

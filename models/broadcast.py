@@ -138,6 +138,14 @@ async def create(session: AsyncSession, admin_id: int | None, audience: Audience
     return broadcast
 
 
+async def anything_to_do(session: AsyncSession, now: datetime) -> bool:
+    """A read-only look before claiming (see models.reminder.anything_due): a broadcast is sending, or a
+    scheduled one is due."""
+    busy = select(Broadcast.id).where(or_(Broadcast.status == SENDING,
+                                          and_(Broadcast.status == SCHEDULED, Broadcast.scheduled_at <= now)))
+    return (await session.exec(busy.limit(1))).first() is not None
+
+
 async def start_due(session: AsyncSession, now: datetime) -> int:
     """Scheduled broadcasts whose time has come start sending."""
     result = await session.exec(update(Broadcast).where(Broadcast.status == SCHEDULED, Broadcast.scheduled_at <= now)

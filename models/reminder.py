@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, Column, Date, Index, Integer, UniqueConstraint, func, update
+from sqlalchemy import BigInteger, Column, Date, Index, Integer, UniqueConstraint, and_, func, or_, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -88,6 +88,14 @@ async def claim_due(session: AsyncSession, worker: str, now: datetime, limit: in
         return []
     return list((await session.exec(select(Reminder).where(col(Reminder.id).in_(ids))
                                     .order_by(Reminder.due_at).execution_options(populate_existing=True))).all())
+
+
+async def anything_due(session: AsyncSession, now: datetime, timeout: timedelta = CLAIM_TIMEOUT) -> bool:
+    """A read-only look before claiming: an idle dispatcher never opens a write transaction (on SQLite every
+    write takes the database's single write lock)."""
+    due = select(Reminder.id).where(or_(and_(Reminder.status == PENDING, Reminder.due_at <= now),
+                                        and_(Reminder.status == SENDING, Reminder.claimed_at < now - timeout)))
+    return (await session.exec(due.limit(1))).first() is not None
 
 
 async def finish(session: AsyncSession, reminder_id: int, status: str, *, message_id: int | None = None,
