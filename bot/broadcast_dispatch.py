@@ -19,7 +19,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.database import Database
 from bot.i18n import Translator
-from bot.pacing import PacedSender
+from bot.pacing import PacedSender, retry_after_seconds
 from models import broadcast as table
 from models.base import utcnow
 from models.user import set_blocked
@@ -125,8 +125,7 @@ class BroadcastSender:
                 await table.finish(session, delivery.id, table.BLOCKED, error="forbidden")
             return "blocked"
         except RetryAfter as error:
-            wait = error.retry_after if isinstance(error.retry_after, (int, float)) else \
-                error.retry_after.total_seconds()
+            wait = retry_after_seconds(error)
             (self.paid_sender if item.paid else self.sender).pause(float(wait))
             async with self.db.transaction() as session:
                 await table.release(session, delivery.id, "retry_after")

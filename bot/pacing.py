@@ -10,6 +10,14 @@ from __future__ import annotations
 import asyncio
 import time
 
+from telegram.error import RetryAfter
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked us to wait (PTB gives an int, or a timedelta with PTB_TIMEDELTA set)."""
+    wait = error.retry_after
+    return float(wait) if isinstance(wait, (int, float)) else wait.total_seconds()
+
 
 class PacedSender:
     def __init__(self, rate: float, *, burst: float = 1.0) -> None:

@@ -27,7 +27,7 @@ from bot.database import Database
 from bot.formatting import month_name, rupiah
 from bot.i18n import Translator
 from bot.identity import mask_name
-from bot.pacing import PacedSender
+from bot.pacing import PacedSender, retry_after_seconds
 from bot.reminders import (BEFORE, MAX_ATTEMPTS, OVERDUE, OVERDUE_AFTER_DAYS, PlannedReminder, Preferences,
                            outside_quiet_hours, plan, retry_at, still_useful)
 from bot.replies import Button, Reply, rows
@@ -198,8 +198,7 @@ class ReminderService:
                 await reminders_table.finish(session, item.id, reminders_table.BLOCKED, error="forbidden")
             return "blocked"
         except RetryAfter as error:
-            wait = error.retry_after if isinstance(error.retry_after, (int, float)) else \
-                error.retry_after.total_seconds()
+            wait = retry_after_seconds(error)
             self.sender.pause(float(wait))
             async with self.db.transaction() as session:
                 await reminders_table.retry_later(session, item.id, now + timedelta(seconds=float(wait)),

@@ -15,6 +15,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.pacing import retry_after_seconds
+
 log = logging.getLogger(__name__)
 
 
@@ -36,8 +38,7 @@ class RetryEachRequest(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
-                wait = error.retry_after if isinstance(error.retry_after, (int, float)) else \
-                    error.retry_after.total_seconds()
+                wait = retry_after_seconds(error)
                 if attempt == retries or wait > self.max_wait:
                     raise
                 log.info("%s hit the flood limit; retrying it alone in %.1f s", endpoint, wait)
