@@ -12,6 +12,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
 from bot.commands import public_commands
+from bot.regional_figures import load_regional_figures
 from bot.crypto import cipher_for
 from bot.database import Database
 from bot.faq import default_matcher
@@ -42,6 +43,7 @@ def build_application(settings: Settings, *, database: Database | None = None) -
     if key_file is not None:
         log.warning("DATA_KEY is not set: personal data is encrypted with the key in %s. Back it up; without it "
                     "stored NIKs and phone numbers cannot be read.", key_file)
+    load_regional_figures()  # FiguresError at start, not on a user's /statistik, if the figures disagree
     services = Services(settings=settings, db=database or Database(settings.database_url), texts=texts,
                         desk=QuestionDesk(default_knowledge(), default_matcher(), texts), cipher=cipher)
     application = (
@@ -120,4 +122,5 @@ async def _post_shutdown(application: Application) -> None:
     bulk_bot = application.bot_data.get("bulk_bot")
     if bulk_bot is not None:
         await bulk_bot.shutdown()
+    services.charts.close()
     await services.db.dispose()

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|start|worker|console|db ...|export ...|sandbox]` (also installed as `lindungi-bot`).
+"""Command line: `python -m bot [run|start|worker|console|db ...|export ...|report|sandbox]` (also installed as `lindungi-bot`).
 
 Settings come from the environment and `.env` only; in particular the token is never accepted as an
 argument (it would end up in shell history and process lists).
@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="until", help="last day, YYYY-MM-DD (local time)")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
 
+    report = commands.add_parser("report", help="the admins' dashboard figures as text, JSON or a PNG picture")
+    report.add_argument("--format", choices=["text", "json", "png"], default="text")
+    report.add_argument("--output", "-o", help="file to write (PNG default: dashboard-YYYY-MM-DD.png)")
+    report.add_argument("--lang", choices=["id", "en"], default=None, help="language (default DEFAULT_LANGUAGE)")
+
     sandbox = commands.add_parser("sandbox", help="serve the local Telegram Bot API stand-in")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
@@ -126,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_broadcast(settings, args)
         if command == "export":
             return run_export(settings, args)
+        if command == "report":
+            return run_report(settings, args)
         if command == "sandbox":
             return run_sandbox(args)
     except KeyboardInterrupt:
@@ -471,6 +478,49 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
+    return 0
+
+
+def run_report(settings: Settings, args: argparse.Namespace) -> int:
+    """The dashboard without Telegram. Aggregates only, no personal data, so files get ordinary permissions."""
+    import json
+
+    from bot.charts import render_png
+    from bot.dashboard import dashboard_chart, summary
+    from bot.database import Database
+    from bot.i18n import default_translator, plain
+    from models import report
+    from models.base import utcnow
+
+    if (code := prepare_database(settings)) != 0:
+        return code
+    lang = args.lang or settings.default_language
+
+    async def gather():  # noqa: ANN202
+        database = Database(settings.database_url)
+        try:
+            async with database.session() as session:
+                return await report.dashboard_figures(session, utcnow(), settings.default_timezone)
+        finally:
+            await database.dispose()
+
+    figures = asyncio.run(gather())
+    texts = default_translator()
+    if args.format == "png":
+        path = args.output or f"dashboard-{figures.generated_at.date().isoformat()}.png"
+        with open(path, "wb") as handle:
+            handle.write(render_png(dashboard_chart(figures, texts, lang)))
+        print(f"Dashboard picture written to {path}.", file=sys.stderr)
+        return 0
+    if args.format == "json":
+        content = json.dumps(figures.as_json(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        content = plain(summary(figures, texts, lang)) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(content)
+    else:
+        sys.stdout.write(content)
     return 0
 
 

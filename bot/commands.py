@@ -21,6 +21,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("daftar"),
     CommandSpec("sponsor"),
     CommandSpec("janji"),
+    CommandSpec("statistik"),
     CommandSpec("pengingat"),
     CommandSpec("datasaya"),
     CommandSpec("hapusdata"),
@@ -34,6 +35,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("status", admin_only=True),
     CommandSpec("siaran", admin_only=True),
     CommandSpec("siaran_list", admin_only=True),
+    CommandSpec("dashboard", admin_only=True),
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from handlers import (admin_discounts, broadcasts, enroll, errors, faq, fallback, flow_guard, language, membership, my_data, pledges,
+from handlers import (admin_discounts, broadcasts, charts, enroll, errors, faq, fallback, flow_guard, language, membership, my_data, pledges,
                       quote, records, reminders, sponsor, start, users)
 from handlers.context import BotApplication
 
@@ -29,6 +29,7 @@ def register_handlers(app: BotApplication) -> None:
     reminders.register(app)
     flow_guard.register(app)
     broadcasts.register(app)
+    charts.register(app)
     faq.register(app)
     fallback.register(app)  # last: takes whatever nothing else did
     app.add_error_handler(errors.on_error)

@@ -13,7 +13,7 @@ from bot.identity import looks_like_personal_number
 from bot.logs import user_ref
 from bot.menu import MAX_TEXT_LENGTH
 from bot.questions import income_in_question, small_talk
-from handlers import flows, quote, replies
+from handlers import charts, flows, quote, replies
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import main_menu
 from handlers.start import MENU_ACTIONS, menu_item, show_menu
@@ -47,6 +47,7 @@ async def show_topic(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await replies.send(context, update.effective_chat.id, context.services.desk.answer(topic, context.lang))
+    await charts.after_topic_answer(context, update.effective_chat.id, topic.id)
 
 
 async def follow_up_action(update: Update, context: BotContext) -> None:
@@ -95,6 +96,7 @@ async def question(update: Update, context: BotContext) -> None:
         async with db.transaction() as session:
             ticket_id = (await support.create_ticket(session, user_id, text, context.lang)).id
     await replies.send(context, update.effective_chat.id, desk.reply_to(match, context.lang, ticket_id=ticket_id))
+    await charts.after_topic_answer(context, update.effective_chat.id, match.topic)
 
 
 async def ask_for_human_message(update: Update, context: BotContext) -> None:

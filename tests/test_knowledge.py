@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from bot.knowledge import ACTIONS, TOPIC_ORDER, load_knowledge
 from bot.sandbox import parse_html
+from tests.domain import domain_text
 
 REQUIRED_TOPICS = set(
     "jkk jkm jht jp jkp beasiswa iuran diskon daftar syarat bayar jatuh_tempo tunggakan klaim_jkk klaim_jkm "
     "klaim_jht rumah_sakit sponsor bpu cek_status jmo kontak statistik klaim_kalimantan pemda bpjs_kesehatan "
     "ubah_data berhenti privasi pengingat manusia".split()
 )
-DOMAIN = Path(__file__).resolve().parents[2] / "shared" / "domain"
 KNOWLEDGE = load_knowledge()
 TOPICS = sorted(KNOWLEDGE.topics)
 
@@ -44,9 +43,7 @@ def _digits(text: str) -> str:
 
 
 def _domain_text() -> str:
-    if not DOMAIN.exists():
-        pytest.skip("shared/domain/ is not beside the project")
-    return _digits("\n".join(p.read_text(encoding="utf-8") for p in DOMAIN.glob("*")))
+    return _digits(domain_text())
 
 
 @pytest.mark.parametrize("topic_id", TOPICS)

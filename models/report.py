@@ -1,0 +1,99 @@
+"""The dashboard's figures, counted in the database (a handful of aggregate queries; no rows are loaded)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, distinct, func, or_
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.dashboard import APPLICATION_STATUSES, DashboardFigures, MonthOutcomes, WeekCounts, month_outcome, week_starts
+from models import broadcast, reminder
+from models.enrollment import EnrollmentApplication
+from models.pledge import ACTIVE, MONTH_DUE, MONTH_PAID, Pledge, PledgeBeneficiary, PledgeMonth
+from models.user import User
+
+
+def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), zone)
+
+
+async def dashboard_figures(session: AsyncSession, now: datetime, timezone: str) -> DashboardFigures:
+    zone = ZoneInfo(timezone)
+    local_now = now.astimezone(zone)
+    today = local_now.date()
+
+    by_status = {status: 0 for status in APPLICATION_STATUSES}
+    rows = await session.exec(select(EnrollmentApplication.status, func.count())
+                              .group_by(EnrollmentApplication.status))
+    by_status.update({status: count for status, count in rows.all()})
+    rows = await session.exec(select(EnrollmentApplication.province, func.count())
+                              .group_by(EnrollmentApplication.province))
+    by_province = {province: count for province, count in rows.all()}
+
+    active, sponsored = (await session.exec(
+        select(func.count(), func.coalesce(func.sum(Pledge.worker_count), 0)).where(Pledge.status == ACTIVE))).one()
+    enrolled = (await session.exec(
+        select(func.count()).select_from(PledgeBeneficiary).join(Pledge, Pledge.id == PledgeBeneficiary.pledge_id)
+        .where(Pledge.status == ACTIVE, PledgeBeneficiary.application_id.is_not(None)))).one()
+
+    reminders_sent, reminders_week = (await session.exec(
+        select(func.count(), func.coalesce(func.sum(case((reminder.Reminder.sent_at >= now - timedelta(days=7), 1),
+                                                         else_=0)), 0))
+        .where(reminder.Reminder.status == reminder.SENT))).one()
+    broadcasts, broadcast_messages = (await session.exec(
+        select(func.count(distinct(broadcast.BroadcastDelivery.broadcast_id)), func.count())
+        .where(broadcast.BroadcastDelivery.status == broadcast.SENT))).one()
+
+    return DashboardFigures(
+        generated_at=local_now, timezone=timezone, applications_by_status=by_status,
+        applications_by_province=by_province, active_pledges=active, workers_sponsored=int(sponsored),
+        sponsored_enrolled=enrolled, months=await _month_outcomes(session, today, zone),
+        reminders_sent=reminders_sent, reminders_sent_week=int(reminders_week), broadcasts=broadcasts,
+        broadcast_messages=broadcast_messages, weeks=await _weekly(session, today, zone))
+
+
+async def _month_outcomes(session: AsyncSession, today: date, zone: ZoneInfo) -> MonthOutcomes:
+    counts = {"on_time": 0, "late": 0, "unpaid": 0, "upcoming": 0}
+    rows = (await session.exec(select(PledgeMonth.status, PledgeMonth.due_date, func.count())
+                               .where(PledgeMonth.status.in_((MONTH_DUE, MONTH_PAID)))
+                               .group_by(PledgeMonth.status, PledgeMonth.due_date))).all()
+    paid_due_dates = []
+    for status, due_date, count in rows:
+        if status == MONTH_PAID:
+            paid_due_dates.append(due_date)
+            counts["late"] += count  # the on-time ones are moved below
+        else:
+            counts[month_outcome(status, due_date, None, today)] += count
+    if paid_due_dates:
+        # On time = recorded before the end of the due date, local time. Due dates are few (one a month), so one
+        # condition per due date keeps the count in the database on both backends.
+        on_time = (await session.exec(select(func.count()).where(
+            PledgeMonth.status == MONTH_PAID,
+            or_(*(and_(PledgeMonth.due_date == day, PledgeMonth.paid_at < _local_midnight(day + timedelta(days=1), zone))
+                  for day in paid_due_dates))))).one()
+        counts["on_time"] += on_time
+        counts["late"] -= on_time
+    return MonthOutcomes(**counts)
+
+
+async def _weekly(session: AsyncSession, today: date, zone: ZoneInfo) -> tuple[WeekCounts, ...]:
+    mondays = week_starts(today)
+    edges = [_local_midnight(day, zone) for day in mondays] + [_local_midnight(mondays[-1] + timedelta(weeks=1), zone)]
+
+    async def per_week(column) -> list[int]:  # noqa: ANN001
+        # One pass: each row's week number from a CASE over the (ascending) week boundaries, then GROUP BY.
+        week = case(*((column < end, index) for index, end in enumerate(edges[1:])), else_=-1).label("week")
+        counts = [0] * len(mondays)
+        rows = await session.exec(select(week, func.count()).where(column >= edges[0]).group_by(week))
+        for index, count in rows.all():
+            if 0 <= index < len(counts):
+                counts[index] = count
+        return counts
+
+    users = await per_week(User.created_at)
+    applications = await per_week(EnrollmentApplication.created_at)
+    pledges = await per_week(Pledge.created_at)
+    return tuple(WeekCounts(day, u, a, p) for day, u, a, p in zip(mondays, users, applications, pledges))
