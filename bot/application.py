@@ -116,9 +116,9 @@ async def register_commands(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data["services"]
-    scheduler = application.bot_data.get("scheduler")
-    if scheduler is not None:
-        scheduler.shutdown(wait=False)
+    jobs = application.bot_data.get("scheduler")
+    if jobs is not None:
+        await jobs.stop()  # before the bulk Bot and the database go away
     bulk_bot = application.bot_data.get("bulk_bot")
     if bulk_bot is not None:
         await bulk_bot.shutdown()

@@ -19,7 +19,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.database import Database
 from bot.i18n import Translator
-from bot.pacing import PacedSender, retry_after_seconds
+from bot.pacing import PacedSender, SenderStopping, retry_after_seconds
 from models import broadcast as table
 from models.base import utcnow
 from models.user import set_blocked
@@ -37,6 +37,7 @@ class BroadcastRun:
     failed: int = 0
     blocked: int = 0
     retried: int = 0
+    unsent: int = 0  # claimed, then not sent because this process is stopping (back to pending)
     finished: list[int] = field(default_factory=list)
 
 
@@ -72,6 +73,8 @@ class BroadcastSender:
     async def dispatch_once(self, now: datetime | None = None, limit: int = 200) -> BroadcastRun:
         run = BroadcastRun()
         now = now or utcnow()
+        if self.sender.stopping:
+            return run
         async with self.db.session() as session:
             if not await table.anything_to_do(session, now):
                 return run
@@ -108,7 +111,12 @@ class BroadcastSender:
         return status
 
     async def _deliver(self, delivery: table.BroadcastDelivery, item: table.Broadcast) -> str:
-        await (self.paid_sender if item.paid else self.sender).slot()
+        try:
+            await (self.paid_sender if item.paid else self.sender).slot()
+        except SenderStopping:
+            async with self.db.transaction() as session:
+                await table.unclaim(session, delivery.id)
+            return "unsent"
         status = await self._current_status(item.id)
         if status != table.SENDING:  # paused or cancelled since this row was claimed
             async with self.db.transaction() as session:

@@ -42,10 +42,20 @@ class ShortNetworkRetries(logging.Filter):
         return True
 
 
+class ExpectedSkips(logging.Filter):
+    """APScheduler warns each time a run is skipped because the previous one is still going. For the one-second
+    broadcast job that is the normal state during a broadcast, not a problem worth a line a second."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name.startswith("apscheduler") and "maximum number of running instances reached"
+                    in record.getMessage())
+
+
 def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
     handler.addFilter(ShortNetworkRetries())
+    handler.addFilter(ExpectedSkips())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -19,6 +19,10 @@ def retry_after_seconds(error: RetryAfter) -> float:
     return float(wait) if isinstance(wait, (int, float)) else wait.total_seconds()
 
 
+class SenderStopping(Exception):
+    """The process is shutting down: this message was not sent and its row goes back to pending."""
+
+
 class PacedSender:
     def __init__(self, rate: float, *, burst: float = 1.0) -> None:
         if rate <= 0:
@@ -29,16 +33,36 @@ class PacedSender:
         self._burst = max(burst, 1.0)
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
+        self._stopping: asyncio.Event | None = None
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping is not None and self._stopping.is_set()
+
+    def stop(self) -> None:
+        """Shutting down: messages waiting for a slot are not sent (SenderStopping); those already handed to
+        Telegram finish and are recorded."""
+        if self._stopping is None:
+            self._stopping = asyncio.Event()
+        self._stopping.set()
 
     async def slot(self) -> None:
-        """Wait until one more message may go out."""
+        """Wait until one more message may go out; raises SenderStopping once `stop()` was called."""
+        if self.stopping:
+            raise SenderStopping
         async with self._lock:
             now = time.monotonic()
             start = max(self._next, now - self.interval * (self._burst - 1), self._paused_until)
             self._next = start + self.interval
         delay = start - now
         if delay > 0:
-            await asyncio.sleep(delay)
+            if self._stopping is None:
+                self._stopping = asyncio.Event()
+            try:
+                await asyncio.wait_for(self._stopping.wait(), delay)
+            except TimeoutError:
+                return  # the slot came
+            raise SenderStopping
 
     def pause(self, seconds: float) -> None:
         """Telegram said RetryAfter: nothing more goes out through this budget for `seconds`."""

@@ -27,7 +27,7 @@ from bot.database import Database
 from bot.formatting import month_name, rupiah
 from bot.i18n import Translator
 from bot.identity import mask_name
-from bot.pacing import PacedSender, retry_after_seconds
+from bot.pacing import PacedSender, SenderStopping, retry_after_seconds
 from bot.reminders import (BEFORE, MAX_ATTEMPTS, OVERDUE, OVERDUE_AFTER_DAYS, PlannedReminder, Preferences,
                            outside_quiet_hours, plan, retry_at, still_useful)
 from bot.replies import Button, Reply, rows
@@ -62,7 +62,8 @@ class DispatchResult:
     blocked: int = 0
     expired: int = 0
     cancelled: int = 0
-    released: int = 0
+    released: int = 0  # stale claims of dead processes taken back
+    unsent: int = 0  # claimed, then not sent because this process is stopping (back to pending)
     outcomes: dict[int, str] = field(default_factory=dict)
 
 
@@ -144,6 +145,8 @@ class ReminderService:
     async def dispatch_once(self, now: datetime | None = None, limit: int = 200) -> DispatchResult:
         result = DispatchResult()
         now = now or utcnow()
+        if self.sender.stopping:
+            return result
         async with self.db.session() as session:
             if not await reminders_table.anything_due(session, now, self.claim_timeout):
                 return result
@@ -187,7 +190,12 @@ class ReminderService:
             async with self.db.transaction() as session:
                 await reminders_table.retry_later(session, item.id, allowed, "quiet_hours")
             return "retried"
-        await self.sender.slot()
+        try:
+            await self.sender.slot()
+        except SenderStopping:
+            async with self.db.transaction() as session:
+                await reminders_table.unclaim(session, item.id)
+            return "unsent"
         try:
             sent = await self.bot.send_message(item.recipient_id, message.text, reply_markup=_markup(message))
         except Forbidden:

@@ -6,6 +6,10 @@ would silently skip runs; both jobs get a generous one and coalesce missed runs 
 
 `python -m bot worker` runs only this (no updates received); `python -m bot run` runs it beside the chat unless
 RUN_SCHEDULER=false.
+
+Stopping (SIGTERM) is graceful: no new runs start, messages already handed to Telegram finish and are recorded, and
+rows claimed but not yet sent go straight back to pending (not after the claim timeout), so nothing is lost and
+nothing is sent twice.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from datetime import datetime, timedelta, timezone
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.broadcast_dispatch import BroadcastSender
+from bot.pacing import PacedSender
 from bot.reminder_dispatch import ReminderService
 
 log = logging.getLogger(__name__)
@@ -70,22 +75,59 @@ async def _broadcast_job(sender: BroadcastSender) -> None:
         log.exception("sending broadcasts failed")
 
 
+class Jobs:
+    """The running scheduler and the job runs in progress, so that stopping can wait for them."""
+
+    def __init__(self, scheduler: AsyncIOScheduler, pacers: list[PacedSender]) -> None:
+        self.scheduler = scheduler
+        self.pacers = pacers
+        self.running: set[asyncio.Task] = set()
+
+    def tracked(self, job):  # noqa: ANN001, ANN201
+        async def run(*args: object) -> None:
+            task = asyncio.current_task()
+            self.running.add(task)
+            try:
+                await job(*args)
+            finally:
+                self.running.discard(task)
+
+        return run
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        """No new runs; unsent claims back to pending; wait (up to `timeout`) for sends already in flight.
+        The scheduler is shut down last: APScheduler 3 cancels running coroutine jobs when it shuts down."""
+        if self.scheduler.running:
+            self.scheduler.pause()
+        for pacer in self.pacers:
+            pacer.stop()
+        if self.running:
+            _, pending = await asyncio.wait(set(self.running), timeout=timeout)
+            if pending:
+                log.warning("%d sending run(s) did not finish within %.0f s; their claims are released after "
+                            "the claim timeout", len(pending), timeout)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+
 def start_scheduler(service: ReminderService, *, dispatch_every: float,
-                    broadcasts: BroadcastSender | None = None) -> AsyncIOScheduler:
+                    broadcasts: BroadcastSender | None = None) -> Jobs:
     scheduler = AsyncIOScheduler(timezone=timezone.utc)
+    pacers = [service.sender] + ([broadcasts.sender, broadcasts.paid_sender] if broadcasts is not None else [])
+    jobs = Jobs(scheduler, list({id(p): p for p in pacers}.values()))
     # The first runs wait a moment: if start-up fails (say the webhook port is taken), no job is mid-query
     # when the event loop closes.
     now = datetime.now(timezone.utc) + timedelta(seconds=FIRST_RUN_DELAY)
-    scheduler.add_job(plan_reminders, "interval", seconds=PLAN_EVERY_SECONDS, args=[service], id="plan",
+    scheduler.add_job(jobs.tracked(plan_reminders), "interval", seconds=PLAN_EVERY_SECONDS, args=[service], id="plan",
                       next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=PLAN_EVERY_SECONDS)
-    scheduler.add_job(_dispatch_job, "interval", seconds=dispatch_every, args=[service], id="dispatch",
+    scheduler.add_job(jobs.tracked(_dispatch_job), "interval", seconds=dispatch_every, args=[service], id="dispatch",
                       next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=3600)
     if broadcasts is not None:
         # Frequent and cheap when idle (one indexed query); a running broadcast keeps the job busy until done.
-        scheduler.add_job(_broadcast_job, "interval", seconds=1, args=[broadcasts], id="broadcasts",
+        scheduler.add_job(jobs.tracked(_broadcast_job), "interval", seconds=1, args=[broadcasts], id="broadcasts",
                           next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=3600)
     scheduler.start()
-    return scheduler
+    return jobs
 
 
 async def run_worker(service: ReminderService, *, dispatch_every: float,
@@ -95,12 +137,8 @@ async def run_worker(service: ReminderService, *, dispatch_every: float,
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    scheduler = start_scheduler(service, dispatch_every=dispatch_every, broadcasts=broadcasts)
+    jobs = start_scheduler(service, dispatch_every=dispatch_every, broadcasts=broadcasts)
     log.info("reminder worker %s started", service.worker)
     await stop.wait()
-    scheduler.shutdown(wait=False)
-    await asyncio.sleep(0)  # let a dispatch already running finish its awaits below
-    running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-    if running:
-        await asyncio.wait(running, timeout=10)
+    await jobs.stop()
     log.info("reminder worker %s stopped", service.worker)

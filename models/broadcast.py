@@ -188,6 +188,13 @@ async def release(session: AsyncSession, delivery_id: int, error: str) -> None:
                        .values(status=PENDING, claimed_at=None, last_error=error))
 
 
+async def unclaim(session: AsyncSession, delivery_id: int) -> None:
+    """Shutting down before this delivery was sent: back to pending at once, without using up an attempt."""
+    await session.exec(update(BroadcastDelivery).where(BroadcastDelivery.id == delivery_id,
+                                                       BroadcastDelivery.status == CLAIMED)
+                       .values(status=PENDING, claimed_at=None, attempts=BroadcastDelivery.attempts - 1))
+
+
 async def set_status(session: AsyncSession, broadcast_id: int, status: str, admin_id: int | None) -> bool:
     """Pause, resume or cancel; only from a state where that makes sense. Audited."""
     allowed = {PAUSED: (SENDING,), SENDING: (PAUSED,), CANCELLED: (SENDING, PAUSED, SCHEDULED)}[status]

@@ -111,6 +111,12 @@ async def retry_later(session: AsyncSession, reminder_id: int, when: datetime, e
                        .values(status=PENDING, due_at=when, last_error=error, claimed_by=None, claimed_at=None))
 
 
+async def unclaim(session: AsyncSession, reminder_id: int) -> None:
+    """Shutting down before this reminder was sent: back to pending at once, without using up an attempt."""
+    await session.exec(update(Reminder).where(Reminder.id == reminder_id, Reminder.status == SENDING)
+                       .values(status=PENDING, claimed_by=None, claimed_at=None, attempts=Reminder.attempts - 1))
+
+
 async def release_stale(session: AsyncSession, now: datetime, timeout: timedelta = CLAIM_TIMEOUT) -> int:
     """Claims left by a process that died go back to pending. If that process had already handed the message to
     Telegram, the recipient gets it twice: this is the only way a duplicate can happen."""

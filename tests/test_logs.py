@@ -32,3 +32,16 @@ def test_user_reference_is_stable_and_does_not_contain_the_id() -> None:
     assert user_ref(123456789) == user_ref(123456789)
     assert user_ref(123456789) != user_ref(123456780)
     assert "123456789" not in user_ref(123456789)
+
+
+def test_expected_scheduler_skips_are_not_logged_but_other_scheduler_warnings_are() -> None:
+    from bot.logs import ExpectedSkips
+
+    def record(name: str, message: str) -> logging.LogRecord:
+        return logging.LogRecord(name, logging.WARNING, __file__, 1, message, None, None)
+
+    skips = ExpectedSkips()
+    assert not skips.filter(record("apscheduler.scheduler", 'Execution of job "x" skipped: maximum number of '
+                                                            'running instances reached (1)'))
+    assert skips.filter(record("apscheduler.executors.default", 'Run time of job "x" was missed by 0:00:05'))
+    assert skips.filter(record("bot", "maximum number of running instances reached"))

@@ -1,11 +1,14 @@
-"""A worker killed (SIGKILL) in the middle of a broadcast and started again: every recipient ends with exactly one
-message, except deliveries that were in flight at the kill (claimed, not yet recorded), which are counted."""
+"""A worker stopped in the middle of a broadcast and started again. Killed (SIGKILL): every recipient ends with a
+message, and only deliveries in flight at the kill (claimed, not yet recorded) can arrive twice. Stopped gracefully
+(SIGTERM): it exits promptly, what it sent is recorded, what it had claimed but not sent is pending again at once,
+and after a restart every recipient has exactly one message."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import signal
+import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,3 +72,30 @@ def test_a_broadcast_survives_a_killed_worker(tmp_path: Path) -> None:
     assert duplicates <= in_window
     print(f"\nbroadcast to {COUNT}: killed with {in_window} deliveries claimed but unrecorded; "
           f"{duplicates} delivered twice")
+
+
+def test_sigterm_mid_broadcast_leaves_nothing_claimed_and_sends_nothing_twice(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/term.db"
+    asyncio.run(migrate.upgrade_async(url))
+    seed_and_queue(url)
+    users = set(range(FIRST, FIRST + COUNT))
+    with ThreadedSandbox() as box:
+        box.add_users(users)
+        # A long claim timeout: if unsent claims were only released by the timeout, the restart would stall.
+        settings = {"SEND_RATE": "150", "DISPATCH_EVERY": "60", "CLAIM_TIMEOUT": "600"}
+        worker = BotProcess(box, url, tmp_path, "worker", **settings).start(ready="getMe")
+        assert wait_until(lambda: statuses(url)["sent"] >= 150, timeout=60), statuses(url)
+        assert statuses(url)["sending"] > 0  # a batch is mid-way: the stop below has work to do
+        stopping = time.monotonic()
+        assert worker.stop() == 0
+        assert time.monotonic() - stopping < 10
+        after_stop = statuses(url)
+        assert after_stop["sending"] == 0 and after_stop["pending"] > 0
+        assert sum(messages_per_chat(box, users).values()) == after_stop["sent"]  # every send recorded
+        restarted = BotProcess(box, url, tmp_path, "worker", **settings).start(ready="getMe")
+        try:
+            assert wait_until(lambda: statuses(url)["sent"] == COUNT, timeout=90), statuses(url)
+        finally:
+            restarted.stop()
+        delivered = messages_per_chat(box, users)
+    assert set(delivered) == users and set(delivered.values()) == {1}

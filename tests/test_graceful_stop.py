@@ -1,0 +1,74 @@
+"""Stopping the sender mid-run (what SIGTERM does): messages already handed to Telegram are recorded, claimed rows
+that were not sent go back to pending at once without using up an attempt, and a later run sends each exactly
+once. On each backend, with a fake Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, insert
+from sqlmodel import select
+
+from bot.broadcast_dispatch import BroadcastSender
+from bot.database import Database
+from bot.i18n import default_translator
+from bot.pacing import PacedSender, SenderStopping
+from bot.scheduling import send_broadcasts
+from models import broadcast as table
+from models.user import User
+from tests.bulk import user_rows
+from tests.test_reminder_store import FakeBot
+
+USERS = range(31_000, 31_060)
+
+
+async def queue_broadcast(db: Database) -> None:
+    async with db.transaction() as session:
+        await session.exec(insert(User.__table__), params=user_rows(USERS, datetime.now(timezone.utc)))
+        await table.create(session, None, table.Audience("everyone"), text_html="Pengumuman")
+
+
+async def deliveries(db: Database) -> tuple[Counter, int]:
+    async with db.session() as session:
+        rows = (await session.exec(select(table.BroadcastDelivery.status, func.count())
+                                   .group_by(table.BroadcastDelivery.status))).all()
+        attempts = (await session.exec(select(func.max(table.BroadcastDelivery.attempts))
+                                       .where(table.BroadcastDelivery.status == table.PENDING))).one()
+    return Counter(dict(rows)), attempts or 0
+
+
+async def test_stopping_mid_broadcast_records_what_went_and_returns_the_rest(db: Database) -> None:
+    await queue_broadcast(db)
+    bot, pacer = FakeBot(), PacedSender(50)
+    sender = BroadcastSender(db, default_translator(), bot, pacer)  # type: ignore[arg-type]
+    running = asyncio.create_task(send_broadcasts(sender))
+    while len(bot.sent) < 10:
+        await asyncio.sleep(0.01)
+    pacer.stop()
+    await asyncio.wait_for(running, 5)  # returns promptly, without waiting for the rest of the batch's slots
+    counted, attempts = await deliveries(db)
+    assert counted[table.CLAIMED] == 0
+    assert counted[table.SENT] == len(bot.sent) and counted[table.PENDING] == len(USERS) - len(bot.sent)
+    assert attempts == 0  # the stop did not use up an attempt
+    assert (await sender.dispatch_once()).claimed == 0  # a stopped sender claims nothing more
+
+    later_bot = FakeBot()
+    resumed = BroadcastSender(db, default_translator(), later_bot, PacedSender(1000))  # type: ignore[arg-type]
+    await send_broadcasts(resumed)
+    every = Counter(chat for chat, _, _ in bot.sent + later_bot.sent)
+    assert set(every) == set(USERS) and set(every.values()) == {1}
+
+
+async def test_a_stopped_pacer_refuses_slots_even_while_paused_by_telegram() -> None:
+    pacer = PacedSender(1)
+    pacer.pause(30)  # Telegram said RetryAfter 30
+    waiting = asyncio.create_task(pacer.slot())
+    await asyncio.sleep(0.05)
+    pacer.stop()
+    with pytest.raises(SenderStopping):
+        await asyncio.wait_for(waiting, 1)  # wakes at once, not after 30 s
+    with pytest.raises(SenderStopping):
+        await pacer.slot()
