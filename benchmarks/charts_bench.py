@@ -178,14 +178,21 @@ async def main() -> None:
     await asyncio.gather(*(fresh.png(concurrent) for _ in range(10)))
     print(f"10 concurrent requests for one new chart: drawn {fresh.drawn} time(s)")
 
+    started = time.perf_counter()
     third = ChartRenderer()
-    off = await loop_stall(lambda: third.png(coverage_chart(regional, texts, "id")))
+    await third.png(claims_chart(regional, texts, "id"))
+    print(f"first chart in a new worker process (start, import, draw): {time.perf_counter() - started:.1f} s")
+    process_stall = await loop_stall(lambda: third.png(coverage_chart(regional, texts, "id")))
+    threaded = ChartRenderer(in_process=True)
+    await threaded.png(claims_chart(regional, texts, "id"))
+    thread_stall = await loop_stall(lambda: threaded.png(coverage_chart(regional, texts, "id")))
 
     async def on_loop() -> None:
         render_png(coverage_chart(regional, texts, "id"))
 
     on = await loop_stall(on_loop)
-    print(f"event loop's longest stall while drawing: off the loop {off:.1f} ms, on the loop {on:.0f} ms")
+    print(f"event loop's longest stall while drawing: in the worker process {process_stall:.1f} ms, "
+          f"on a thread {thread_stall:.1f} ms, on the loop {on:.0f} ms")
 
     with tempfile.TemporaryDirectory() as workdir:
         url = f"sqlite+aiosqlite:///{workdir}/charts.db"
@@ -217,7 +224,7 @@ async def main() -> None:
                 from benchmarks.reminders_bench import drop_database
 
                 await drop_database(args.database_url, url)
-    renderer.close(), fresh.close(), third.close()
+    renderer.close(), fresh.close(), third.close(), threaded.close()
     print(f"peak RSS: {rss_mb():.0f} MB")
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)

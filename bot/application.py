@@ -9,7 +9,6 @@ from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Upd
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
-from telegram.request import HTTPXRequest
 
 from bot.commands import public_commands
 from bot.regional_figures import load_regional_figures
@@ -27,6 +26,7 @@ from bot.scheduling import start_scheduler
 from bot.questions import QuestionDesk
 from bot.services import Services
 from bot.settings import Settings
+from bot.transport import bot_api_request
 from handlers import register_handlers
 from handlers.context import BotContext
 
@@ -51,9 +51,8 @@ def build_application(settings: Settings, *, database: Database | None = None) -
         .token(settings.token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
-        .request(HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=15,
-                              write_timeout=30, pool_timeout=10))
-        .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
+        .request(bot_api_request(settings, pool_size=64))
+        .get_updates_request(bot_api_request(settings, pool_size=2, read_timeout=40))
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
@@ -89,8 +88,7 @@ async def _post_init(application: Application) -> None:
 def bulk_bot_for(settings: Settings) -> ExtBot:
     return ExtBot(settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url,
                   defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)),
-                  request=HTTPXRequest(connection_pool_size=32, connect_timeout=10, read_timeout=15, write_timeout=30,
-                                       pool_timeout=10))
+                  request=bot_api_request(settings, pool_size=32))
 
 
 def reminder_service(services: Services, bot, pacer: PacedSender) -> ReminderService:  # noqa: ANN001

@@ -60,9 +60,9 @@ def parse_send_time(text: str, tz: str, now: datetime) -> tuple[datetime | None,
         return None, "format"
     try:
         local = datetime(*parts, tzinfo=ZoneInfo(tz))
-    except ValueError:
+        moment = local.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # no such day; or "0001-01-01 00:00", which has no UTC equivalent
         return None, "format"
-    moment = local.astimezone(timezone.utc)
     if moment < now + timedelta(minutes=1):
         return None, "past"
     if moment > now + timedelta(days=60):

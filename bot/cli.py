@@ -230,7 +230,7 @@ async def _worker(settings: Settings, cipher) -> int:  # noqa: ANN001
     from telegram import Bot
     from telegram.constants import ParseMode
     from telegram.ext import Defaults, ExtBot
-    from telegram.request import HTTPXRequest
+    from bot.transport import bot_api_request
 
     from bot.broadcast_dispatch import BroadcastSender
     from bot.database import Database
@@ -242,7 +242,7 @@ async def _worker(settings: Settings, cipher) -> int:  # noqa: ANN001
     database = Database(settings.database_url)
     bot: Bot = ExtBot(settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url,
                       defaults=Defaults(parse_mode=ParseMode.HTML),
-                      request=HTTPXRequest(connection_pool_size=32, read_timeout=15, write_timeout=30))
+                      request=bot_api_request(settings, pool_size=32))
     try:
         async with bot:
             pacer = PacedSender(settings.send_rate)  # one bulk budget for reminders and broadcasts

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from bot.logs import redact_in_logs
+
 
 class DataKeyError(ValueError):
     """DATA_KEY is missing or not a Fernet key."""
@@ -101,6 +103,7 @@ def _holds_encrypted_data(database_file: Path) -> bool:
 
 def cipher_for(data_key: str | None, database_url: str) -> tuple[PersonalDataCipher, Path | None]:
     key, key_file = resolve_data_key(data_key, database_url)
+    redact_in_logs(key)  # a key read from data.key is as secret as DATA_KEY, which the log already hides
     if key_file is not None:
         try:
             return PersonalDataCipher(key), key_file

@@ -16,7 +16,11 @@ def make_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
     path = sqlite_path(database_url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(database_url, echo=echo, connect_args={"timeout": 30})
+        # Each aiosqlite connection is a thread; fewer of them means less contention for the GIL with the event
+        # loop (SQLite has one writer anyway). Sessions always end their transaction, so the pool's extra
+        # rollback on check-in is one thread round trip per session for nothing.
+        engine = create_async_engine(database_url, echo=echo, connect_args={"timeout": 30}, pool_size=4,
+                                     max_overflow=4, pool_reset_on_return=None)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     if database_url.startswith("sqlite"):
@@ -46,6 +50,7 @@ class Database:
     def __init__(self, database_url: str, *, echo: bool = False) -> None:
         self.url = database_url
         self.engine = make_engine(database_url, echo=echo)
+        event.listen(self.engine.sync_engine, "before_cursor_execute", _without_nul, retval=True)
         self.sessions = make_session_factory(self.engine)
 
     @property
@@ -64,3 +69,21 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _without_nul(_connection, _cursor, statement, parameters, _context, executemany):  # noqa: ANN001, ANN202
+    """PostgreSQL text cannot hold U+0000, and a Telegram user can send it (in a name, a question, a reason...).
+    It means nothing, so it is dropped from every value on the way in, on every backend alike."""
+    def clean(value):  # noqa: ANN001, ANN202
+        return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
+
+    def clean_row(values):  # noqa: ANN001, ANN202
+        if isinstance(values, dict):
+            return {key: clean(value) for key, value in values.items()}
+        if isinstance(values, (list, tuple)):
+            return type(values)(clean(value) for value in values)
+        return values
+
+    if executemany and isinstance(parameters, (list, tuple)):
+        return statement, type(parameters)(clean_row(values) for values in parameters)
+    return statement, clean_row(parameters)

@@ -31,6 +31,13 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+def redact_in_logs(secret: str) -> None:
+    """Hide `secret` in every line from now on (for secrets known only after logging is set up)."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler.formatter, RedactingFormatter) and secret and secret not in handler.formatter._secrets:
+            handler.formatter._secrets.append(secret)
+
+
 class ShortNetworkRetries(logging.Filter):
     """PTB logs a full traceback for every failed network retry; the one-line reason is enough."""
 
@@ -52,6 +59,10 @@ class ExpectedSkips(logging.Filter):
 
 
 def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
+    global _pseudonym_key
+    secrets = [s for s in secrets if s]
+    if secrets:
+        _pseudonym_key = pseudonym_key(secrets[0])
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
     handler.addFilter(ShortNetworkRetries())
@@ -66,8 +77,18 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
         logging.getLogger(noisy).setLevel(quiet)
 
 
-def user_ref(user_id: int | None) -> str:
+# Keyed with the deployment's first secret (the bot token) once logging is configured, so a pseudonym cannot be
+# reversed by hashing candidate Telegram ids with a key from the source code. Every process of one deployment
+# shares the token, so their logs still correlate.
+_pseudonym_key = b"lindungi-log"
+
+
+def pseudonym_key(secret: str) -> bytes:
+    return hashlib.blake2b(secret.encode(), digest_size=32, person=b"log-pseudonym").digest()
+
+
+def user_ref(user_id: int | None, *, key: bytes | None = None) -> str:
     """A short, stable pseudonym for a Telegram user id, so logs can correlate without identifying."""
     if user_id is None:
         return "-"
-    return "u" + hashlib.blake2b(str(user_id).encode(), digest_size=4, key=b"lindungi-log").hexdigest()
+    return "u" + hashlib.blake2b(str(user_id).encode(), digest_size=4, key=key or _pseudonym_key).hexdigest()

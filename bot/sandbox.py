@@ -712,6 +712,12 @@ class BotApiSandbox:
     def ensure_group(self, chat_id: int, title: str = "Grup warga") -> dict[str, Any]:
         return self.chats.setdefault(chat_id, {"id": chat_id, "type": "group", "title": title})
 
+    def take_updates(self) -> list[dict[str, Any]]:
+        """Remove and return the queued updates, oldest first: for a harness that hands them to the bot itself
+        (Application.process_update) instead of letting it poll."""
+        updates, self._updates = self._updates, []
+        return updates
+
     async def push_update(self, update: dict[str, Any]) -> int:
         update = {"update_id": next(self._update_ids), **update}
         self._updates.append(update)

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     dispatch_every: float = Field(default=20.0, ge=0.1, le=3600)  # seconds between "send what is due" runs
     # A reminder claimed this long ago by a process that never recorded the outcome is offered again.
     claim_timeout: float = Field(default=120.0, ge=1, le=86400)
+    # HTTP client for Bot API calls: aiohttp (default, about a third of httpx's CPU per call under load) or
+    # httpx (PTB's own default).
+    http_client: Literal["aiohttp", "httpx"] = "aiohttp"
 
     @field_validator("bot_token", mode="before")
     @classmethod

@@ -16,6 +16,7 @@ from handlers.context import BotApplication
 def register_handlers(app: BotApplication) -> None:
     # Group -1 runs first for every update: records the user and loads their profile.
     app.add_handler(TypeHandler(Update, users.remember_user), group=-1)
+    fallback.register_guard(app)  # first: forged callback data never reaches a pattern
     membership.register(app)
     start.register(app)
     language.register(app)

@@ -108,17 +108,23 @@ async def end_confirmed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query.data == "dz:no":
         await query.answer()
-        await replies.edit(query.message, Reply(context.t("admin.end_cancelled"), ()))
+        await replies.show(context, update.effective_chat.id, Reply(context.t("admin.end_cancelled"), ()),
+                           replacing=replies.pressed_message(query))
         return
     _, _, period_id, month = query.data.split(":")
+    try:
+        last_month = parse_month(month)
+    except QuoteError:  # forged: the bot only writes real months ("2026-13" fits the pattern)
+        await query.answer(context.t("fallback.stale_button"))
+        return
     async with context.services.db.transaction() as session:
-        period = await end_period(session, int(period_id), parse_month(month), update.effective_user.id)
+        period = await end_period(session, int(period_id), last_month, update.effective_user.id)
     if period is None:  # pressed twice, or already ended earlier
         await query.answer(context.t("admin.end_nothing"))
         return
     await query.answer()
-    await replies.edit(query.message, Reply(context.t("admin.ended") + "\n" + _describe(period, context.lang,
-                                                                                         context), ()))
+    await replies.show(context, update.effective_chat.id, Reply(context.t("admin.ended") + "\n" + _describe(
+        period, context.lang, context), ()), replacing=replies.pressed_message(query))
 
 
 def register(app: BotApplication) -> None:

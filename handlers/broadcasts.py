@@ -87,6 +87,8 @@ async def on_media(update: Update, context: BotContext) -> None:
     """A photo or document: the broadcast's media while composing; anything else as before."""
     async with context.services.db.session() as session:
         state = await current_flow(session, update.effective_user.id)
+    if state is not None and state.flow == FLOW and await refuse_non_admin(update, context, "broadcast media"):
+        return  # e.g. removed from ADMIN_IDS while composing: refused and logged, like their text
     if state is None or state.flow != FLOW or state.step != "compose" or not context.is_admin:
         await fallback.unsupported_message(update, context)
         return

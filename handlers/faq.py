@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.i18n import escape
+from bot.i18n import escape, plain
 from bot.identity import looks_like_personal_number
 from bot.logs import user_ref
 from bot.menu import MAX_TEXT_LENGTH
@@ -18,8 +18,10 @@ from handlers.context import BotApplication, BotContext
 from handlers.keyboards import main_menu
 from handlers.start import MENU_ACTIONS, menu_item, show_menu
 from models import support
+from models.flow import current_flow
 
 log = logging.getLogger(__name__)
+MAX_MESSAGE_LENGTH = 4096  # Telegram's limit, in UTF-16 code units of the text as shown
 
 
 async def browse(update: Update, context: BotContext) -> None:
@@ -33,10 +35,7 @@ async def browse_page(update: Update, context: BotContext) -> None:
     await query.answer()
     page = int(query.data.split(":", 1)[1])
     reply = context.services.desk.browse(page, context.lang)
-    if isinstance(query.message, Message):
-        await replies.edit(query.message, reply)
-    else:
-        await replies.send(context, update.effective_chat.id, reply)
+    await replies.show(context, update.effective_chat.id, reply, replacing=replies.pressed_message(query))
 
 
 async def show_topic(update: Update, context: BotContext) -> None:
@@ -68,15 +67,21 @@ async def question(update: Update, context: BotContext) -> None:
     if len(text) > MAX_TEXT_LENGTH:
         await message.reply_text(context.t("fallback.too_long", limit=MAX_TEXT_LENGTH))
         return
-    if await flows.route_text(update, context):
+    user_id = update.effective_user.id
+    db = context.services.db
+    async with db.session() as session:  # one read for both: an open flow, or a person waiting for this text
+        state = await current_flow(session, user_id)
+        maybe_waiting = (state is None or state.flow not in flows.TEXT_STEPS) and await support.awaiting_text(
+            session, user_id)
+    if await flows.route_text(update, context, state, read=False):
         return
     if looks_like_personal_number(text):  # e.g. a NIK typed after an enrollment expired: never kept or forwarded
         await message.reply_text(context.t("faq.personal_number"), reply_markup=main_menu(context))
         return
-    user_id = update.effective_user.id
-    db = context.services.db
-    async with db.transaction() as session:
-        waiting = await support.take_awaiting(session, user_id, text)
+    waiting = None
+    if maybe_waiting:
+        async with db.transaction() as session:
+            waiting = await support.take_awaiting(session, user_id, text)
     if waiting is not None:  # they pressed "ask a person" and this is their message
         await _forward_to_support(update, context, waiting.id, text)
         return
@@ -165,9 +170,14 @@ async def support_reply(update: Update, context: BotContext) -> None:
     if not message.text:
         await message.reply_text(texts.t("id", "faq.support_text_only"))
         return
+    reply = texts.t(ticket.language, "faq.support_reply", text=message.text)
     try:
-        await context.bot.send_message(ticket.user_id, texts.t(ticket.language, "faq.support_reply",
-                                                               text=message.text))
+        if len(plain(reply).encode("utf-16-le")) // 2 > MAX_MESSAGE_LENGTH:
+            # The team may write Telegram's full 4,096 characters; with our header that is one message too many.
+            await context.bot.send_message(ticket.user_id, texts.t(ticket.language, "faq.support_reply", text=""))
+            await context.bot.send_message(ticket.user_id, escape(message.text))
+        else:
+            await context.bot.send_message(ticket.user_id, reply)
     except Forbidden:
         await message.reply_text(texts.t("id", "faq.support_undelivered"))
         return
@@ -182,7 +192,8 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(browse_page, pattern=r"^tp:\d{1,3}$"))
     app.add_handler(CallbackQueryHandler(show_topic, pattern=r"^t:[a-z_]{1,30}$"))
     app.add_handler(CallbackQueryHandler(follow_up_action, pattern=r"^a:(quote|enroll|sponsor|reminders|human|menu|mydata)$"))
-    app.add_handler(CallbackQueryHandler(send_kept_question, pattern=r"^h:\d{1,12}$"))
+    # Ids are 32-bit integers in the database: a longer forged number must not reach a query (PostgreSQL refuses it).
+    app.add_handler(CallbackQueryHandler(send_kept_question, pattern=r"^h:\d{1,9}$"))
     support_chat = app.bot_data["services"].settings.support_chat_id
     if support_chat is not None:
         app.add_handler(MessageHandler(filters.Chat(support_chat) & filters.REPLY & ~filters.UpdateType.EDITED,

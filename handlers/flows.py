@@ -16,10 +16,12 @@ TEXT_STEPS: dict[str, TextStep] = {"quote": quote.on_text, "enroll": enroll.on_t
                                    "broadcast": broadcasts.on_text}
 
 
-async def route_text(update: Update, context: BotContext) -> bool:
-    """True when an open flow took the message."""
-    async with context.services.db.session() as session:
-        state = await current_flow(session, update.effective_user.id)
+async def route_text(update: Update, context: BotContext, state: FlowState | None = None, *,
+                     read: bool = True) -> bool:
+    """True when an open flow took the message. A caller that already read the flow passes it with read=False."""
+    if read:
+        async with context.services.db.session() as session:
+            state = await current_flow(session, update.effective_user.id)
     if state is None or state.flow not in TEXT_STEPS:
         return False
     await TEXT_STEPS[state.flow](update, context, state)

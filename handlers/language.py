@@ -7,6 +7,8 @@ import dataclasses
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.replies import Reply
+from handlers import replies
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import language_picker
 from handlers.start import MENU_ACTIONS, show_menu
@@ -34,7 +36,8 @@ async def language_chosen(update: Update, context: BotContext) -> None:
         await set_language(session, profile.telegram_id, language)
     context.user_data["profile"] = dataclasses.replace(profile, language=language)
     await query.answer()
-    await query.edit_message_text(context.t("language.changed"))
+    await replies.show(context, update.effective_chat.id, Reply(context.t("language.changed")),
+                       replacing=replies.pressed_message(query))
     await show_menu(update, context)
 
 

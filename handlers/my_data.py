@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.logs import user_ref
 from bot.my_data import deletion_question, describe
 from bot.replies import Reply
 from handlers import replies
+from handlers.users import forget_profile
 from handlers.context import BotApplication, BotContext
 from handlers.start import MENU_ACTIONS
 from models import personal_data
@@ -36,7 +37,7 @@ async def ask_to_delete(update: Update, context: BotContext) -> None:
 async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     action = query.data.split(":", 1)[1]
-    message = query.message if isinstance(query.message, Message) else None
+    message = replies.pressed_message(query)
     if action == "show":
         await show_my_data(update, context)
     elif action == "del":
@@ -49,6 +50,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         lang = context.lang  # read before the user's row is gone
         async with context.services.db.transaction() as session:
             counts = await personal_data.erase(session, update.effective_user.id)
+        forget_profile(context)
         log.info("%s erased their data", user_ref(update.effective_user.id))
         await query.answer()
         text = context.services.texts.t(lang, "mydata.deleted", applications=counts["applications"],

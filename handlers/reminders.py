@@ -192,6 +192,7 @@ async def status_command(update: Update, context: BotContext) -> None:
 def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("pengingat", show_settings, filters=filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("status", status_command))
-    app.add_handler(CallbackQueryHandler(reminder_pressed, pattern=r"^r:(paid|later|stop):\d{1,12}$"))
+    # Reminder ids are 32-bit integers in the database: a longer forged number must not reach a query.
+    app.add_handler(CallbackQueryHandler(reminder_pressed, pattern=r"^r:(paid|later|stop):\d{1,9}$"))
     app.add_handler(CallbackQueryHandler(setting_pressed, pattern=r"^rp:(hour|days):\d{1,2}$|^rp:(own|all):(on|off)$"))
     MENU_ACTIONS["reminders"] = show_settings

@@ -18,8 +18,10 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 def pressed_message(query: CallbackQuery) -> Message | None:
-    """The message whose button was pressed, when Telegram still lets us edit it."""
-    return query.message if isinstance(query.message, Message) else None
+    """The message whose button was pressed, when Telegram still lets us edit it: not when it was deleted or is
+    otherwise inaccessible (Telegram then sends it with date 0, which PTB still parses as a Message)."""
+    message = query.message
+    return message if isinstance(message, Message) and message.is_accessible else None
 
 
 async def send(context: BotContext, chat_id: int, reply: Reply) -> Message:

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, Text, delete
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.crypto import PersonalDataCipher
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime, insert_for, utcnow
 
 # A flow left alone this long no longer captures the user's free text. Flows where people type personal data
 # (and may go to fetch their KTP) wait a day, so a NIK typed late is still an answer, not a question.
@@ -60,14 +61,21 @@ async def current_flow(session: AsyncSession, user_id: int) -> FlowState | None:
 async def save_flow(session: AsyncSession, user_id: int, flow: str, step: str, values: dict[str, Any],
                     cipher: PersonalDataCipher | None = None) -> None:
     """Remember where the user is; with `cipher`, the answers are stored encrypted."""
-    state = await session.get(FlowState, user_id)
-    if state is None:
-        state = FlowState(user_id=user_id, flow=flow, step=step)
-        session.add(state)
     data = json.dumps(values, default=str)
     if cipher is not None:
         data = SEALED + cipher.encrypt(data)
-    state.flow, state.step, state.data, state.updated_at = flow, step, data, utcnow()
+    now = utcnow()
+    loaded = session.sync_session.identity_map.get(identity_key(FlowState, user_id))
+    if loaded is not None:  # this session already holds the row: change it in place
+        loaded.flow, loaded.step, loaded.data, loaded.updated_at = flow, step, data, now
+        return
+    # Otherwise one statement (every step of every conversation writes here, so it is worth a round trip).
+    insert = insert_for(session)
+    statement = insert(FlowState.__table__).values(user_id=user_id, flow=flow, step=step, data=data, updated_at=now)
+    await session.exec(statement.on_conflict_do_update(
+        index_elements=[FlowState.__table__.c.user_id],
+        set_={"flow": statement.excluded.flow, "step": statement.excluded.step, "data": statement.excluded.data,
+              "updated_at": statement.excluded.updated_at}))
 
 
 async def claim_flow(session: AsyncSession, user_id: int, flow: str) -> bool:

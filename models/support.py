@@ -72,6 +72,16 @@ async def release(session: AsyncSession, ticket_id: int) -> None:
                        .values(status=DRAFT, updated_at=utcnow()))
 
 
+async def awaiting_text(session: AsyncSession, user_id: int) -> bool:
+    """Whether the user pressed "ask a person" recently and the bot waits for their message (a cheap read, so
+    ordinary questions need no write transaction)."""
+    since = utcnow() - AWAITING_WINDOW
+    found = (await session.exec(
+        select(SupportTicket.id).where(SupportTicket.user_id == user_id, SupportTicket.status == AWAITING_TEXT,
+                                       SupportTicket.created_at >= since).limit(1))).first()
+    return found is not None
+
+
 async def take_awaiting(session: AsyncSession, user_id: int, question: str) -> SupportTicket | None:
     """The user's ticket that waits for their message (recent only): fill in `question`, move to SENDING."""
     since = utcnow() - AWAITING_WINDOW

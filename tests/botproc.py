@@ -50,13 +50,14 @@ class BotProcess:
                          "DATABASE_URL": database_url, "LOG_LEVEL": "INFO", **settings}
         self.log_path = workdir / f"bot-{time.monotonic_ns()}.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self.command = [sys.executable, "-m", "bot", *args]  # benchmarks may run another bot the same way
 
     def start(self, ready: str = "getUpdates", timeout: float = 60) -> "BotProcess":
         """Start and wait until the bot calls `ready` on the stand-in (polling has begun)."""
         assert self.process is None or self.process.poll() is not None, "already running"
         seen = len(self.sandbox.calls_to(ready))
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen([sys.executable, "-m", "bot", *self.args], cwd=self.workdir,
+        self.process = subprocess.Popen(self.command, cwd=self.workdir,
                                         env=clean_environment(**self.settings), stdout=self._log,
                                         stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + timeout

@@ -88,3 +88,20 @@ def test_ask_command_prints_the_answer_with_its_buttons(tmp_path: Path) -> None:
                             capture_output=True, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "16.800" in result.stdout and "[1]" in result.stdout and "<b>" not in result.stdout
+
+
+def test_the_indexed_bm25_scores_exactly_like_rank_bm25() -> None:
+    import random
+
+    import numpy as np
+    from rank_bm25 import BM25Okapi
+
+    from bot.faq import IndexedBM25
+
+    corpus = [["iuran", "bulan", "iuran"], ["daftar", "bpjs"], ["klaim", "jkm", "ahli", "waris"], ["bulan"], []]
+    library, indexed = BM25Okapi(corpus), IndexedBM25(corpus)
+    words = sorted({w for doc in corpus for w in doc}) + ["tidak_ada"]
+    rng = random.Random(3)
+    for _ in range(200):
+        query = [rng.choice(words) for _ in range(rng.randint(1, 6))]
+        assert np.array_equal(library.get_scores(query), indexed.get_scores(query)), query

@@ -45,3 +45,27 @@ def test_expected_scheduler_skips_are_not_logged_but_other_scheduler_warnings_ar
                                                             'running instances reached (1)'))
     assert skips.filter(record("apscheduler.executors.default", 'Run time of job "x" was missed by 0:00:05'))
     assert skips.filter(record("bot", "maximum number of running instances reached"))
+
+
+def test_a_data_key_read_from_the_key_file_is_hidden_in_the_log(tmp_path, capsys) -> None:  # noqa: ANN001
+    from bot.crypto import cipher_for
+    from bot.logs import configure_logging
+
+    configure_logging("INFO", secrets=(TOKEN,))
+    try:
+        url = f"sqlite+aiosqlite:///{tmp_path}/bot.db"
+        cipher_for(None, url)  # first start: makes data.key beside the database
+        key = (tmp_path / "data.key").read_text().strip()
+        logging.getLogger("bot.test").warning("something printed %s by mistake", key)
+        logged = capsys.readouterr().err
+        assert key and key not in logged and "<secret>" in logged
+    finally:
+        logging.getLogger().handlers.clear()
+
+
+def test_pseudonyms_are_keyed_with_the_deployments_secret() -> None:
+    from bot.logs import pseudonym_key
+
+    ours, theirs = pseudonym_key(TOKEN), pseudonym_key("987654321:AnotherBotsTokenAnotherBotsToken12")
+    assert user_ref(5, key=ours) != user_ref(5, key=theirs)  # not reversible with a key from the source code
+    assert user_ref(5, key=ours) == user_ref(5, key=pseudonym_key(TOKEN))  # every process of a deployment agrees

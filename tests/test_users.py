@@ -47,3 +47,39 @@ async def test_naive_datetimes_are_refused(db: Database) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         async with db.transaction() as session:
             session.add(User(telegram_id=9, created_at=datetime(2026, 1, 1), updated_at=datetime(2026, 1, 1)))
+
+
+async def test_a_user_writing_again_soon_is_not_written_again_unless_something_changed(db: Database) -> None:
+    from types import SimpleNamespace
+
+    from sqlalchemy import delete, update as sql_update
+
+    from bot.settings import Settings
+    from handlers import users
+
+    settings = Settings(bot_token=None, admin_ids="5")
+    context = SimpleNamespace(user_data={}, services=SimpleNamespace(settings=settings, db=db))
+
+    def update(name: str, *, membership: bool = False):  # noqa: ANN202
+        person = SimpleNamespace(id=4_001, first_name=name, username=None, is_bot=False)
+        return SimpleNamespace(effective_user=person, my_chat_member=object() if membership else None)
+
+    async def stored_name() -> str:
+        async with db.session() as session:
+            return (await get_user(session, 4_001)).first_name
+
+    await users.remember_user(update("Siti"), context)
+    assert context.user_data["profile"].telegram_id == 4_001 and await stored_name() == "Siti"
+    async with db.transaction() as session:  # someone else renames the row: a skipped write leaves it alone
+        await session.exec(sql_update(User).where(User.telegram_id == 4_001)
+                           .values(first_name="(unchanged)"))
+    await users.remember_user(update("Siti"), context)
+    assert await stored_name() == "(unchanged)"  # same name a moment later: no write
+    await users.remember_user(update("Siti Aminah"), context)
+    assert await stored_name() == "Siti Aminah"  # a new name is written at once
+    await users.remember_user(update("Siti Aminah", membership=True), context)  # membership updates always write
+    users.forget_profile(context)  # after /hapusdata the next update writes the row again
+    async with db.transaction() as session:
+        await session.exec(delete(User).where(User.telegram_id == 4_001))
+    await users.remember_user(update("Siti Aminah"), context)
+    assert await stored_name() == "Siti Aminah"

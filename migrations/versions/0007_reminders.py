@@ -19,6 +19,11 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
+    # One live application per NIK, enforced by the database as well as checked before submitting. First, because
+    # existing duplicates make it fail: SQLite does not roll back DDL already run, so nothing may come before it.
+    live = sa.text("status != 'rejected'")
+    op.create_index("uq_enrollment_applications_live_nik", "enrollment_applications", ["nik_hash"], unique=True,
+                    sqlite_where=live, postgresql_where=live)
     op.create_table(
         "reminders",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -44,18 +49,17 @@ def upgrade() -> None:
         batch.add_column(sa.Column("reminder_hour", sa.Integer(), nullable=False, server_default="9"))
         batch.add_column(sa.Column("reminder_days_before", sa.Integer(), nullable=False, server_default="3"))
         batch.add_column(sa.Column("reminders_enabled", sa.Boolean(), nullable=False, server_default=sa.true()))
-    with op.batch_alter_table("pledges") as batch:
+    # Never recreate `pledges` on SQLite: its DROP TABLE would cascade (ON DELETE CASCADE, foreign_keys=ON) and
+    # empty pledge_beneficiaries, pledge_months and pledge_payments. Plain ALTER TABLE ADD/DROP COLUMN instead.
+    with op.batch_alter_table("pledges", recreate="never") as batch:
         batch.add_column(sa.Column("reminders_off", sa.Boolean(), nullable=False, server_default=sa.false()))
-    # One live application per NIK, enforced by the database as well as checked before submitting.
-    live = sa.text("status != 'rejected'")
-    op.create_index("uq_enrollment_applications_live_nik", "enrollment_applications", ["nik_hash"], unique=True,
-                    sqlite_where=live, postgresql_where=live)
 
 
 def downgrade() -> None:
-    op.drop_index("uq_enrollment_applications_live_nik", table_name="enrollment_applications")
-    with op.batch_alter_table("pledges") as batch:
+    # First: needs ALTER TABLE DROP COLUMN (SQLite >= 3.35), so an older SQLite fails before anything changed.
+    with op.batch_alter_table("pledges", recreate="never") as batch:  # see upgrade()
         batch.drop_column("reminders_off")
+    op.drop_index("uq_enrollment_applications_live_nik", table_name="enrollment_applications")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("reminders_enabled")
         batch.drop_column("reminder_days_before")

@@ -1,0 +1,69 @@
+"""The aiohttp Bot API transport behaves like PTB's own: parameters and uploads arrive intact, Telegram's errors
+become PTB's exceptions, a dead server is a NetworkError and a silent one a TimedOut."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, NetworkError, TimedOut
+
+from bot.sandbox import BotApiSandbox
+from bot.transport import AiohttpRequest
+from tests.botproc import TEST_TOKEN
+
+USER = 4242
+
+
+async def test_messages_buttons_and_uploads_arrive_as_sent() -> None:
+    sandbox = BotApiSandbox()
+    await sandbox.start()
+    sandbox.ensure_user(USER)
+    bot = Bot(TEST_TOKEN, base_url=f"{sandbox.base_url}/bot", request=AiohttpRequest(),
+              get_updates_request=AiohttpRequest(connection_pool_size=1))
+    try:
+        async with bot:
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton("Ya ✅", callback_data="y:1")]])
+            sent = await bot.send_message(USER, "<b>Halo</b> &amp; selamat 🌙", parse_mode="HTML", reply_markup=markup)
+            stored = sandbox.messages[(USER, sent.message_id)]
+            assert stored.text == "Halo & selamat 🌙" and stored.button_labels == ["Ya ✅"]
+            photo = await bot.send_photo(USER, b"\x89PNG\r\n\x1a\nfake", caption="Grafik 41,30%",
+                                         filename="chart.png")
+            uploaded = sandbox.messages[(USER, photo.message_id)]
+            assert uploaded.file_bytes == b"\x89PNG\r\n\x1a\nfake" and uploaded.caption == "Grafik 41,30%"
+            with pytest.raises(BadRequest):
+                await bot.send_message(USER, "<b>unclosed", parse_mode="HTML")  # Telegram's 400, as PTB raises it
+            replies = await asyncio.gather(*(bot.send_message(USER, f"pesan {i}") for i in range(40)))
+            assert len({m.message_id for m in replies}) == 40  # concurrent calls share the pool
+    finally:
+        await sandbox.stop()
+
+
+async def test_an_unreachable_server_is_a_network_error_and_a_silent_one_times_out() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    request = AiohttpRequest(connect_timeout=1)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError):
+            await request.post(f"http://127.0.0.1:{port}/bot{TEST_TOKEN}/getMe")
+    finally:
+        await request.shutdown()
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(5)
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = AiohttpRequest(read_timeout=0.3)
+    await request.initialize()
+    try:
+        with pytest.raises(TimedOut):
+            await request.post(f"http://127.0.0.1:{port}/bot{TEST_TOKEN}/getMe")
+    finally:
+        await request.shutdown()
+        server.close()
