@@ -115,7 +115,7 @@ class BroadcastSender:
             await (self.paid_sender if item.paid else self.sender).slot()
         except SenderStopping:
             async with self.db.transaction() as session:
-                await table.unclaim(session, delivery.id)
+                await table.unclaim(session, delivery)
             return "unsent"
         status = await self._current_status(item.id)
         if status != table.SENDING:  # paused or cancelled since this row was claimed

@@ -245,10 +245,12 @@ class ChartRenderer:
 
     async def _draw(self, chart: Chart) -> bytes:
         loop = asyncio.get_running_loop()
+        pool = self._pool()
         try:
-            return await loop.run_in_executor(self._pool(), render_png, chart)
+            return await loop.run_in_executor(pool, render_png, chart)
         except BrokenProcessPool:  # the worker died (killed, out of memory): a new one draws it
-            self.close()
+            if self._executor is pool:  # not a pool another caller has already replaced
+                self.close()
             return await loop.run_in_executor(self._pool(), render_png, chart)
 
     async def png(self, chart: Chart) -> bytes:

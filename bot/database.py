@@ -16,11 +16,10 @@ def make_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
     path = sqlite_path(database_url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Each aiosqlite connection is a thread; fewer of them means less contention for the GIL with the event
-        # loop (SQLite has one writer anyway). Sessions always end their transaction, so the pool's extra
-        # rollback on check-in is one thread round trip per session for nothing.
-        engine = create_async_engine(database_url, echo=echo, connect_args={"timeout": 30}, pool_size=4,
-                                     max_overflow=4, pool_reset_on_return=None)
+        # Sessions always end their transaction, so the pool's extra rollback on check-in would be one more
+        # round trip to the connection's thread per session for nothing.
+        engine = create_async_engine(database_url, echo=echo, connect_args={"timeout": 30},
+                                     pool_reset_on_return=None)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     if database_url.startswith("sqlite"):

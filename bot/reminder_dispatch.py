@@ -194,7 +194,7 @@ class ReminderService:
             await self.sender.slot()
         except SenderStopping:
             async with self.db.transaction() as session:
-                await reminders_table.unclaim(session, item.id)
+                await reminders_table.unclaim(session, item)
             return "unsent"
         try:
             sent = await self.bot.send_message(item.recipient_id, message.text, reply_markup=_markup(message))

@@ -33,7 +33,9 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300)
-            self._session = aiohttp.ClientSession(connector=connector, headers={"User-Agent": self.USER_AGENT})
+            # trust_env: HTTPS_PROXY / ALL_PROXY apply, as they do with PTB's httpx transport.
+            self._session = aiohttp.ClientSession(connector=connector, headers={"User-Agent": self.USER_AGENT},
+                                                  trust_env=True)
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -65,12 +67,16 @@ class AiohttpRequest(BaseRequest):
             headers = {"Content-Type": "application/x-www-form-urlencoded"}
         else:
             body = None
-        # aiohttp has no separate write timeout: the socket read timeout covers a stalled upload as well.
-        timeout = aiohttp.ClientTimeout(
-            total=None, connect=pick(pool_timeout, self._pool_timeout),
-            sock_connect=pick(connect_timeout, self._connect_timeout),
-            sock_read=max(filter(None, (pick(read_timeout, self._read_timeout),
-                                        pick(write_timeout, self._write_timeout) if files else None)), default=None))
+        read = pick(read_timeout, self._read_timeout)
+        if files:
+            # aiohttp has no write timeout and starts the read timeout only after the body is sent: an upload gets
+            # one overall limit instead (connect + write + read), so a stalled one cannot hang the user's queue.
+            parts = (pick(connect_timeout, self._connect_timeout), pick(write_timeout, self._write_timeout), read)
+            timeout = aiohttp.ClientTimeout(total=sum(p for p in parts if p) or None,
+                                            connect=pick(pool_timeout, self._pool_timeout))
+        else:
+            timeout = aiohttp.ClientTimeout(total=None, connect=pick(pool_timeout, self._pool_timeout),
+                                            sock_connect=pick(connect_timeout, self._connect_timeout), sock_read=read)
         try:
             async with self._session.request(method, url, data=body, headers=headers, timeout=timeout) as response:
                 return response.status, await response.read()

@@ -188,10 +188,12 @@ async def release(session: AsyncSession, delivery_id: int, error: str) -> None:
                        .values(status=PENDING, claimed_at=None, last_error=error))
 
 
-async def unclaim(session: AsyncSession, delivery_id: int) -> None:
-    """Shutting down before this delivery was sent: back to pending at once, without using up an attempt."""
-    await session.exec(update(BroadcastDelivery).where(BroadcastDelivery.id == delivery_id,
-                                                       BroadcastDelivery.status == CLAIMED)
+async def unclaim(session: AsyncSession, delivery: BroadcastDelivery) -> None:
+    """Shutting down before this delivery was sent: back to pending at once, without using up an attempt. Only
+    while the claim is still ours (same claim time): another process may have taken it over as stale."""
+    await session.exec(update(BroadcastDelivery).where(BroadcastDelivery.id == delivery.id,
+                                                       BroadcastDelivery.status == CLAIMED,
+                                                       BroadcastDelivery.claimed_at == delivery.claimed_at)
                        .values(status=PENDING, claimed_at=None, attempts=BroadcastDelivery.attempts - 1))
 
 

@@ -111,9 +111,12 @@ async def retry_later(session: AsyncSession, reminder_id: int, when: datetime, e
                        .values(status=PENDING, due_at=when, last_error=error, claimed_by=None, claimed_at=None))
 
 
-async def unclaim(session: AsyncSession, reminder_id: int) -> None:
-    """Shutting down before this reminder was sent: back to pending at once, without using up an attempt."""
-    await session.exec(update(Reminder).where(Reminder.id == reminder_id, Reminder.status == SENDING)
+async def unclaim(session: AsyncSession, item: Reminder) -> None:
+    """Shutting down before this reminder was sent: back to pending at once, without using up an attempt. Only
+    while the claim is still this process's: another may have taken it over as stale and be about to send it."""
+    await session.exec(update(Reminder).where(Reminder.id == item.id, Reminder.status == SENDING,
+                                              Reminder.claimed_by == item.claimed_by,
+                                              Reminder.claimed_at == item.claimed_at)
                        .values(status=PENDING, claimed_by=None, claimed_at=None, attempts=Reminder.attempts - 1))
 
 

@@ -72,3 +72,40 @@ async def test_a_stopped_pacer_refuses_slots_even_while_paused_by_telegram() -> 
         await asyncio.wait_for(waiting, 1)  # wakes at once, not after 30 s
     with pytest.raises(SenderStopping):
         await pacer.slot()
+
+
+async def test_a_stopping_process_never_returns_a_claim_another_process_took_over(db: Database) -> None:
+    from datetime import timedelta
+
+    from models import reminder
+    from models.reminder import Reminder
+
+    await queue_broadcast(db)
+    now = datetime.now(timezone.utc)
+    async with db.transaction() as session:
+        await table.start_due(session, now)
+        (mine, _), *_ = await table.claim(session, now, 1)
+        session.add(Reminder(recipient_id=USERS[0], subject="pledge_month", subject_id=1, month=now.date(),
+                             kind="due", due_at=now))
+    async with db.transaction() as session:
+        (my_reminder,) = await reminder.claim_due(session, "worker-a", now, 10)
+    later = now + timedelta(minutes=5)  # worker A stalled; B took both over as stale
+    async with db.transaction() as session:
+        await reminder.release_stale(session, later, timedelta(minutes=2))
+        (theirs,) = await reminder.claim_due(session, "worker-b", later, 10)
+        (taken, _), *_ = await table.claim(session, later, 1, timedelta(minutes=2))
+    assert theirs.id == my_reminder.id and taken.id == mine.id
+    async with db.transaction() as session:  # A stops now and tries to hand its old claims back
+        await reminder.unclaim(session, my_reminder)
+        await table.unclaim(session, mine)
+    async with db.session() as session:
+        stored_reminder = await session.get(Reminder, my_reminder.id)
+        stored_delivery = await session.get(table.BroadcastDelivery, mine.id)
+    assert (stored_reminder.status, stored_reminder.claimed_by) == (reminder.SENDING, "worker-b")
+    assert stored_delivery.status == table.CLAIMED and stored_delivery.attempts == 2
+    async with db.transaction() as session:  # B's own unclaim works
+        await reminder.unclaim(session, theirs)
+        await table.unclaim(session, taken)
+    async with db.session() as session:
+        assert (await session.get(Reminder, my_reminder.id)).status == reminder.PENDING
+        assert (await session.get(table.BroadcastDelivery, mine.id)).status == table.PENDING

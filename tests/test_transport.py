@@ -48,8 +48,9 @@ async def test_an_unreachable_server_is_a_network_error_and_a_silent_one_times_o
     request = AiohttpRequest(connect_timeout=1)
     await request.initialize()
     try:
-        with pytest.raises(NetworkError):
+        with pytest.raises(NetworkError) as refused:
             await request.post(f"http://127.0.0.1:{port}/bot{TEST_TOKEN}/getMe")
+        assert not isinstance(refused.value, TimedOut)  # refused at once, not waited out
     finally:
         await request.shutdown()
 
