@@ -48,10 +48,24 @@ def statuses(url: str) -> Counter:
     return count_by_status(url, "SELECT status, count(*) FROM broadcast_deliveries GROUP BY status")
 
 
-def test_a_broadcast_survives_a_killed_worker(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path}/crash.db"
+def queued_broadcast(tmp_path: Path) -> str:
+    """A migrated SQLite database with COUNT users and a broadcast to all of them waiting to be sent."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/broadcast.db"
     asyncio.run(migrate.upgrade_async(url))
     seed_and_queue(url)
+    return url
+
+
+def restart_until_all_sent(box: ThreadedSandbox, url: str, tmp_path: Path, settings: dict[str, str]) -> None:
+    restarted = BotProcess(box, url, tmp_path, "worker", **settings).start(ready="getMe")
+    try:
+        assert wait_until(lambda: statuses(url)["sent"] == COUNT, timeout=90), statuses(url)
+    finally:
+        restarted.stop()
+
+
+def test_a_broadcast_survives_a_killed_worker(tmp_path: Path) -> None:
+    url = queued_broadcast(tmp_path)
     users = set(range(FIRST, FIRST + COUNT))
     with ThreadedSandbox() as box:
         box.add_users(users)
@@ -61,11 +75,7 @@ def test_a_broadcast_survives_a_killed_worker(tmp_path: Path) -> None:
         os.kill(worker.process.pid, signal.SIGKILL)
         worker.process.wait()
         in_window = statuses(url)["sending"]
-        restarted = BotProcess(box, url, tmp_path, "worker", **settings).start(ready="getMe")
-        try:
-            assert wait_until(lambda: statuses(url)["sent"] == COUNT, timeout=90), statuses(url)
-        finally:
-            restarted.stop()
+        restart_until_all_sent(box, url, tmp_path, settings)
         delivered = messages_per_chat(box, users)
     duplicates = sum(n - 1 for n in delivered.values() if n > 1)
     assert set(delivered) == users  # nobody lost
@@ -75,9 +85,7 @@ def test_a_broadcast_survives_a_killed_worker(tmp_path: Path) -> None:
 
 
 def test_sigterm_mid_broadcast_leaves_nothing_claimed_and_sends_nothing_twice(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path}/term.db"
-    asyncio.run(migrate.upgrade_async(url))
-    seed_and_queue(url)
+    url = queued_broadcast(tmp_path)
     users = set(range(FIRST, FIRST + COUNT))
     with ThreadedSandbox() as box:
         box.add_users(users)
@@ -92,10 +100,6 @@ def test_sigterm_mid_broadcast_leaves_nothing_claimed_and_sends_nothing_twice(tm
         after_stop = statuses(url)
         assert after_stop["sending"] == 0 and after_stop["pending"] > 0
         assert sum(messages_per_chat(box, users).values()) == after_stop["sent"]  # every send recorded
-        restarted = BotProcess(box, url, tmp_path, "worker", **settings).start(ready="getMe")
-        try:
-            assert wait_until(lambda: statuses(url)["sent"] == COUNT, timeout=90), statuses(url)
-        finally:
-            restarted.stop()
+        restart_until_all_sent(box, url, tmp_path, settings)
         delivered = messages_per_chat(box, users)
     assert set(delivered) == users and set(delivered.values()) == {1}
