@@ -197,8 +197,11 @@ def run_one(name: str, database_url: str | None, args: argparse.Namespace, quest
             process.command = [sys.executable, str(ECHO_BOT)]
         else:
             asyncio.run(migrate.upgrade_async(database_url))
-            process = BotProcess(box, database_url, Path(workdir), **({"DATA_KEY": args.data_key}
-                                                                       if "postgresql" in database_url else {}))
+            settings = {"DATA_KEY": args.data_key} if "postgresql" in database_url else {}
+            # Without --limits the stand-in accepts any rate, and so does the bot: the run measures its own
+            # capacity. With them, the bot keeps its default overall budget (Telegram's 30 messages/s).
+            settings.update({} if args.limits else {"MESSAGE_RATE": "1000"})
+            process = BotProcess(box, database_url, Path(workdir), **settings)
             if args.profile:  # cProfile of the bot process, written when it stops
                 process.command = [sys.executable, "-m", "cProfile", "-o", f"{args.profile}.{name}", "-m", "bot"]
         process.start()
@@ -211,6 +214,7 @@ def run_one(name: str, database_url: str | None, args: argparse.Namespace, quest
             handled = sum(len(p.replies) for _, p in results) or 1
             errors = sum(1 for c in box.calls_to("sendMessage") + box.calls_to("editMessageText")
                          + box.calls_to("answerCallbackQuery") if c.status >= 400)
+            refused = box.sandbox.too_many_requests
         finally:
             process.stop()
     for offered, phase in results:
@@ -221,7 +225,7 @@ def run_one(name: str, database_url: str | None, args: argparse.Namespace, quest
               f"stand-in and users {1000 * phase.own_cpu / n:.2f} ms; bot busy "
               f"{100 * phase.bot_cpu / (phase.ended - phase.started):.0f}% of a core")
     print(f"{name:>10} peak memory {peak:.0f} MB, CPU {1000 * (cpu_after - cpu_before) / handled:.2f} ms per update"
-          f" (over the whole run, warm-up included), error answers {errors}")
+          f" (over the whole run, warm-up included), error answers {errors} (429: {refused})")
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from bot.i18n import LANGUAGES, default_translator
 from bot.knowledge import default_knowledge
 from bot.ordering import PerUserUpdateProcessor
 from bot.broadcast_dispatch import BroadcastSender
-from bot.pacing import PacedSender
+from bot.pacing import MessageBudget, PacedSender
 from bot.reminder_dispatch import ReminderService
 from bot.retrying import RetryEachRequest
 from bot.scheduling import start_scheduler
@@ -46,6 +46,8 @@ def build_application(settings: Settings, *, database: Database | None = None) -
     load_regional_figures()  # FiguresError at start, not on a user's /statistik, if the figures disagree
     services = Services(settings=settings, db=database or Database(settings.database_url), texts=texts,
                         desk=QuestionDesk(default_knowledge(), default_matcher(), texts), cipher=cipher)
+    # Telegram's overall message limit, for this process: replies first, bulk sends with what is left.
+    message_budget = MessageBudget(settings.message_rate)
     application = (
         ApplicationBuilder()
         .token(settings.token)
@@ -57,12 +59,13 @@ def build_application(settings: Settings, *, database: Database | None = None) -
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(PerUserUpdateProcessor(256))
-        .rate_limiter(RetryEachRequest())
+        .rate_limiter(RetryEachRequest(budget=message_budget))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
     application.bot_data["services"] = services
+    application.bot_data["message_budget"] = message_budget
     register_handlers(application)
     return application
 
@@ -75,7 +78,8 @@ async def _post_init(application: Application) -> None:
         bulk_bot = bulk_bot_for(services.settings)
         await bulk_bot.initialize()
         application.bot_data["bulk_bot"] = bulk_bot
-        pacer = PacedSender(services.settings.send_rate)  # one bulk budget for reminders and broadcasts
+        # One bulk budget for reminders and broadcasts, inside the process's overall one.
+        pacer = PacedSender(services.settings.send_rate, budget=application.bot_data.get("message_budget"))
         service = reminder_service(services, bulk_bot, pacer)
         broadcasts = BroadcastSender(services.db, services.texts, bulk_bot, pacer,
                                      claim_timeout=timedelta(seconds=services.settings.claim_timeout))

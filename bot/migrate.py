@@ -33,7 +33,7 @@ async def _run_with_connection(engine: AsyncEngine, action, *args) -> None:  # n
 
 
 async def upgrade_async(database_url: str, revision: str = "head") -> None:
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, migrations=True)
     try:
         await _run_with_connection(engine, command.upgrade, revision)
     finally:
@@ -41,7 +41,7 @@ async def upgrade_async(database_url: str, revision: str = "head") -> None:
 
 
 async def downgrade_async(database_url: str, revision: str) -> None:
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, migrations=True)
     try:
         await _run_with_connection(engine, command.downgrade, revision)
     finally:

@@ -3,23 +3,39 @@ duck-typed, with a cipher to decrypt what it must mask)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.crypto import PersonalDataCipher
 from bot.formatting import rupiah
-from bot.i18n import Translator
+from bot.i18n import Translator, plain
 from bot.identity import mask_name, mask_nik, mask_phone
-from bot.replies import Button, Reply, rows
+from bot.replies import Button, Reply, fit_lines, rows
 
 
-def describe(data: Any, cipher: PersonalDataCipher, texts: Translator, lang: str) -> Reply:
+@dataclass(frozen=True)
+class MyDataView:
+    reply: Reply
+    # Everything, as plain text, when one message cannot hold it (someone with many applications or pledges):
+    # they are entitled to see all of it, so it is sent as a file after the message.
+    complete_listing: str | None = None
+
+
+def describe(data: Any, cipher: PersonalDataCipher, texts: Translator, lang: str) -> MyDataView:
     def t(key: str, **values: object) -> str:
         return texts.t(lang, f"mydata.{key}", **values)
 
-    lines = [t("title")]
+    head = [t("title")]
     if data.user is not None:
-        lines.append(t("account", name=data.user.first_name or "-", language=data.user.language,
-                       timezone=data.user.timezone))
+        head.append(t("account", name=data.user.first_name or "-", language=data.user.language,
+                      timezone=data.user.timezone))
+    if data.sponsorship is not None:
+        head.append(t("sponsored", id=data.sponsorship.pledge.id))
+    if data.tickets:
+        head.append(t("tickets", count=data.tickets))
+    if not (data.applications or data.pledges or data.sponsorship or data.tickets):
+        head.append(t("nothing_else"))
+    lines = []
     for application in data.applications:
         lines.append(t("application", id=application.id, status=texts.t(lang, f"enroll.status_{application.status}"),
                        name=mask_name(cipher.decrypt(application.name_encrypted)),
@@ -31,15 +47,9 @@ def describe(data: Any, cipher: PersonalDataCipher, texts: Translator, lang: str
         lines.append(t("pledge", id=overview.id, workers=overview.pledge.worker_count,
                        status=texts.t(lang, f"mydata.pledge_{overview.pledge.status}"),
                        paid=rupiah(overview.total_paid, lang)))
-    if data.sponsorship is not None:
-        lines.append(t("sponsored", id=data.sponsorship.pledge.id))
-    if data.tickets:
-        lines.append(t("tickets", count=data.tickets))
-    if not (data.applications or data.pledges or data.sponsorship or data.tickets):
-        lines.append(t("nothing_else"))
-    lines.append(t("footer"))
-    return Reply("\n".join(lines), rows([Button(t("delete_button"), "my:del"),
-                                         Button(texts.t(lang, "menu.back"), "m:home")], 1))
+    text, shown = fit_lines(head, lines, [t("footer")], lambda left: t("more", count=left))
+    reply = Reply(text, rows([Button(t("delete_button"), "my:del"), Button(texts.t(lang, "menu.back"), "m:home")], 1))
+    return MyDataView(reply, plain("\n".join(head + lines)) if shown < len(lines) else None)
 
 
 def deletion_question(texts: Translator, lang: str) -> Reply:

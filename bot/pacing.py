@@ -1,14 +1,17 @@
-"""A paced sender budget for bulk messages (reminders now, broadcasts later), separate from chat replies.
+"""Message budgets: Telegram allows a bot about 30 new messages a second in all.
 
-Telegram allows about 30 messages a second per bot; bulk sending takes at most `rate` of that (default 25) so
-replies to people chatting with the bot always have room. A 429 (RetryAfter) pauses this budget only, for the time
-Telegram asked, not the whole bot. With several worker processes, give each its share of the rate.
+`MessageBudget` is that overall limit for one process: chat replies take from it first and wait their turn when it
+is spent (rather than drawing 429s and retrying, which only adds traffic), bulk sends get what replies leave.
+`PacedSender` paces bulk messages (reminders, broadcasts) at `rate` (default 25) on top of that, and a 429
+(RetryAfter) pauses this budget only, for the time Telegram asked, not the whole bot. With several worker
+processes, give each its share of the rate.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 
 from telegram.error import RetryAfter
 
@@ -19,12 +22,86 @@ def retry_after_seconds(error: RetryAfter) -> float:
     return float(wait) if isinstance(wait, (int, float)) else wait.total_seconds()
 
 
+def counts_as_message(endpoint: str) -> bool:
+    """Bot API methods that put a new message in a chat, which is what Telegram's overall limit counts (edits,
+    button answers and chat actions are not messages)."""
+    name = endpoint.lower()
+    return (name.startswith("send") and name != "sendchataction") or name in (
+        "copymessage", "copymessages", "forwardmessage", "forwardmessages")
+
+
+class MessageBudget:
+    """A token bucket of `rate` messages a second with two queues: replies are served before bulk sends, each
+    queue in arrival order. Tokens refill continuously; `burst` is how many may go at once after a quiet spell
+    (kept below Telegram's own allowance, so network jitter does not push a second over)."""
+
+    def __init__(self, rate: float, *, burst: float | None = None) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.rate = rate
+        self.capacity = max(1.0, burst if burst is not None else rate / 2)
+        self._tokens = self.capacity
+        self._stamp = time.monotonic()
+        self._replies: deque[asyncio.Future[None]] = deque()
+        self._bulk: deque[asyncio.Future[None]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
+
+    @property
+    def waiting(self) -> int:
+        return sum(not f.done() for f in self._replies) + sum(not f.done() for f in self._bulk)
+
+    async def take(self, *, bulk: bool = False) -> None:
+        """Wait until one more message may go out (bulk ones only when no reply is waiting)."""
+        self._refill()
+        if self._tokens >= 1 and not self._replies and (not bulk or not self._bulk):
+            self._tokens -= 1
+            return
+        ticket: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        (self._bulk if bulk else self._replies).append(ticket)
+        self._schedule()
+        try:
+            await ticket
+        except asyncio.CancelledError:
+            if ticket.done() and not ticket.cancelled():
+                self._tokens += 1  # granted but never used: give it back
+            raise
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said RetryAfter for the whole bot: nothing more for `seconds`."""
+        self._refill()
+        self._tokens = min(self._tokens, -seconds * self.rate)
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+
+    def _grant(self) -> None:
+        self._timer = None
+        self._refill()
+        while self._tokens >= 1:
+            queue = self._replies if self._replies else self._bulk
+            if not queue:
+                break
+            ticket = queue.popleft()
+            if ticket.done():  # cancelled while waiting
+                continue
+            self._tokens -= 1
+            ticket.set_result(None)
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if self._timer is None and (self._replies or self._bulk):
+            delay = max(0.0, (1 - self._tokens) / self.rate)
+            self._timer = asyncio.get_running_loop().call_later(delay, self._grant)
+
+
 class SenderStopping(Exception):
     """The process is shutting down: this message was not sent and its row goes back to pending."""
 
 
 class PacedSender:
-    def __init__(self, rate: float, *, burst: float = 1.0) -> None:
+    def __init__(self, rate: float, *, burst: float = 1.0, budget: MessageBudget | None = None) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
@@ -34,6 +111,7 @@ class PacedSender:
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
         self._stopping: asyncio.Event | None = None
+        self.budget = budget  # the process's overall budget, shared with chat replies (which go first)
 
     @property
     def stopping(self) -> bool:
@@ -61,8 +139,26 @@ class PacedSender:
             try:
                 await asyncio.wait_for(self._stopping.wait(), delay)
             except TimeoutError:
-                return  # the slot came
+                pass  # the slot came
+            else:
+                raise SenderStopping
+        if self.budget is not None:
+            await self._take_from_budget()
+
+    async def _take_from_budget(self) -> None:
+        if self._stopping is None:
+            self._stopping = asyncio.Event()
+        taken = asyncio.ensure_future(self.budget.take(bulk=True))
+        stopped = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait((taken, stopped), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+            if not taken.done():
+                taken.cancel()
+        if not taken.done() or taken.cancelled():
             raise SenderStopping
+        taken.result()
 
     def pause(self, seconds: float) -> None:
         """Telegram said RetryAfter: nothing more goes out through this budget for `seconds`."""

@@ -14,7 +14,7 @@ from bot.clock import this_month
 from bot.contributions import QuoteError, parse_discount, parse_month
 from bot.formatting import month_name
 from bot.logs import user_ref
-from bot.replies import Button, Reply, rows
+from bot.replies import Button, Reply, fit_lines, rows
 from handlers import replies
 from handlers.context import BotApplication, BotContext
 from models import audit
@@ -60,14 +60,18 @@ async def _list(update: Update, context: BotContext) -> None:
     async with context.services.db.session() as session:
         periods = await all_periods(session)
     current = this_month(context.services.settings.default_timezone)
-    lines = [context.t("admin.discounts_title")]
-    buttons = []
-    for period in periods:
-        lines.append(_describe(period, context.lang, context))
-        if period.last_month >= current and period.last_month >= period.first_month:
-            buttons.append(Button(context.t("admin.end_button", id=period.id), f"dz:end:{period.id}"))
-    lines.append(context.t("admin.discounts_help"))
-    await replies.send(context, update.effective_chat.id, Reply("\n".join(lines), rows(buttons, 1)))
+    # Running and coming periods first, then ended ones newest first: if the list outgrows one message, what
+    # drops off the end is what ended longest ago.
+    ordered = ([p for p in periods if p.last_month >= current]
+               + sorted((p for p in periods if p.last_month < current), key=lambda p: (p.last_month, p.id),
+                        reverse=True))
+    text, shown = fit_lines([context.t("admin.discounts_title")],
+                            [_describe(period, context.lang, context) for period in ordered],
+                            [context.t("admin.discounts_help")],
+                            lambda left: context.t("admin.discounts_more", count=left))
+    buttons = [Button(context.t("admin.end_button", id=period.id), f"dz:end:{period.id}") for period in ordered[:shown]
+               if period.last_month >= current and period.last_month >= period.first_month]
+    await replies.send(context, update.effective_chat.id, Reply(text, rows(buttons, 1)))
 
 
 async def _add(update: Update, context: BotContext, args: list[str]) -> None:

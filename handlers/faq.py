@@ -8,11 +8,12 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.i18n import escape, plain
+from bot.i18n import escape
 from bot.identity import looks_like_personal_number
 from bot.logs import user_ref
 from bot.menu import MAX_TEXT_LENGTH
 from bot.questions import income_in_question, small_talk
+from bot.replies import MAX_MESSAGE_LENGTH, shown_length
 from handlers import charts, flows, quote, replies
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import main_menu
@@ -21,7 +22,6 @@ from models import support
 from models.flow import current_flow
 
 log = logging.getLogger(__name__)
-MAX_MESSAGE_LENGTH = 4096  # Telegram's limit, in UTF-16 code units of the text as shown
 
 
 async def browse(update: Update, context: BotContext) -> None:
@@ -172,7 +172,7 @@ async def support_reply(update: Update, context: BotContext) -> None:
         return
     reply = texts.t(ticket.language, "faq.support_reply", text=message.text)
     try:
-        if len(plain(reply).encode("utf-16-le")) // 2 > MAX_MESSAGE_LENGTH:
+        if shown_length(reply) > MAX_MESSAGE_LENGTH:
             # The team may write Telegram's full 4,096 characters; with our header that is one message too many.
             await context.bot.send_message(ticket.user_id, texts.t(ticket.language, "faq.support_reply", text=""))
             await context.bot.send_message(ticket.user_id, escape(message.text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.logs import user_ref
@@ -24,8 +24,12 @@ async def show_my_data(update: Update, context: BotContext) -> None:
         await update.callback_query.answer()
     async with context.services.db.session() as session:
         data = await personal_data.gather(session, update.effective_user.id)
-    await replies.send(context, update.effective_chat.id,
-                       describe(data, context.services.cipher, context.services.texts, context.lang))
+    view = describe(data, context.services.cipher, context.services.texts, context.lang)
+    await replies.send(context, update.effective_chat.id, view.reply)
+    if view.complete_listing is not None:
+        await context.bot.send_document(update.effective_chat.id,
+                                        InputFile(view.complete_listing.encode(), filename=context.t("mydata.file_name")),
+                                        caption=context.t("mydata.file_caption"))
 
 
 async def ask_to_delete(update: Update, context: BotContext) -> None:

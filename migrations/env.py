@@ -20,6 +20,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
+        transactional_ddl=True,  # on SQLite too (bot.database._transactional_ddl): a failed upgrade changes nothing
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -38,7 +39,7 @@ def run_migrations_offline() -> None:
 
 
 async def _run_async() -> None:
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = make_engine(config.get_main_option("sqlalchemy.url"), migrations=True)
     async with engine.connect() as connection:
         await connection.run_sync(_configure)
         await connection.commit()

@@ -43,3 +43,42 @@ async def test_migrations_match_the_table_definitions(database_url: str) -> None
     finally:
         await database.dispose()
     assert diff == []
+
+
+async def test_an_upgrade_that_fails_part_way_changes_nothing(empty_database_url: str, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """Several revisions in one upgrade, the last of which fails after changing things: the database stays exactly
+    where it was, on SQLite as on PostgreSQL (SQLite's DDL used to take effect statement by statement)."""
+    import shutil
+
+    await migrate.upgrade_async(empty_database_url, "0005_enrollment_applications")
+    before = await _tables(empty_database_url)
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0009_fails.py").write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "0009_fails"\n'
+        'down_revision = "0008_broadcasts"\nbranch_labels = None\ndepends_on = None\n\n\n'
+        'def upgrade() -> None:\n'
+        '    op.create_table("half_done", sa.Column("id", sa.Integer(), primary_key=True))\n'
+        '    op.add_column("support_tickets", sa.Column("half_done", sa.Integer(), nullable=True))\n'
+        '    raise RuntimeError("a migration that fails half-way")\n\n\n'
+        'def downgrade() -> None:\n    pass\n')
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    try:
+        await migrate.upgrade_async(empty_database_url)
+    except RuntimeError as error:
+        assert "half-way" in str(error)
+    else:
+        raise AssertionError("the failing revision did not fail")
+    assert await migrate.current_async(empty_database_url) == "0005_enrollment_applications"
+    assert await _tables(empty_database_url) == before  # 0006-0008's tables, and half_done, were rolled back
+    database = Database(empty_database_url)
+    try:
+        async with database.engine.connect() as connection:
+            columns = await connection.run_sync(lambda sync: [c["name"] for c in inspect(sync).get_columns(
+                "support_tickets")])
+    finally:
+        await database.dispose()
+    assert "half_done" not in columns
+    monkeypatch.undo()
+    await migrate.upgrade_async(empty_database_url)  # and the real upgrade still goes through
+    assert await migrate.current_async(empty_database_url) == "0008_broadcasts"

@@ -4,6 +4,7 @@ become PTB's exceptions, a dead server is a NetworkError and a silent one a Time
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 
 import pytest
@@ -11,7 +12,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot.sandbox import BotApiSandbox
-from bot.transport import AiohttpRequest
+from bot.transport import AiohttpRequest, _proxy_for_origin
 from tests.botproc import TEST_TOKEN
 
 USER = 4242
@@ -68,3 +69,39 @@ async def test_an_unreachable_server_is_a_network_error_and_a_silent_one_times_o
     finally:
         await request.shutdown()
         server.close()
+
+
+async def test_the_proxy_from_the_environment_is_used_and_no_proxy_is_respected(monkeypatch) -> None:  # noqa: ANN001
+    seen: list[bytes] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        seen.append(head)
+        body = b'{"ok": true, "result": true}'
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                     % (len(body), body))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://kantor:rahasia@127.0.0.1:{port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    _proxy_for_origin.cache_clear()
+    request = AiohttpRequest(connect_timeout=2)
+    await request.initialize()
+    try:
+        # A host that does not resolve: only the proxy can answer for it.
+        assert await request.post(f"http://api.telegram.invalid/bot{TEST_TOKEN}/logOut") is True
+        assert seen[0].startswith(b"POST http://api.telegram.invalid/bot")
+        assert b"Proxy-Authorization: Basic " + base64.b64encode(b"kantor:rahasia") in seen[0]
+        monkeypatch.setenv("NO_PROXY", "api.telegram.invalid")
+        _proxy_for_origin.cache_clear()
+        with pytest.raises(NetworkError):  # now asked directly, and nobody answers for that name
+            await request.post(f"http://api.telegram.invalid/bot{TEST_TOKEN}/logOut")
+        assert len(seen) == 1
+    finally:
+        await request.shutdown()
+        server.close()
+        _proxy_for_origin.cache_clear()
