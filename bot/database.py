@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import event
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import Session as SyncSession
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.settings import sqlite_path
@@ -35,8 +35,11 @@ def make_engine(database_url: str, *, echo: bool = False, reads_only: bool = Fal
         return engine
     if database_url.startswith("sqlite"):
         return create_async_engine(database_url, echo=echo)
-    engine = create_async_engine(database_url, echo=echo, pool_size=10, max_overflow=10, **reads)
-    event.listen(engine.sync_engine, "checkout", _replace_closed_connection)
+    # pool_pre_ping: a connection the server or the network dropped (a restart, an idle timeout in a NAT or load
+    # balancer) is replaced before a user's statement meets it. In autocommit it is one round trip (";"); for
+    # transactions asyncpg makes it three. Two engines of 5 + 5 keep the 20 connections one engine had.
+    engine = create_async_engine(database_url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                                 **reads)
     return engine
 
 
@@ -55,14 +58,6 @@ def _transactional_ddl(engine: AsyncEngine) -> None:
     event.listen(engine.sync_engine, "begin", begin)
 
 
-def _replace_closed_connection(dbapi_connection, _record, _proxy) -> None:  # noqa: ANN001
-    """Instead of pool_pre_ping. asyncpg marks a connection closed as soon as PostgreSQL closes it (a restart, an
-    idle timeout, pg_terminate_backend), so checking that flag catches what the ping would, for free; the ping
-    cost three round trips (BEGIN, ";", ROLLBACK) per session. DisconnectionError makes the pool connect anew."""
-    if dbapi_connection.driver_connection.is_closed():
-        raise DisconnectionError("connection closed by the server")
-
-
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     # WAL lets readers run while one writer commits; NORMAL sync is durable enough in WAL mode and
     # avoids an fsync per commit; busy_timeout waits for the writer instead of failing at once.
@@ -74,9 +69,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
 
 
-def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def make_session_factory(engine: AsyncEngine, *, reads_only: bool = False) -> async_sessionmaker[AsyncSession]:
     # expire_on_commit=False: objects stay readable after commit without a lazy load (MissingGreenlet).
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False,
+                              sync_session_class=ReadOnlySession if reads_only else SyncSession)
+
+
+class ReadOnlySession(SyncSession):
+    """The session behind `Database.session()`. It runs in autocommit, so a write there would take effect
+    statement by statement and could not be rolled back: an ORM write is refused before it reaches the database."""
+
+
+class WriteInReadSession(RuntimeError):
+    pass
+
+
+@event.listens_for(ReadOnlySession, "before_flush")
+def _refuse_writes(session, _flush_context, _instances) -> None:  # noqa: ANN001
+    if session.new or session.deleted or any(session.is_modified(item) for item in session.dirty):
+        raise WriteInReadSession("db.session() only reads; write inside db.transaction()")
 
 
 class Database:
@@ -93,7 +104,7 @@ class Database:
         for engine in {self.engine, self.read_engine}:
             event.listen(engine.sync_engine, "before_cursor_execute", _without_nul, retval=True)
         self.sessions = make_session_factory(self.engine)
-        self.read_sessions = make_session_factory(self.read_engine)
+        self.read_sessions = make_session_factory(self.read_engine, reads_only=True)
 
     @property
     def dialect(self) -> str:

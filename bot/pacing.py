@@ -32,19 +32,20 @@ def counts_as_message(endpoint: str) -> bool:
 
 class MessageBudget:
     """A token bucket of `rate` messages a second with two queues: replies are served before bulk sends, each
-    queue in arrival order. Tokens refill continuously; `burst` is how many may go at once after a quiet spell
-    (kept below Telegram's own allowance, so network jitter does not push a second over)."""
+    queue in arrival order. After a quiet spell up to `burst` (default a tenth of the rate) may go at once, so no
+    one-second window holds more than rate + burst: the default 28 + 2.8 stays under Telegram's ~30."""
 
     def __init__(self, rate: float, *, burst: float | None = None) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
-        self.capacity = max(1.0, burst if burst is not None else rate / 2)
+        self.capacity = max(1.0, burst if burst is not None else rate / 10)
         self._tokens = self.capacity
         self._stamp = time.monotonic()
         self._replies: deque[asyncio.Future[None]] = deque()
         self._bulk: deque[asyncio.Future[None]] = deque()
         self._timer: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def waiting(self) -> int:
@@ -52,24 +53,25 @@ class MessageBudget:
 
     async def take(self, *, bulk: bool = False) -> None:
         """Wait until one more message may go out (bulk ones only when no reply is waiting)."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # first use, or an application started again on a new loop: start afresh
+            self._loop, self._timer = loop, None
+            self._replies.clear()
+            self._bulk.clear()
         self._refill()
         if self._tokens >= 1 and not self._replies and (not bulk or not self._bulk):
             self._tokens -= 1
             return
-        ticket: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        ticket: asyncio.Future[None] = loop.create_future()
         (self._bulk if bulk else self._replies).append(ticket)
         self._schedule()
         try:
             await ticket
         except asyncio.CancelledError:
-            if ticket.done() and not ticket.cancelled():
-                self._tokens += 1  # granted but never used: give it back
+            if ticket.done() and not ticket.cancelled():  # granted but never used: give it back
+                self._refill()
+                self._tokens = min(self.capacity, self._tokens + 1)
             raise
-
-    def pause(self, seconds: float) -> None:
-        """Telegram said RetryAfter for the whole bot: nothing more for `seconds`."""
-        self._refill()
-        self._tokens = min(self._tokens, -seconds * self.rate)
 
     def _refill(self) -> None:
         now = time.monotonic()
@@ -91,9 +93,9 @@ class MessageBudget:
         self._schedule()
 
     def _schedule(self) -> None:
-        if self._timer is None and (self._replies or self._bulk):
+        if self._timer is None and (self._replies or self._bulk) and self._loop is not None:
             delay = max(0.0, (1 - self._tokens) / self.rate)
-            self._timer = asyncio.get_running_loop().call_later(delay, self._grant)
+            self._timer = self._loop.call_later(delay, self._grant)
 
 
 class SenderStopping(Exception):

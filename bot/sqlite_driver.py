@@ -109,8 +109,12 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
     """Pass as `module=` to create_async_engine for a sqlite+aiosqlite URL."""
 
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
-        connection = self.aiosqlite.connect(*arg, **kw)
-        connection._thread.daemon = True  # as SQLAlchemy does: an unclosed connection must not hold up exit
+        creator = kw.pop("async_creator_fn", None)  # create_async_engine(async_creator=...), as SQLAlchemy allows
+        if creator is not None:
+            connection = creator(*arg, **kw)
+        else:
+            connection = self.aiosqlite.connect(*arg, **kw)
+            connection._thread.daemon = True  # as SQLAlchemy does: an unclosed connection must not hold up exit
         return OneTripConnection(self, await_(connection))
 
 

@@ -11,6 +11,10 @@ from bot.i18n import Translator, plain
 from bot.regional_figures import RegionalFigures
 
 
+# The knowledge-base topics whose text answer is followed by a picture, and which one.
+CHART_AFTER_TOPIC = {"statistik": "coverage", "klaim_kalimantan": "claims"}
+
+
 def _label(texts: Translator, lang: str, key: str, **values: object) -> str:
     """A catalog text as drawn on a picture: no HTML."""
     return plain(texts.t(lang, key, **values))

@@ -9,6 +9,7 @@ and its error types stay as they are: only the HTTP round trip changes. `HTTP_CL
 from __future__ import annotations
 
 import asyncio
+import logging
 import urllib.request
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -17,6 +18,8 @@ import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+log = logging.getLogger(__name__)
 
 
 class AiohttpRequest(BaseRequest):
@@ -96,12 +99,18 @@ def _proxy_for_origin(scheme: str, host: str) -> str | None:
     if urllib.request.proxy_bypass_environment(host):
         return None
     proxies = urllib.request.getproxies_environment()
-    return proxies.get(scheme) or proxies.get("all")
-
-
+    proxy = proxies.get(scheme) or proxies.get("all")
+    if proxy and urlsplit(proxy).scheme not in ("http", "https"):
+        # aiohttp speaks only to HTTP proxies and would treat socks5://... as one; aiohttp's own trust_env never
+        # used ALL_PROXY either. Going direct is what this bot did before it read the proxy itself.
+        log.warning("ignoring the %s proxy from the environment: only http:// and https:// proxies are supported",
+                    urlsplit(proxy).scheme or "unnamed")
+        return None
+    return proxy or None
 def proxy_for(url: str) -> str | None:
     """The proxy for `url` from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY, as PTB's httpx transport uses
-    them; read once per host, since the environment does not change under a running bot."""
+    them; read once per host, since the environment does not change under a running bot. Credentials go in the
+    proxy URL (http://user:password@host:port); ~/.netrc is not read."""
     parts = urlsplit(url)
     return _proxy_for_origin(parts.scheme, parts.hostname or "")
 

@@ -62,14 +62,12 @@ async def send_claims(context: BotContext, chat_id: int, *, with_buttons: bool =
                      statistics_charts.claims_caption(figures, texts, lang), markup if with_buttons else None)
 
 
-# The knowledge-base topics whose answer is followed by its picture.
-TOPIC_CHARTS = {"statistik": send_coverage, "klaim_kalimantan": send_claims}
-
-
 async def after_topic_answer(context: BotContext, chat_id: int, topic_id: str) -> None:
-    sender = TOPIC_CHARTS.get(topic_id)
-    if sender is not None:
-        await sender(context, chat_id)
+    chart = statistics_charts.CHART_AFTER_TOPIC.get(topic_id)
+    if chart == "coverage":
+        await send_coverage(context, chat_id)
+    elif chart == "claims":
+        await send_claims(context, chat_id)
 
 
 async def statistics_command(update: Update, context: BotContext) -> None:

@@ -13,7 +13,7 @@ from bot.identity import looks_like_personal_number
 from bot.logs import user_ref
 from bot.menu import MAX_TEXT_LENGTH
 from bot.questions import income_in_question, small_talk
-from bot.replies import MAX_MESSAGE_LENGTH, shown_length
+from bot.support import team_reply_messages
 from handlers import charts, flows, quote, replies
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import main_menu
@@ -170,14 +170,9 @@ async def support_reply(update: Update, context: BotContext) -> None:
     if not message.text:
         await message.reply_text(texts.t("id", "faq.support_text_only"))
         return
-    reply = texts.t(ticket.language, "faq.support_reply", text=message.text)
     try:
-        if shown_length(reply) > MAX_MESSAGE_LENGTH:
-            # The team may write Telegram's full 4,096 characters; with our header that is one message too many.
-            await context.bot.send_message(ticket.user_id, texts.t(ticket.language, "faq.support_reply", text=""))
-            await context.bot.send_message(ticket.user_id, escape(message.text))
-        else:
-            await context.bot.send_message(ticket.user_id, reply)
+        for text in team_reply_messages(texts, ticket.language, message.text):
+            await context.bot.send_message(ticket.user_id, text)
     except Forbidden:
         await message.reply_text(texts.t("id", "faq.support_undelivered"))
         return

@@ -7,14 +7,11 @@ import time
 from telegram import Update
 
 from bot.i18n import normalise_language
+from bot.profiles import profile_is_current, stamp_after_write
 from handlers.context import BotContext
 from models.user import ROLE_ADMIN, ROLE_USER, upsert_user
 
-# A user who writes again within this many seconds, with the same name, username and role, is not written to the
-# database again: the profile from the last write is still current (handlers that change it update user_data too).
-# Under load this takes a write transaction off nearly every update, which matters on SQLite (one writer at a time).
-REFRESH_EVERY = 60.0
-SEEN = "profile_seen"  # user_data: ((first name, username, role), monotonic time of the last write)
+SEEN = "profile_seen"  # user_data: the ProfileStamp of the last write (bot/profiles.py)
 
 
 def forget_profile(context: BotContext) -> None:
@@ -33,9 +30,8 @@ async def remember_user(update: Update, context: BotContext) -> None:
     identity = (user.first_name or "", user.username, role)
     # A membership change is not the user writing to us; anything else proves they can be reached.
     interacting = update.my_chat_member is None
-    seen = context.user_data.get(SEEN)
-    if (interacting and seen is not None and seen[0] == identity and time.monotonic() - seen[1] < REFRESH_EVERY
-            and "profile" in context.user_data):
+    if "profile" in context.user_data and profile_is_current(context.user_data.get(SEEN), identity,
+                                                             interacting=interacting, now=time.monotonic()):
         return
     async with context.services.db.transaction() as session:
         profile = await upsert_user(
@@ -49,4 +45,5 @@ async def remember_user(update: Update, context: BotContext) -> None:
             interacting=interacting,
         )
     context.user_data["profile"] = profile
-    context.user_data[SEEN] = (identity, time.monotonic()) if interacting and not profile.is_blocked else None
+    context.user_data[SEEN] = stamp_after_write(identity, interacting=interacting, blocked=profile.is_blocked,
+                                                now=time.monotonic())

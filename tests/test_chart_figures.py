@@ -142,3 +142,11 @@ def test_the_readme_shows_a_committed_example_of_each_chart() -> None:
     for name in ("statistik_coverage.png", "statistik_claims.png", "dashboard.png"):
         assert f"docs/{name}" in readme
         assert (root / "docs" / name).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_topics_followed_by_a_picture_exist_in_the_knowledge_base() -> None:
+    from bot.knowledge import default_knowledge
+    from bot.statistics_charts import CHART_AFTER_TOPIC
+
+    assert CHART_AFTER_TOPIC and all(topic in default_knowledge() for topic in CHART_AFTER_TOPIC)
+    assert set(CHART_AFTER_TOPIC.values()) == {"coverage", "claims"}

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from bot.database import Database
+from bot.database import Database, WriteInReadSession
 from models.support import SupportTicket
 from models.user import User
 from tests.databases import _admin_dsn
@@ -37,6 +37,22 @@ async def test_statements_report_rows_ids_and_counts_and_a_failed_write_leaves_n
         rows = (await session.exec(text("SELECT telegram_id, first_name, language FROM users ORDER BY 1"))).all()
         assert [tuple(r) for r in rows] == [(1001, "Siti", "en"), (1002, "Rahmat", "en")]
         assert (await session.get(SupportTicket, ticket.id)).question == "Bagaimana cara klaim JHT?"
+
+
+async def test_a_read_session_refuses_writes_instead_of_committing_them_piecemeal(db: Database) -> None:
+    async with db.transaction() as session:
+        session.add(User(telegram_id=3001, first_name="Ijul"))
+    async with db.session() as session:
+        session.add(User(telegram_id=3002, first_name="Tidak"))
+        with pytest.raises(WriteInReadSession):
+            await session.flush()
+    async with db.session() as session:
+        user = await session.get(User, 3001)
+        user.first_name = "Diubah"
+        with pytest.raises(WriteInReadSession):
+            await session.flush()
+    async with db.session() as session:
+        assert (await session.get(User, 3001)).first_name == "Ijul" and await session.get(User, 3002) is None
 
 
 async def test_a_sqlite_statement_is_one_trip_to_the_connection_thread(tmp_path, monkeypatch) -> None:  # noqa: ANN001

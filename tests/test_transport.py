@@ -101,6 +101,13 @@ async def test_the_proxy_from_the_environment_is_used_and_no_proxy_is_respected(
         with pytest.raises(NetworkError):  # now asked directly, and nobody answers for that name
             await request.post(f"http://api.telegram.invalid/bot{TEST_TOKEN}/logOut")
         assert len(seen) == 1
+        # A SOCKS proxy (aiohttp cannot use one) is ignored rather than spoken to as if it were HTTP: direct again.
+        monkeypatch.delenv("NO_PROXY")
+        monkeypatch.delenv("HTTP_PROXY")
+        monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:1")
+        _proxy_for_origin.cache_clear()
+        assert await request.post(f"http://127.0.0.1:{port}/bot{TEST_TOKEN}/logOut") is True
+        assert seen[-1].startswith(b"POST /bot")  # origin-form: asked directly, not through a proxy
     finally:
         await request.shutdown()
         server.close()

@@ -83,3 +83,19 @@ async def test_a_user_writing_again_soon_is_not_written_again_unless_something_c
         await session.exec(delete(User).where(User.telegram_id == 4_001))
     await users.remember_user(update("Siti Aminah"), context)
     assert await stored_name() == "Siti Aminah"
+
+
+def test_a_profile_is_written_again_after_a_minute_or_as_soon_as_it_changes() -> None:
+    from bot.profiles import profile_is_current, stamp_after_write
+
+    siti = ("Siti", None, ROLE_USER)
+    stamp = stamp_after_write(siti, interacting=True, blocked=False, now=100.0)
+    assert profile_is_current(stamp, siti, interacting=True, now=159.9)
+    assert not profile_is_current(stamp, siti, interacting=True, now=160.0)  # a minute on: written again
+    assert not profile_is_current(stamp, ("Siti Aminah", None, ROLE_USER), interacting=True, now=101.0)
+    assert not profile_is_current(stamp, ("Siti", None, ROLE_ADMIN), interacting=True, now=101.0)
+    assert not profile_is_current(stamp, siti, interacting=False, now=101.0)  # blocked or unblocked the bot
+    assert not profile_is_current(None, siti, interacting=True, now=101.0)
+    # A user marked as having blocked the bot is written on their next message, which unblocks them.
+    assert stamp_after_write(siti, interacting=True, blocked=True, now=1.0) is None
+    assert stamp_after_write(siti, interacting=False, blocked=False, now=1.0) is None
