@@ -54,6 +54,7 @@ class Phase:
     ended: float = 0.0
     bot_cpu: float = 0.0  # CPU seconds the bot process used during the phase
     own_cpu: float = 0.0  # and this process (the stand-in and the simulated users)
+    peak_mb: float = 0.0  # the bot process's peak memory (VmHWM) at the end of the phase
 
     @property
     def rate(self) -> float:
@@ -170,6 +171,7 @@ class Traffic:
                 phase.ended = time.monotonic()
                 phase.bot_cpu = process_figures(self.bot_pid)[1] - bot_cpu
                 phase.own_cpu = process_figures(os.getpid())[1] - own_cpu
+                phase.peak_mb = process_figures(self.bot_pid)[0]
                 self.phase = None
                 results.append((offered, phase))
         finally:
@@ -207,7 +209,7 @@ def run_one(name: str, database_url: str | None, args: argparse.Namespace, quest
         process.start()
         try:
             traffic = Traffic(box.sandbox, args.users, questions, process.process.pid)
-            _, cpu_before = process_figures(process.process.pid)
+            at_start, cpu_before = process_figures(process.process.pid)
             results = box.call(traffic.run(args.rate, args.seconds, args.warmup),
                                timeout=2 * (args.seconds + args.warmup) + 60)
             peak, cpu_after = process_figures(process.process.pid)
@@ -223,8 +225,9 @@ def run_one(name: str, database_url: str | None, args: argparse.Namespace, quest
               f"{phase.percentile(50):5.0f} ms, p95 {phase.percentile(95):5.0f} ms, p99 {phase.percentile(99):5.0f}"
               f" ms, unanswered within 10 s {phase.timeouts}; CPU per update: bot {1000 * phase.bot_cpu / n:.2f} ms, "
               f"stand-in and users {1000 * phase.own_cpu / n:.2f} ms; bot busy "
-              f"{100 * phase.bot_cpu / (phase.ended - phase.started):.0f}% of a core")
-    print(f"{name:>10} peak memory {peak:.0f} MB, CPU {1000 * (cpu_after - cpu_before) / handled:.2f} ms per update"
+              f"{100 * phase.bot_cpu / (phase.ended - phase.started):.0f}% of a core; peak memory so far "
+              f"{phase.peak_mb:.0f} MB")
+    print(f"{name:>10} peak memory {peak:.0f} MB (at start {at_start:.0f} MB), CPU {1000 * (cpu_after - cpu_before) / handled:.2f} ms per update"
           f" (over the whole run, warm-up included), error answers {errors} (429: {refused})")
 
 
