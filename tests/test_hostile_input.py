@@ -282,106 +282,70 @@ async def _switch_language(bot: InProcessBot, user_id: int, lang: str) -> None:
         await bot.press(user_id, f"lang:{lang}")
 
 
-async def _enroll(bot: InProcessBot, user_id: int, lang: str, capture: dict | None = None,
-                  *, submit: bool = False) -> None:
-    """Scripted valid answers, as tests/e2e/test_enrollment.py gives them; `capture` gets each step's row."""
-    async def step(name: str) -> None:
+Action = tuple[str, str]  # ("send", text), ("press", callback data) or ("first", data prefix of a button to press)
+
+
+async def _act(bot: InProcessBot, user_id: int, action: Action) -> None:
+    kind, value = action
+    if kind == "send":
+        await bot.send(user_id, value)
+    elif kind == "press":
+        await bot.press(user_id, value)
+    else:  # the newest message's first button whose data starts with `value`
+        data = [b["callback_data"] for b in bot.messages_with_buttons(user_id)[-1].buttons
+                if b.get("callback_data", "").startswith(value)]
+        await bot.press(user_id, data[0])
+
+
+async def _walk(bot: InProcessBot, user_id: int, flow: str, lang: str, capture: dict | None, start: Action,
+                script: list[tuple[str, Action | None]]) -> None:
+    """Start a conversation, then at each step check the step the bot stored (into `capture`, keyed by flow, step
+    and language) and give that step's scripted answer (None: stop there)."""
+    await _act(bot, user_id, start)
+    for name, answer in script:
         if capture is not None:
             row = await _flow_row(bot, user_id)
             assert row.step == name, (row.step, name)
-            capture[("enroll", name, lang)] = row
+            capture[(flow, name, lang)] = row
+        if answer is not None:
+            await _act(bot, user_id, answer)
 
-    await bot.send(user_id, "/daftar")
-    await step("name")
-    await bot.send(user_id, "Siti Aminah")
-    await step("nik")
-    await bot.send(user_id, nik_for(user_id))
-    await step("birth_date")
-    await bot.send(user_id, "17-08-1990")
-    await step("phone")
-    await bot.send(user_id, "0812-3456-7890")
-    await step("occupation")
-    await bot.press(user_id, "e:occ:jaga")
-    await step("province")
-    await bot.press(user_id, "e:prov:63")
-    await step("regency")
-    await bot.send(user_id, "Banjarmasin")
-    await step("income")
-    await bot.send(user_id, "1,5 jt")
-    await step("programs")
-    await bot.press(user_id, "e:prog:jht")
-    await step("consent")
-    await bot.press(user_id, "e:consent:yes")
-    await step("review")
-    if submit:
-        await bot.press(user_id, "e:submit")
+
+async def _enroll(bot: InProcessBot, user_id: int, lang: str, capture: dict | None = None,
+                  *, submit: bool = False) -> None:
+    """Scripted valid answers, as tests/e2e/test_enrollment.py gives them; `capture` gets each step's row."""
+    await _walk(bot, user_id, "enroll", lang, capture, ("send", "/daftar"), [
+        ("name", ("send", "Siti Aminah")), ("nik", ("send", nik_for(user_id))),
+        ("birth_date", ("send", "17-08-1990")), ("phone", ("send", "0812-3456-7890")),
+        ("occupation", ("press", "e:occ:jaga")), ("province", ("press", "e:prov:63")),
+        ("regency", ("send", "Banjarmasin")), ("income", ("send", "1,5 jt")), ("programs", ("press", "e:prog:jht")),
+        ("consent", ("press", "e:consent:yes")), ("review", ("press", "e:submit") if submit else None)])
 
 
 async def _pledge(bot: InProcessBot, user_id: int, lang: str, capture: dict | None = None,
                   *, confirm: bool = False) -> int | None:
-    async def step(name: str) -> None:
-        if capture is not None:
-            row = await _flow_row(bot, user_id)
-            assert row.step == name, (row.step, name)
-            capture[("pledge", name, lang)] = row
-
-    await bot.send(user_id, "/sponsor")
-    await step("count")
-    await bot.press(user_id, "s:n:1")
-    await step("w_name")
-    await bot.send(user_id, "Ahmad Fauzi")
-    await step("w_occupation")
-    await bot.press(user_id, "s:occ:marbot")
-    await step("w_phone")
-    await bot.send(user_id, "0812 1111 2222")
-    await step("months")
-    await bot.press(user_id, "s:mon:3")
-    await step("programs")
-    await bot.press(user_id, "s:prog:min")
-    await step("review")
+    await _walk(bot, user_id, "pledge", lang, capture, ("send", "/sponsor"), [
+        ("count", ("press", "s:n:1")), ("w_name", ("send", "Ahmad Fauzi")),
+        ("w_occupation", ("press", "s:occ:marbot")), ("w_phone", ("send", "0812 1111 2222")),
+        ("months", ("press", "s:mon:3")), ("programs", ("press", "s:prog:min")),
+        ("review", ("press", "s:ok") if confirm else None)])
     if not confirm:
         return None
-    await bot.press(user_id, "s:ok")
     found = await bot.fetch("SELECT max(id) FROM pledges WHERE sponsor_id = :u", u=user_id)
     return int(found[0][0])
 
 
 async def _payment(bot: InProcessBot, user_id: int, pledge_id: int, lang: str, capture: dict | None = None,
                    *, confirm: bool = False) -> None:
-    async def step(name: str) -> None:
-        if capture is not None:
-            row = await _flow_row(bot, user_id)
-            assert row.step == name, (row.step, name)
-            capture[("payment", name, lang)] = row
-
-    await bot.press(user_id, f"j:pay:{pledge_id}")
-    await step("amount")
-    amounts = [b["callback_data"] for b in bot.messages_with_buttons(user_id)[-1].buttons
-               if b.get("callback_data", "").startswith("y:amt:")]
-    await bot.press(user_id, amounts[0])
-    await step("paid_on")
-    await bot.press(user_id, "y:day:0")
-    await step("reference")
-    await bot.send(user_id, "TRX-001 <b>&")
-    await step("confirm")
-    if confirm:
-        await bot.press(user_id, "y:ok")
+    await _walk(bot, user_id, "payment", lang, capture, ("press", f"j:pay:{pledge_id}"), [
+        ("amount", ("first", "y:amt:")), ("paid_on", ("press", "y:day:0")), ("reference", ("send", "TRX-001 <b>&")),
+        ("confirm", ("press", "y:ok") if confirm else None)])
 
 
 async def _quote(bot: InProcessBot, user_id: int, lang: str, capture: dict) -> None:
-    async def step(name: str) -> None:
-        row = await _flow_row(bot, user_id)
-        assert row.step == name, (row.step, name)
-        capture[("quote", name, lang)] = row
-
-    await bot.send(user_id, "/iuran")
-    await step("occupation")
-    await bot.press(user_id, "q:occ:ojek")
-    await step("income")
-    await bot.send(user_id, "2 juta")
-    await step("jht")
-    await bot.press(user_id, "q:jht:1")
-    await step("months")
+    await _walk(bot, user_id, "quote", lang, capture, ("send", "/iuran"), [
+        ("occupation", ("press", "q:occ:ojek")), ("income", ("send", "2 juta")), ("jht", ("press", "q:jht:1")),
+        ("months", None)])
 
 
 async def _admin_flows(bot: InProcessBot, admin: int, lang: str, application_id: int, capture: dict) -> None:
