@@ -112,18 +112,16 @@ class PacedSender:
         self._burst = max(burst, 1.0)
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
-        self._stopping: asyncio.Event | None = None
+        self._stopping = asyncio.Event()  # binds to a loop only when first awaited (Python 3.10+)
         self.budget = budget  # the process's overall budget, shared with chat replies (which go first)
 
     @property
     def stopping(self) -> bool:
-        return self._stopping is not None and self._stopping.is_set()
+        return self._stopping.is_set()
 
     def stop(self) -> None:
         """Shutting down: messages waiting for a slot are not sent (SenderStopping); those already handed to
         Telegram finish and are recorded."""
-        if self._stopping is None:
-            self._stopping = asyncio.Event()
         self._stopping.set()
 
     async def slot(self) -> None:
@@ -136,8 +134,6 @@ class PacedSender:
             self._next = start + self.interval
         delay = start - now
         if delay > 0:
-            if self._stopping is None:
-                self._stopping = asyncio.Event()
             try:
                 await asyncio.wait_for(self._stopping.wait(), delay)
             except TimeoutError:
@@ -148,8 +144,6 @@ class PacedSender:
             await self._take_from_budget()
 
     async def _take_from_budget(self) -> None:
-        if self._stopping is None:
-            self._stopping = asyncio.Event()
         taken = asyncio.ensure_future(self.budget.take(bulk=True))
         stopped = asyncio.ensure_future(self._stopping.wait())
         try:

@@ -18,7 +18,7 @@ from bot.replies import Button, Reply, fit_lines, rows
 from handlers import replies
 from handlers.context import BotApplication, BotContext
 from models import audit
-from models.discount import DiscountPeriod, add_period, all_periods, end_period
+from models.discount import DiscountPeriod, add_period, all_periods, end_period, in_listing_order
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +60,13 @@ async def _list(update: Update, context: BotContext) -> None:
     async with context.services.db.session() as session:
         periods = await all_periods(session)
     current = this_month(context.services.settings.default_timezone)
-    # Running and coming periods first, then ended ones newest first: if the list outgrows one message, what
-    # drops off the end is what ended longest ago.
-    ordered = ([p for p in periods if p.last_month >= current]
-               + sorted((p for p in periods if p.last_month < current), key=lambda p: (p.last_month, p.id),
-                        reverse=True))
+    ordered = in_listing_order(periods, current)
     text, shown = fit_lines([context.t("admin.discounts_title")],
                             [_describe(period, context.lang, context) for period in ordered],
                             [context.t("admin.discounts_help")],
                             lambda left: context.t("admin.discounts_more", count=left))
     buttons = [Button(context.t("admin.end_button", id=period.id), f"dz:end:{period.id}") for period in ordered[:shown]
-               if period.last_month >= current and period.last_month >= period.first_month]
+               if period.can_end_after(current)]
     await replies.send(context, update.effective_chat.id, Reply(text, rows(buttons, 1)))
 
 
@@ -94,7 +90,7 @@ async def end_pressed(update: Update, context: BotContext) -> None:
     async with context.services.db.session() as session:
         period = await session.get(DiscountPeriod, period_id)
     current = this_month(context.services.settings.default_timezone)
-    if period is None or period.last_month <= current:
+    if period is None or not period.can_end_after(current):
         await query.answer(context.t("fallback.stale_button"))
         return
     await query.answer()

@@ -30,6 +30,11 @@ class DiscountPeriod(SQLModel, table=True):
     ended_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
+    def can_end_after(self, month: date) -> bool:
+        """Whether ending it after `month`'s contribution changes anything: it has months after `month`, and was
+        not already called off before it began (last month before the first)."""
+        return self.last_month > month and self.last_month >= self.first_month
+
     def rule(self) -> Discount:
         return Discount(name=self.name, legal_basis=self.legal_basis, percent=self.percent,
                         first_month=self.first_month, last_month=self.last_month,
@@ -40,6 +45,13 @@ class DiscountPeriod(SQLModel, table=True):
 async def all_periods(session: AsyncSession) -> list[DiscountPeriod]:
     return list((await session.exec(select(DiscountPeriod).order_by(DiscountPeriod.first_month,
                                                                     DiscountPeriod.id))).all())
+
+
+def in_listing_order(periods: list[DiscountPeriod], month: date) -> list[DiscountPeriod]:
+    """Running and coming periods first (as stored), then ended ones newest first: if a listing outgrows one
+    message, what drops off the end is what ended longest ago."""
+    ended = sorted((p for p in periods if p.last_month < month), key=lambda p: (p.last_month, p.id), reverse=True)
+    return [p for p in periods if p.last_month >= month] + ended
 
 
 async def rules(session: AsyncSession) -> list[Discount]:

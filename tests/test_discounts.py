@@ -47,3 +47,24 @@ async def test_an_admin_adds_and_ends_a_period_and_both_are_audited(db: Database
     assert [e.action for e in log][:2] == ["discount.end", "discount.add"]
     assert all(e.actor_id == 42 for e in log[:2])
     assert stored.ended_by == 42 and stored.ended_at is not None
+
+
+def test_a_period_can_be_ended_early_only_while_it_has_months_left() -> None:
+    from models.discount import DiscountPeriod, in_listing_order
+
+    november = date(2026, 11, 1)
+
+    def period(id_: int, first: date, last: date) -> DiscountPeriod:
+        return DiscountPeriod(id=id_, name=f"#{id_}", legal_basis="PP", percent=50, first_month=first,
+                              last_month=last, programs="jkk,jkm")
+
+    running, ends_now = period(1, date(2026, 1, 1), date(2027, 3, 1)), period(2, date(2026, 4, 1), november)
+    coming, called_off = period(3, date(2027, 1, 1), date(2027, 6, 1)), period(4, date(2027, 6, 1), date(2027, 5, 1))
+    old, older = period(5, date(2025, 1, 1), date(2025, 12, 1)), period(6, date(2024, 1, 1), date(2024, 6, 1))
+    assert running.can_end_after(november) and coming.can_end_after(november)
+    # Ending after this month's contribution changes nothing for a period whose last month is this one, so it
+    # offers no button (the button used to be shown, and pressing it said it was out of date).
+    assert not ends_now.can_end_after(november)
+    assert not called_off.can_end_after(november) and not old.can_end_after(november)
+    ordered = in_listing_order([older, running, old, ends_now, coming, called_off], november)
+    assert [p.id for p in ordered] == [1, 2, 3, 4, 5, 6]

@@ -71,7 +71,7 @@ def test_discount_list_with_many_periods_fits_and_keeps_what_is_running(bot: InP
                     ADMIN_ID)
 
     bot.run(add_many())
-    running = bot.run(bot.fetch("SELECT id FROM discount_periods WHERE last_month >= :now", now=now))
+    running = bot.run(bot.fetch("SELECT id FROM discount_periods WHERE last_month > :now", now=now))
     cursor = bot.cursor()
     bot.run(bot.send(ADMIN_ID, "/diskon"))
     reply = bot.last_reply(ADMIN_ID, cursor)
