@@ -31,13 +31,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert  # noqa: E402
 
-from bot import migrate  # noqa: E402
-from bot.charts import ChartRenderer, render_png  # noqa: E402
-from bot.dashboard import dashboard_chart  # noqa: E402
-from bot.database import Database  # noqa: E402
-from bot.i18n import default_translator  # noqa: E402
-from bot.regional_figures import load_regional_figures  # noqa: E402
-from bot.statistics_charts import claims_chart, coverage_chart  # noqa: E402
+from bot.core.i18n import default_translator  # noqa: E402
+from bot.infra import migrations as migrate  # noqa: E402
+from bot.infra.database import Database  # noqa: E402
+from bot.reports.charts import ChartRenderer, render_png  # noqa: E402
+from bot.reports.dashboard import dashboard_chart  # noqa: E402
+from bot.reports.regional_figures import load_regional_figures  # noqa: E402
+from bot.reports.statistics_charts import claims_chart, coverage_chart  # noqa: E402
 from models.broadcast import BroadcastDelivery  # noqa: E402
 from models.enrollment import EnrollmentApplication  # noqa: E402
 from models.pledge import Pledge, PledgeMonth  # noqa: E402

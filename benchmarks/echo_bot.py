@@ -29,7 +29,7 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def main() -> None:
     base = os.environ.get("TELEGRAM_BASE_URL", "https://api.telegram.org").rstrip("/")
     if os.environ.get("HTTP_CLIENT", "httpx") == "aiohttp":
-        from bot.transport import AiohttpRequest
+        from bot.infra.transport import AiohttpRequest
 
         requests = AiohttpRequest(connection_pool_size=64), AiohttpRequest(connection_pool_size=2, read_timeout=40)
     else:  # PTB's default: the bare library, as most bots run it

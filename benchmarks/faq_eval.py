@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from bot.faq import FEATURES, FaqMatcher, features
-from bot.knowledge import UNKNOWN, load_knowledge
+from bot.questions.knowledge_base import UNKNOWN, load_knowledge
+from bot.questions.matcher import FEATURES, FaqMatcher, features
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SET = HERE / "data" / "faq_eval.yaml"

@@ -32,10 +32,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot import migrate  # noqa: E402
-from bot.knowledge import load_knowledge  # noqa: E402
-from bot.sandbox import BotApiSandbox, BotEvent, RateLimits, ThreadedSandbox  # noqa: E402
-from tests.botproc import BotProcess  # noqa: E402
+from bot.devtools.telegram_standin import BotApiSandbox, BotEvent, RateLimits, ThreadedSandbox  # noqa: E402
+from bot.infra import migrations as migrate  # noqa: E402
+from bot.questions.knowledge_base import load_knowledge  # noqa: E402
+from tests.support.botproc import BotProcess  # noqa: E402
 
 FIRST_USER = 70_000_000
 ECHO_BOT = Path(__file__).with_name("echo_bot.py")
@@ -245,7 +245,7 @@ def main() -> None:
                         help="include the questions answered with a chart (the first one draws it: matplotlib)")
     parser.add_argument("--profile", help="write a cProfile of each bot run to PROFILE.<backend>")
     args = parser.parse_args()
-    from bot.crypto import new_data_key
+    from bot.core.crypto import new_data_key
 
     args.data_key = new_data_key()
     questions = [p for topic in load_knowledge().topics.values() for p in topic.phrasings

@@ -24,19 +24,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import asyncpg  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-
 from telegram.constants import ParseMode  # noqa: E402
 from telegram.ext import Defaults, ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
-from bot import migrate  # noqa: E402
-from bot.sandbox import RateLimits, ThreadedSandbox  # noqa: E402
-from bot.crypto import PersonalDataCipher, new_data_key  # noqa: E402
-from bot.database import Database  # noqa: E402
-from bot.i18n import default_translator  # noqa: E402
-from bot.pacing import PacedSender  # noqa: E402
-from bot.reminder_dispatch import ReminderService  # noqa: E402
-from bot.settings import normalise_database_url  # noqa: E402
+from bot.core.crypto import PersonalDataCipher, new_data_key  # noqa: E402
+from bot.core.i18n import default_translator  # noqa: E402
+from bot.core.settings import normalise_database_url  # noqa: E402
+from bot.devtools.telegram_standin import RateLimits, ThreadedSandbox  # noqa: E402
+from bot.infra import migrations as migrate  # noqa: E402
+from bot.infra.database import Database  # noqa: E402
+from bot.infra.pacing import PacedSender  # noqa: E402
+from bot.jobs.reminder_sender import ReminderService  # noqa: E402
 from models.reminder import claim_due  # noqa: E402
 
 NOW = datetime(2026, 12, 10, 3, tzinfo=timezone.utc)  # 11:00 WITA: inside sending hours

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy.engine import make_url
 
-from bot.settings import MISSING_TOKEN_MESSAGE, Settings, SettingsError, load_settings
+from bot.core.settings import MISSING_TOKEN_MESSAGE, Settings, SettingsError, load_settings
 
 log = logging.getLogger("bot")
 
@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "quote":
             return run_quote(settings, args)
         if command == "keygen":
-            from bot.crypto import new_data_key
+            from bot.core.crypto import new_data_key
 
             print(new_data_key())
             return 0
@@ -146,7 +146,7 @@ def describe_database(url: str) -> str:
 
 
 def prepare_database(settings: Settings) -> int:
-    from bot import migrate
+    from bot.infra import migrations as migrate
 
     try:
         migrate.upgrade(settings.database_url)
@@ -163,9 +163,9 @@ def run_bot(settings: Settings) -> int:
         return 2
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.application import ALLOWED_UPDATES, build_application
-    from bot.crypto import DataKeyError, cipher_for
-    from bot.logs import configure_logging
+    from bot.core.crypto import DataKeyError, cipher_for
+    from bot.core.logs import configure_logging
+    from bot.runtime.application import ALLOWED_UPDATES, build_application
 
     configure_logging(settings.log_level, settings.secrets())
     try:  # before touching the database: a deployment without its key must not start at all
@@ -209,8 +209,8 @@ def run_worker(settings: Settings) -> int:
     if settings.bot_token is None:
         print(MISSING_TOKEN_MESSAGE, file=sys.stderr)
         return 2
-    from bot.crypto import DataKeyError, cipher_for
-    from bot.logs import configure_logging
+    from bot.core.crypto import DataKeyError, cipher_for
+    from bot.core.logs import configure_logging
 
     configure_logging(settings.log_level, settings.secrets())
     try:
@@ -230,14 +230,14 @@ async def _worker(settings: Settings, cipher) -> int:  # noqa: ANN001
     from telegram import Bot
     from telegram.constants import ParseMode
     from telegram.ext import Defaults, ExtBot
-    from bot.transport import bot_api_request
 
-    from bot.broadcast_dispatch import BroadcastSender
-    from bot.database import Database
-    from bot.i18n import default_translator
-    from bot.pacing import PacedSender
-    from bot.reminder_dispatch import ReminderService
-    from bot.scheduling import run_worker as run_scheduler_until_stopped
+    from bot.core.i18n import default_translator
+    from bot.infra.database import Database
+    from bot.infra.pacing import PacedSender
+    from bot.infra.transport import bot_api_request
+    from bot.jobs.broadcast_sender import BroadcastSender
+    from bot.jobs.reminder_sender import ReminderService
+    from bot.jobs.scheduler import run_worker as run_scheduler_until_stopped
 
     database = Database(settings.database_url)
     bot: Bot = ExtBot(settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url,
@@ -258,7 +258,7 @@ async def _worker(settings: Settings, cipher) -> int:  # noqa: ANN001
 
 
 def run_console(settings: Settings, args: argparse.Namespace | None) -> int:
-    from bot.console import CONSOLE_DATABASE_URL, Console
+    from bot.devtools.console import CONSOLE_DATABASE_URL, Console
 
     database = getattr(args, "database", None) or CONSOLE_DATABASE_URL
     console = Console(settings, database_url=database, admin=bool(getattr(args, "admin", False)),
@@ -267,7 +267,7 @@ def run_console(settings: Settings, args: argparse.Namespace | None) -> int:
 
 
 def run_db(settings: Settings, args: argparse.Namespace) -> int:
-    from bot import migrate
+    from bot.infra import migrations as migrate
 
     where = describe_database(settings.database_url)
     try:
@@ -290,7 +290,7 @@ def run_db(settings: Settings, args: argparse.Namespace) -> int:
 def run_faq(settings: Settings, args: argparse.Namespace) -> int:
     import json
 
-    from bot.faq import default_matcher
+    from bot.questions.matcher import default_matcher
 
     matcher = default_matcher()
     if args.faq_command == "classify":
@@ -299,9 +299,9 @@ def run_faq(settings: Settings, args: argparse.Namespace) -> int:
             sys.stdout.write(json.dumps({"topic": result.topic, "score": result.score}) + "\n")
             sys.stdout.flush()
         return 0
-    from bot.i18n import default_translator
-    from bot.knowledge import default_knowledge
-    from bot.questions import QuestionDesk, small_talk
+    from bot.core.i18n import default_translator
+    from bot.questions.desk import QuestionDesk, small_talk
+    from bot.questions.knowledge_base import default_knowledge
 
     lang = args.lang or settings.default_language
     desk = QuestionDesk(default_knowledge(), matcher, default_translator())
@@ -316,8 +316,8 @@ def run_faq(settings: Settings, args: argparse.Namespace) -> int:
 def run_quote(settings: Settings, args: argparse.Namespace) -> int:
     import json
 
-    from bot.contributions import QuoteError, as_json, parse_month, quote
-    from bot.money import parse_rupiah
+    from bot.contributions.rules import QuoteError, as_json, parse_month, quote
+    from bot.core.money import parse_rupiah
 
     def whole(value: str, name: str) -> int:
         try:
@@ -344,7 +344,7 @@ def run_quote(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _discount_rules(database_url: str) -> list:
-    from bot.database import Database
+    from bot.infra.database import Database
     from models.discount import rules
 
     database = Database(database_url)
@@ -358,8 +358,8 @@ async def _discount_rules(database_url: str) -> list:
 def run_broadcast(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
-    from bot.broadcast_compose import parse_buttons, parse_send_time
-    from bot.database import Database
+    from bot.broadcasts.compose import parse_buttons, parse_send_time
+    from bot.infra.database import Database
     from models import broadcast as table
 
     if (code := prepare_database(settings)) != 0:
@@ -424,9 +424,9 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import date, datetime
     from zoneinfo import ZoneInfo
 
-    from bot.crypto import DataKeyError, cipher_for
-    from bot.database import Database
-    from bot.export import STATUS_WORDS, ExportRequest, build_export
+    from bot.core.crypto import DataKeyError, cipher_for
+    from bot.infra.database import Database
+    from bot.reports.export import STATUS_WORDS, ExportRequest, build_export
 
     try:
         since = date.fromisoformat(args.since) if args.since else None
@@ -485,10 +485,10 @@ def run_report(settings: Settings, args: argparse.Namespace) -> int:
     """The dashboard without Telegram. Aggregates only, no personal data, so files get ordinary permissions."""
     import json
 
-    from bot.charts import render_png
-    from bot.dashboard import dashboard_chart, summary
-    from bot.database import Database
-    from bot.i18n import default_translator, plain
+    from bot.core.i18n import default_translator, plain
+    from bot.infra.database import Database
+    from bot.reports.charts import render_png
+    from bot.reports.dashboard import dashboard_chart, summary
     from models import report
     from models.base import utcnow
 
@@ -525,7 +525,7 @@ def run_report(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
-    from bot.sandbox import RateLimits, serve_forever
+    from bot.devtools.telegram_standin import RateLimits, serve_forever
 
     asyncio.run(serve_forever(args.host, args.port, RateLimits() if args.limits else None))
     return 0

@@ -8,8 +8,26 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from handlers import (admin_discounts, broadcasts, charts, enroll, errors, faq, fallback, flow_guard, language, membership, my_data, pledges,
-                      quote, records, reminders, sponsor, start, users)
+from handlers import (
+    admin_discounts,
+    broadcasts,
+    charts,
+    enroll,
+    errors,
+    fallback,
+    faq,
+    flow_guard,
+    language,
+    membership,
+    my_data,
+    pledges,
+    quote,
+    records,
+    reminders,
+    sponsor,
+    start,
+    users,
+)
 from handlers.context import BotApplication
 
 

@@ -7,14 +7,15 @@
 from __future__ import annotations
 
 import logging
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.clock import this_month
-from bot.contributions import QuoteError, parse_discount, parse_month
-from bot.formatting import month_name
-from bot.logs import user_ref
-from bot.replies import Button, Reply, fit_lines, rows
+from bot.contributions.rules import QuoteError, parse_discount, parse_month
+from bot.core.calendar import this_month
+from bot.core.formatting import month_name
+from bot.core.logs import user_ref
+from bot.core.replies import Button, Reply, fit_lines, rows
 from handlers import replies
 from handlers.context import BotApplication, BotContext
 from models import audit

@@ -15,9 +15,9 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.broadcast_compose import KALIMANTAN, parse_buttons, parse_send_time
-from bot.broadcast_dispatch import progress_view, send_broadcast_message
-from bot.replies import Button, Reply, rows
+from bot.broadcasts.compose import KALIMANTAN, parse_buttons, parse_send_time
+from bot.core.replies import Button, Reply, rows
+from bot.jobs.broadcast_sender import progress_view, send_broadcast_message
 from handlers import fallback, replies
 from handlers.admin_discounts import refuse_non_admin
 from handlers.context import BotApplication, BotContext

@@ -10,9 +10,9 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, filters
 
-from bot import dashboard, statistics_charts
-from bot.charts import Chart
-from bot.regional_figures import load_regional_figures
+from bot.reports import dashboard, statistics_charts
+from bot.reports.charts import Chart
+from bot.reports.regional_figures import load_regional_figures
 from handlers.admin_discounts import refuse_non_admin
 from handlers.context import BotApplication, BotContext
 from models import audit, report

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.i18n import normalise_language
-from bot.services import Services
+from bot.core.i18n import normalise_language
+from handlers.services import Services
 from models.flow import FlowState, current_flow
 from models.user import UserProfile
 

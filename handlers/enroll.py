@@ -14,10 +14,10 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.clock import this_month
-from bot.enrollment_flow import FLOW, EnrollmentFlow, Values, next_step
-from bot.i18n import plain
-from bot.replies import Button, Reply, rows
+from bot.core.calendar import this_month
+from bot.core.i18n import plain
+from bot.core.replies import Button, Reply, rows
+from bot.enrollment.flow import FLOW, EnrollmentFlow, Values, next_step
 from handlers import flow_guard, replies
 from handlers.context import BotApplication, BotContext
 from handlers.start import MENU_ACTIONS

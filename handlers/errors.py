@@ -8,7 +8,7 @@ import traceback
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.logs import user_ref
+from bot.core.logs import user_ref
 from handlers.context import BotContext
 from models.user import set_blocked
 

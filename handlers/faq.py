@@ -8,15 +8,15 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.i18n import escape
-from bot.identity import looks_like_personal_number
-from bot.logs import user_ref
-from bot.menu import MAX_TEXT_LENGTH
-from bot.questions import income_in_question, small_talk
-from bot.support import team_reply_messages
+from bot.core.i18n import escape
+from bot.core.identity import looks_like_personal_number
+from bot.core.logs import user_ref
+from bot.questions.desk import income_in_question, small_talk
+from bot.questions.support_replies import team_reply_messages
 from handlers import charts, flows, quote, replies
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import main_menu
+from handlers.menu import MAX_TEXT_LENGTH
 from handlers.start import MENU_ACTIONS, menu_item, show_menu
 from models import support
 from models.flow import current_flow

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.replies import Button, Reply, rows
+from bot.core.replies import Button, Reply, rows
 from handlers import replies
 from handlers.context import BotApplication, BotContext
 from models.flow import FlowState, clear_flow, current_flow, unseal

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import LANGUAGES
-from bot.menu import MAIN_MENU_LAYOUT
+from bot.core.i18n import LANGUAGES
 from handlers.context import BotContext
+from handlers.menu import MAIN_MENU_LAYOUT
 
 
 def main_menu(context: BotContext) -> InlineKeyboardMarkup:

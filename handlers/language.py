@@ -7,7 +7,7 @@ import dataclasses
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.replies import Reply
+from bot.core.replies import Reply
 from handlers import replies
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import language_picker

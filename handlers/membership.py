@@ -7,7 +7,7 @@ import logging
 from telegram import ChatMember, Update
 from telegram.ext import ChatMemberHandler
 
-from bot.logs import user_ref
+from bot.core.logs import user_ref
 from handlers.context import BotApplication, BotContext
 from models.user import set_blocked
 

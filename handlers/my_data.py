@@ -7,13 +7,13 @@ import logging
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.logs import user_ref
-from bot.my_data import deletion_question, describe
-from bot.replies import Reply
+from bot.core.logs import user_ref
+from bot.core.replies import Reply
+from bot.privacy.my_data import deletion_question, describe
 from handlers import replies
-from handlers.users import forget_profile
 from handlers.context import BotApplication, BotContext
 from handlers.start import MENU_ACTIONS
+from handlers.users import forget_profile
 from models import personal_data
 
 log = logging.getLogger(__name__)

@@ -13,15 +13,15 @@ from telegram import Message, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.clock import this_month
-from bot.formatting import rupiah
-from bot.i18n import plain
-from bot.logs import user_ref
-from bot.payment_flow import FLOW as PAYMENT_FLOW
-from bot.payment_flow import PaymentFlow, Values, next_step
-from bot.pledge_views import cancel_confirmation, describe, extend_choices
-from bot.pledges import INVITE_PREFIX, MONTH_CHOICES, invite_token_from_payload
-from bot.replies import Button, Reply, rows
+from bot.core.calendar import this_month
+from bot.core.formatting import rupiah
+from bot.core.i18n import plain
+from bot.core.logs import user_ref
+from bot.core.replies import Button, Reply, rows
+from bot.pledges.payment_flow import FLOW as PAYMENT_FLOW
+from bot.pledges.payment_flow import PaymentFlow, Values, next_step
+from bot.pledges.rules import INVITE_PREFIX, MONTH_CHOICES, invite_token_from_payload
+from bot.pledges.views import cancel_confirmation, describe, extend_choices
 from handlers import flow_guard, replies
 from handlers.admin_discounts import refuse_non_admin
 from handlers.context import BotApplication, BotContext

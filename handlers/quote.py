@@ -7,8 +7,8 @@ from datetime import date
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.clock import this_month
-from bot.quote_flow import FLOW, QuoteFlow, next_step, previous_values
+from bot.contributions.quote_flow import FLOW, QuoteFlow, next_step, previous_values
+from bot.core.calendar import this_month
 from handlers import flow_guard, replies
 from handlers.context import BotApplication, BotContext
 from handlers.start import MENU_ACTIONS

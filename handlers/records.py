@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.export import ExportError, ExportRequest, build_export, parse_request
-from bot.identity import mask_name
-from bot.pledge_flow import occupation_label
-from bot.replies import Button, Reply, rows
+from bot.core.identity import mask_name
+from bot.core.replies import Button, Reply, rows
+from bot.pledges.sponsor_flow import occupation_label
+from bot.reports.export import ExportError, ExportRequest, build_export, parse_request
 from handlers import replies
 from handlers.admin_discounts import refuse_non_admin
 from handlers.context import BotApplication, BotContext

@@ -13,10 +13,10 @@ from sqlmodel import col, select
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.formatting import month_name, rupiah
-from bot.reminder_dispatch import ReminderService, local_day_start
-from bot.reminders import DAYS_BEFORE_CHOICES, HOUR_CHOICES, tomorrow
-from bot.replies import Button, Reply, rows
+from bot.core.formatting import month_name, rupiah
+from bot.core.replies import Button, Reply, rows
+from bot.jobs.reminder_sender import ReminderService, local_day_start
+from bot.reminders.rules import DAYS_BEFORE_CHOICES, HOUR_CHOICES, tomorrow
 from handlers import replies
 from handlers.admin_discounts import refuse_non_admin
 from handlers.context import BotApplication, BotContext

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.i18n import plain
-from bot.pledge_flow import FLOW, SponsorFlow, Values, next_step
-from bot.pledge_views import invitation_text
-from bot.pledges import first_pledge_month, invite_link
-from bot.replies import Button, Reply, rows
+from bot.core.i18n import plain
+from bot.core.replies import Button, Reply, rows
+from bot.pledges.rules import first_pledge_month, invite_link
+from bot.pledges.sponsor_flow import FLOW, SponsorFlow, Values, next_step
+from bot.pledges.views import invitation_text
 from handlers import flow_guard, replies
 from handlers.context import BotApplication, BotContext
 from handlers.reminders import plan_for

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.commands import public_commands
+from handlers.command_list import public_commands
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import back_to_menu, main_menu
 from models.flow import clear_flow

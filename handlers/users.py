@@ -6,12 +6,12 @@ import time
 
 from telegram import Update
 
-from bot.i18n import normalise_language
-from bot.profiles import profile_is_current, stamp_after_write
+from bot.core.i18n import normalise_language
+from bot.core.profile_refresh import profile_is_current, stamp_after_write
 from handlers.context import BotContext
 from models.user import ROLE_ADMIN, ROLE_USER, upsert_user
 
-SEEN = "profile_seen"  # user_data: the ProfileStamp of the last write (bot/profiles.py)
+SEEN = "profile_seen"  # user_data: the ProfileStamp of the last write (bot/core/profile_refresh.py)
 
 
 def forget_profile(context: BotContext) -> None:

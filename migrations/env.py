@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import models  # noqa: F401 - registers every table on the metadata
-from bot.database import make_engine
+from bot.infra.database import make_engine
 
 config = context.config
 target_metadata = models.metadata

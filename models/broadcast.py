@@ -12,8 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, Integer, Text, UniqueConstraint, and_, exists, func, literal, or_
-from sqlalchemy import update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    update,
+)
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 

@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, Column, Date
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.contributions import Discount
+from bot.contributions.rules import Discount
 from models import audit
 from models.base import UTCDateTime, utcnow
 

@@ -14,13 +14,13 @@ from sqlalchemy import BigInteger, Column, Index, Text, delete, text, update
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.crypto import PersonalDataCipher
+from bot.core.crypto import PersonalDataCipher
 from models import audit
 from models.base import UTCDateTime, utcnow
 
 SUBMITTED, REGISTERED, REJECTED = "submitted", "registered", "rejected"
 STATUSES = (SUBMITTED, REGISTERED, REJECTED)
-CONSENT_VERSION = "2026-11"  # which consent text the worker agreed to (bot/locales: enroll.consent)
+CONSENT_VERSION = "2026-11"  # which consent text the worker agreed to (bot/core/locales: enroll.consent)
 
 
 LIVE = text("status != 'rejected'")

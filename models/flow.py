@@ -11,7 +11,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.crypto import PersonalDataCipher
+from bot.core.crypto import PersonalDataCipher
 from models.base import UTCDateTime, insert_for, utcnow
 
 # A flow left alone this long no longer captures the user's free text. Flows where people type personal data

@@ -18,14 +18,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, Column, Date, ForeignKey, Integer, Text, UniqueConstraint, false as sa_false, update
+from sqlalchemy import BigInteger, Column, Date, ForeignKey, Integer, Text, UniqueConstraint, update
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.contributions import Discount, add_months
-from bot.crypto import PersonalDataCipher
-from bot.pledges import (INVITE_LIFETIME, ONGOING, SponsoredWorker, due_date, invite_hash, month_amounts,
-                         new_invite_token, planned_months)
+from bot.contributions.rules import Discount, add_months
+from bot.core.crypto import PersonalDataCipher
+from bot.pledges.rules import (
+    INVITE_LIFETIME,
+    ONGOING,
+    SponsoredWorker,
+    due_date,
+    invite_hash,
+    month_amounts,
+    new_invite_token,
+    planned_months,
+)
 from models import audit, reminder
 from models.base import UTCDateTime, utcnow
 

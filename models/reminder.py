@@ -17,7 +17,7 @@ from sqlalchemy import BigInteger, Column, Date, Index, Integer, UniqueConstrain
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.reminders import PlannedReminder
+from bot.reminders.rules import PlannedReminder
 from models.base import UTCDateTime, insert_for, utcnow
 
 PENDING, SENDING, SENT, FAILED, EXPIRED, CANCELLED, BLOCKED = (

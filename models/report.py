@@ -9,7 +9,14 @@ from sqlalchemy import and_, case, distinct, func, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.dashboard import APPLICATION_STATUSES, DashboardFigures, MonthOutcomes, WeekCounts, month_outcome, week_starts
+from bot.reports.dashboard import (
+    APPLICATION_STATUSES,
+    DashboardFigures,
+    MonthOutcomes,
+    WeekCounts,
+    month_outcome,
+    week_starts,
+)
 from models import broadcast, reminder
 from models.enrollment import EnrollmentApplication
 from models.pledge import ACTIVE, MONTH_DUE, MONTH_PAID, Pledge, PledgeBeneficiary, PledgeMonth

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from bot import migrate
-from bot.database import Database
-from tests.databases import BACKENDS, discard_database_url, new_database_url, run_sync
+from bot.infra import migrations as migrate
+from bot.infra.database import Database
+from tests.support.databases import BACKENDS, discard_database_url, new_database_url, run_sync
 
 _user_ids = itertools.count(700_000_001)
 

@@ -8,11 +8,11 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import update
 from telegram.error import Forbidden, RetryAfter
 
-from bot.broadcast_dispatch import BroadcastSender
-from bot.crypto import PersonalDataCipher, new_data_key
-from bot.database import Database
-from bot.i18n import default_translator
-from bot.pacing import PacedSender
+from bot.core.crypto import PersonalDataCipher, new_data_key
+from bot.core.i18n import default_translator
+from bot.infra.database import Database
+from bot.infra.pacing import PacedSender
+from bot.jobs.broadcast_sender import BroadcastSender
 from models import broadcast as table
 from models.broadcast import Audience
 from models.enrollment import ApplicantDetails, submit

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from bot.charts import render_png
-from bot.i18n import default_translator
-from bot.regional_figures import FiguresError, load_regional_figures, parse
-from bot.sandbox import parse_html
-from bot.statistics_charts import claims_caption, claims_chart, coverage_caption, coverage_chart
-from tests.domain import DOMAIN_COPY, DOMAIN_FILE_NAME, SHARED_DOMAIN, domain_dir
+from bot.core.i18n import default_translator
+from bot.devtools.telegram_standin import parse_html
+from bot.reports.charts import render_png
+from bot.reports.regional_figures import FiguresError, load_regional_figures, parse
+from bot.reports.statistics_charts import claims_caption, claims_chart, coverage_caption, coverage_chart
+from tests.support.domain import DOMAIN_COPY, DOMAIN_FILE_NAME, SHARED_DOMAIN, domain_dir
 
 FIGURES = load_regional_figures()
 TEXTS = default_translator()
@@ -120,7 +120,7 @@ def test_pictures_are_phone_sized_pngs() -> None:
 def test_a_figures_file_that_contradicts_itself_is_refused() -> None:
     import yaml
 
-    from bot.regional_figures import FIGURES_FILE
+    from bot.reports.regional_figures import FIGURES_FILE
 
     raw = yaml.safe_load(FIGURES_FILE.read_text(encoding="utf-8"))
     raw["region"]["unprotected"] = 4_694_063
@@ -145,8 +145,8 @@ def test_the_readme_shows_a_committed_example_of_each_chart() -> None:
 
 
 def test_the_topics_followed_by_a_picture_exist_in_the_knowledge_base() -> None:
-    from bot.knowledge import default_knowledge
-    from bot.statistics_charts import CHART_AFTER_TOPIC
+    from bot.questions.knowledge_base import default_knowledge
+    from bot.reports.statistics_charts import CHART_AFTER_TOPIC
 
     assert CHART_AFTER_TOPIC and all(topic in default_knowledge() for topic in CHART_AFTER_TOPIC)
     assert set(CHART_AFTER_TOPIC.values()) == {"coverage", "claims"}

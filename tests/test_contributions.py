@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.contributions import (
+from bot.contributions.rules import (
     AUDIENCE_ALL,
     AUDIENCE_OTHER,
     AUDIENCE_TRANSPORT,
@@ -129,7 +129,7 @@ def test_bad_months_are_refused(text: str) -> None:
 
 
 def test_an_admins_discount_line_is_parsed_and_checked() -> None:
-    from bot.contributions import parse_discount
+    from bot.contributions.rules import parse_discount
 
     discount = parse_discount("50 2027-01 2027-06 semua jkk,jkm Promo Kalsel | SK 1/2027".split())
     assert (discount.percent, discount.audience, discount.programs) == (50, AUDIENCE_ALL, frozenset({"jkk", "jkm"}))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.crypto import DataKeyError, PersonalDataCipher, cipher_for, new_data_key
+from bot.core.crypto import DataKeyError, PersonalDataCipher, cipher_for, new_data_key
 
 
 def test_personal_data_round_trips_and_is_not_readable_without_the_key() -> None:

@@ -6,11 +6,19 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from bot.charts import render_png
-from bot.dashboard import (DashboardFigures, MonthOutcomes, WeekCounts, dashboard_chart, month_outcome,
-                           province_rows, summary, week_starts)
-from bot.database import Database
-from bot.i18n import default_translator, plain
+from bot.core.i18n import default_translator, plain
+from bot.infra.database import Database
+from bot.reports.charts import render_png
+from bot.reports.dashboard import (
+    DashboardFigures,
+    MonthOutcomes,
+    WeekCounts,
+    dashboard_chart,
+    month_outcome,
+    province_rows,
+    summary,
+    week_starts,
+)
 from models.broadcast import BroadcastDelivery
 from models.enrollment import EnrollmentApplication
 from models.pledge import Pledge, PledgeBeneficiary, PledgeMonth
@@ -190,7 +198,7 @@ def test_month_outcomes_and_province_rows() -> None:
 
 async def test_report_command_prints_the_same_figures_as_text_json_and_png(db: Database, database_url: str,
                                                                           tmp_path) -> None:  # noqa: ANN001
-    from tests.botproc import run_cli
+    from tests.support.botproc import run_cli
 
     await seed(db)
     env = {"DATABASE_URL": database_url, "DEFAULT_TIMEZONE": WITA}

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from bot.database import Database, WriteInReadSession
+from bot.infra.database import Database, WriteInReadSession
 from models.support import SupportTicket
 from models.user import User
-from tests.databases import _admin_dsn
+from tests.support.databases import _admin_dsn
 
 
 async def test_statements_report_rows_ids_and_counts_and_a_failed_write_leaves_nothing(db: Database) -> None:
@@ -56,7 +56,7 @@ async def test_a_read_session_refuses_writes_instead_of_committing_them_piecemea
 
 
 async def test_a_sqlite_statement_is_one_trip_to_the_connection_thread(tmp_path, monkeypatch) -> None:  # noqa: ANN001
-    """bot/sqlite_driver.py: the cursor's work is done in one hand-off (it was four). If aiosqlite's internals it
+    """bot/infra/sqlite_driver.py: the cursor's work is done in one hand-off (it was four). If aiosqlite's internals it
     uses change, this fails rather than the bot."""
     db = Database(f"sqlite+aiosqlite:///{tmp_path}/trips.db")
     try:

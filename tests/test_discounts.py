@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.contributions import AUDIENCE_ALL, AUDIENCE_OTHER, AUDIENCE_TRANSPORT, Discount, quote
-from bot.database import Database
+from bot.contributions.rules import AUDIENCE_ALL, AUDIENCE_OTHER, AUDIENCE_TRANSPORT, Discount, quote
+from bot.infra.database import Database
 from models import audit
 from models.discount import add_period, all_periods, end_period, rules
 

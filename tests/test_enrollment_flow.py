@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from bot.contributions import AUDIENCE_OTHER, Discount
-from bot.enrollment_flow import EnrollmentFlow, next_step
-from bot.i18n import default_translator
+from bot.contributions.rules import AUDIENCE_OTHER, Discount
+from bot.core.i18n import default_translator
+from bot.enrollment.flow import EnrollmentFlow, next_step
 
 TODAY = date(2026, 11, 23)
 FLOW = EnrollmentFlow(default_translator())

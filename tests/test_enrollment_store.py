@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from bot.crypto import PersonalDataCipher, new_data_key
-from bot.database import Database
+from bot.core.crypto import PersonalDataCipher, new_data_key
+from bot.infra.database import Database
 from models import audit
 from models.enrollment import (
     REGISTERED,

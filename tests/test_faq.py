@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.faq import default_matcher
-from bot.questions import small_talk
+from bot.questions.desk import small_talk
+from bot.questions.matcher import default_matcher
 
 DEV_SETS = sorted((Path(__file__).parent / "data").glob("faq_dev*.yaml"))
 
@@ -96,7 +96,7 @@ def test_the_indexed_bm25_scores_exactly_like_rank_bm25() -> None:
     import numpy as np
     from rank_bm25 import BM25Okapi
 
-    from bot.faq import IndexedBM25
+    from bot.questions.matcher import IndexedBM25
 
     corpus = [["iuran", "bulan", "iuran"], ["daftar", "bpjs"], ["klaim", "jkm", "ahli", "waris"], ["bulan"], []]
     library, indexed = BM25Okapi(corpus), IndexedBM25(corpus)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from bot.crypto import PersonalDataCipher, new_data_key
-from bot.database import Database
+from bot.core.crypto import PersonalDataCipher, new_data_key
+from bot.infra.database import Database
 from models.flow import clear_flow, current_flow, save_flow, unseal
 
 

@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import func, insert
 from sqlmodel import select
 
-from bot.broadcast_dispatch import BroadcastSender
-from bot.database import Database
-from bot.i18n import default_translator
-from bot.pacing import PacedSender, SenderStopping
-from bot.scheduling import send_broadcasts
+from bot.core.i18n import default_translator
+from bot.infra.database import Database
+from bot.infra.pacing import PacedSender, SenderStopping
+from bot.jobs.broadcast_sender import BroadcastSender
+from bot.jobs.scheduler import send_broadcasts
 from models import broadcast as table
 from models.user import User
-from tests.bulk import user_rows
+from tests.support.bulk import user_rows
 from tests.test_reminder_store import FakeBot
 
 USERS = range(31_000, 31_060)

@@ -1,6 +1,6 @@
 """Hostile input, property-based: every conversation state and every command gets random and hostile updates.
 
-The real application runs in this process against the Bot API stand-in (tests/inprocess.py), one update at a time,
+The real application runs in this process against the Bot API stand-in (tests/support/inprocess.py), one update at a time,
 on a SQLite file. Each conversation state is reached once with scripted valid answers (as the end-to-end tests
 do) and its stored row is put back before every example, so each example starts from a real state. Then one
 hostile thing happens: odd text (every Unicode plane, RTL and zero-width characters, emoji, HTML and Markdown,
@@ -40,22 +40,23 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings, strategies as st
+from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 from sqlalchemy import delete, text
 
-from bot.commands import COMMANDS
-from bot.i18n import default_translator, plain
-from bot.knowledge import default_knowledge
-from bot.occupations import OCCUPATIONS
+from bot.contributions.occupations import OCCUPATIONS
+from bot.core.i18n import default_translator, plain
+from bot.questions.knowledge_base import default_knowledge
+from handlers.command_list import COMMANDS
 from models.base import utcnow
 from models.flow import FlowState
-from tests.databases import BACKENDS, discard_database_url, new_database_url
-from tests.inprocess import ADMIN_EN_ID, ADMIN_ID, SUPPORT_CHAT_ID, InProcessBot
+from tests.support.databases import BACKENDS, discard_database_url, new_database_url
+from tests.support.inprocess import ADMIN_EN_ID, ADMIN_ID, SUPPORT_CHAT_ID, InProcessBot
 
 LANGS = ("id", "en")
 BYSTANDER = 880_000_001
@@ -385,8 +386,8 @@ async def _bystander_rows(bot: InProcessBot) -> dict[str, list[tuple]]:
 
 
 async def _build_world(bot: InProcessBot) -> World:
-    from bot.application import reminder_service
-    from bot.pacing import PacedSender
+    from bot.infra.pacing import PacedSender
+    from bot.runtime.application import reminder_service
 
     bot.group(GROUP)
     bot.channel(CHANNEL)
@@ -654,12 +655,12 @@ FOUND = [
     (("idle", "none"), "en", Hostile("stale", "tp:1", True)),
     # A forged month in "end this discount": QuoteError (handlers/admin_discounts.py end_confirmed)
     (("broadcast", "review"), "id", Hostile("stale", "dz:ok:1:2026-13")),
-    # A send time with no UTC equivalent: OverflowError (bot/broadcast_compose.py parse_send_time)
+    # A send time with no UTC equivalent: OverflowError (bot/broadcasts/compose.py parse_send_time)
     (("broadcast", "when"), "en", Hostile("text", "0001-01-01 00:00")),
     # Ids longer than a 32-bit column: PostgreSQL refuses the query (handlers/faq.py, handlers/reminders.py)
     (("idle", "none"), "id", Hostile("callback", "h:999999999999")),
     (("idle", "none"), "en", Hostile("callback", "r:paid:999999999999")),
-    # U+0000, which PostgreSQL text cannot hold (bot/database.py _without_nul)
+    # U+0000, which PostgreSQL text cannot hold (bot/infra/database.py _without_nul)
     (("idle", "none"), "id", Hostile("text", "Siti\x00Aminah")),
     (("admin_application", "reason"), "en", Hostile("text", "bukan\x00pekerja")),
 ]

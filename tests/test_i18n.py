@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import LANGUAGES, Html, Translator, default_translator
+from bot.core.i18n import LANGUAGES, Html, Translator, default_translator
 
 
 def test_every_language_has_every_message_with_the_same_placeholders() -> None:

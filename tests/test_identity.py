@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.identity import check_name, check_nik, check_phone, mask_name, mask_nik, mask_phone, parse_birth_date
+from bot.core.identity import check_name, check_nik, check_phone, mask_name, mask_nik, mask_phone, parse_birth_date
 
 TODAY = date(2026, 11, 23)
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from bot.knowledge import ACTIONS, TOPIC_ORDER, load_knowledge
-from bot.sandbox import parse_html
-from tests.domain import domain_text
+from bot.devtools.telegram_standin import parse_html
+from bot.questions.knowledge_base import ACTIONS, TOPIC_ORDER, load_knowledge
+from tests.support.domain import domain_text
 
 REQUIRED_TOPICS = set(
     "jkk jkm jht jp jkp beasiswa iuran diskon daftar syarat bayar jatuh_tempo tunggakan klaim_jkk klaim_jkm "

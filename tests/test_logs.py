@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.logs import RedactingFormatter, user_ref
+from bot.core.logs import RedactingFormatter, user_ref
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
@@ -35,7 +35,7 @@ def test_user_reference_is_stable_and_does_not_contain_the_id() -> None:
 
 
 def test_expected_scheduler_skips_are_not_logged_but_other_scheduler_warnings_are() -> None:
-    from bot.logs import ExpectedSkips
+    from bot.core.logs import ExpectedSkips
 
     def record(name: str, message: str) -> logging.LogRecord:
         return logging.LogRecord(name, logging.WARNING, __file__, 1, message, None, None)
@@ -48,8 +48,8 @@ def test_expected_scheduler_skips_are_not_logged_but_other_scheduler_warnings_ar
 
 
 def test_a_data_key_read_from_the_key_file_is_hidden_in_the_log(tmp_path, capsys) -> None:  # noqa: ANN001
-    from bot.crypto import cipher_for
-    from bot.logs import configure_logging
+    from bot.core.crypto import cipher_for
+    from bot.core.logs import configure_logging
 
     configure_logging("INFO", secrets=(TOKEN,))
     try:
@@ -64,7 +64,7 @@ def test_a_data_key_read_from_the_key_file_is_hidden_in_the_log(tmp_path, capsys
 
 
 def test_pseudonyms_are_keyed_with_the_deployments_secret() -> None:
-    from bot.logs import pseudonym_key
+    from bot.core.logs import pseudonym_key
 
     ours, theirs = pseudonym_key(TOKEN), pseudonym_key("987654321:AnotherBotsTokenAnotherBotsToken12")
     assert user_ref(5, key=ours) != user_ref(5, key=theirs)  # not reversible with a key from the source code

@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 
-from bot.clock import this_month
-from bot.contributions import Discount
-from bot.replies import fit_lines, shown_length
+from bot.contributions.rules import Discount
+from bot.core.calendar import this_month
+from bot.core.replies import fit_lines, shown_length
 from models.discount import add_period
 from models.enrollment import ApplicantDetails, submit
-from tests.inprocess import ADMIN_ID, InProcessBot
+from tests.support.inprocess import ADMIN_ID, InProcessBot
 
 USER = 8_400_001
 

@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 
 import models
-from bot import migrate
-from bot.database import Database, make_engine
+from bot.infra import migrations as migrate
+from bot.infra.database import Database, make_engine
 from models.base import UTCDateTime
 
 WIB, WITA, WIT = (timezone(timedelta(hours=hours)) for hours in (7, 8, 9))

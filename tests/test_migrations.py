@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from bot import migrate
-from bot.database import Database
+from bot.infra import migrations as migrate
+from bot.infra.database import Database
 
 
 async def _tables(url: str) -> set[str]:

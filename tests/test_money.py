@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.money import MAX_VALUE, find_rupiah, parse_rupiah
+from bot.core.money import MAX_VALUE, find_rupiah, parse_rupiah
 
 DIGIT_SPELLINGS = [
     ("2000000", 2_000_000),

@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Chat, Message, Update, User
 
-from bot.ordering import PerUserUpdateProcessor
+from bot.infra.update_order import PerUserUpdateProcessor
 
 
 def _update(update_id: int, user_id: int) -> Update:

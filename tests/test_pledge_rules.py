@@ -11,13 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.contributions import AUDIENCE_OTHER, AUDIENCE_TRANSPORT, JHT, JKK, JKM, Discount
-from bot.export import ExportError, ExportRequest, parse_request, safe_cell, to_csv
-from bot.i18n import default_translator
-from bot.payment_flow import MAX_REFERENCE, PaymentFlow, clean_reference
-from bot.payment_flow import next_step as payment_step
-from bot.pledge_flow import SponsorFlow, next_step
-from bot.pledges import (
+from bot.contributions.rules import AUDIENCE_OTHER, AUDIENCE_TRANSPORT, JHT, JKK, JKM, Discount
+from bot.core.i18n import default_translator
+from bot.pledges.payment_flow import MAX_REFERENCE, PaymentFlow, clean_reference
+from bot.pledges.payment_flow import next_step as payment_step
+from bot.pledges.rules import (
     INVITE_PREFIX,
     ONGOING,
     ONGOING_PLANNED_AHEAD,
@@ -30,6 +28,8 @@ from bot.pledges import (
     new_invite_token,
     planned_months,
 )
+from bot.pledges.sponsor_flow import SponsorFlow, next_step
+from bot.reports.export import ExportError, ExportRequest, parse_request, safe_cell, to_csv
 
 PP50 = [
     Discount("a", "PP 50/2025", 50, date(2026, 1, 1), date(2027, 3, 1), frozenset({"jkk", "jkm"}), AUDIENCE_TRANSPORT),
@@ -46,7 +46,7 @@ PAYMENT = PaymentFlow(default_translator())
 TODAY = date(2026, 11, 25)
 
 
-# ============================================================================================ bot/pledges.py
+# ============================================================================================ bot/pledges/rules.py
 def amounts(lines) -> list[tuple[date, int, int]]:  # noqa: ANN001
     return [(line.month, line.amount, line.discount) for line in lines]
 
@@ -164,7 +164,7 @@ def test_non_ascii_payloads_are_not_invitations(payload: str) -> None:
     assert invite_token_from_payload(payload) is None
 
 
-# ============================================================================================ bot/pledge_flow.py
+# ============================================================================================ bot/pledges/sponsor_flow.py
 AHMAD = {"name": "AHMAD FAUZI", "occupation": "marbot", "transport": False, "phone": "+6281211112222"}
 BUDI = {"name": "BUDI SANTOSO", "occupation": "tukang ojek", "transport": True, "phone": ""}
 COMPLETE = {"count": 2, "workers": [AHMAD, BUDI], "months": 3, "programs": [JKK, JKM]}
@@ -383,7 +383,7 @@ def test_review_of_an_ongoing_pledge_shows_three_months_and_continues_monthly() 
     assert "Rp25,200" in english and "January 2027" in english
 
 
-# ============================================================================================ bot/payment_flow.py
+# ============================================================================================ bot/pledges/payment_flow.py
 START = {"pledge_id": 7, "suggested": [16_800, 33_600]}
 
 
@@ -476,7 +476,7 @@ def test_payment_back_forgets_the_latest_answer() -> None:
     assert payment_step(PAYMENT.back(done)) == "reference"
 
 
-# ============================================================================================ bot/export.py
+# ============================================================================================ bot/reports/export.py
 @pytest.mark.parametrize(("word", "kind"), [
     ("pendaftaran", "applications"), ("daftar", "applications"), ("applications", "applications"),
     ("janji", "pledges"), ("sponsor", "pledges"), ("pledges", "pledges"), ("JANJI", "pledges"),

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import text, update
 from sqlmodel import select
 
-from bot.contributions import AUDIENCE_OTHER, AUDIENCE_TRANSPORT, Discount
-from bot.crypto import PersonalDataCipher, new_data_key
-from bot.database import Database
-from bot.pledges import INVITE_LIFETIME, ONGOING, SponsoredWorker, invite_hash, month_amounts
+from bot.contributions.rules import AUDIENCE_OTHER, AUDIENCE_TRANSPORT, Discount
+from bot.core.crypto import PersonalDataCipher, new_data_key
+from bot.infra.database import Database
+from bot.pledges.rules import INVITE_LIFETIME, ONGOING, SponsoredWorker, invite_hash, month_amounts
 from models import audit, enrollment, personal_data
 from models.pledge import (
     ACTIVE,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.i18n import default_translator
-from bot.quote_flow import QuoteFlow, next_step, previous_values
+from bot.contributions.quote_flow import QuoteFlow, next_step, previous_values
+from bot.core.i18n import default_translator
 
 FLOW = QuoteFlow(default_translator())
 
@@ -43,7 +43,7 @@ def test_buttons_for_another_step_or_forged_values_are_stale() -> None:
 
 
 def test_the_result_shows_each_program_the_discount_and_the_total() -> None:
-    from bot.contributions import AUDIENCE_OTHER, Discount
+    from bot.contributions.rules import AUDIENCE_OTHER, Discount
 
     discount = Discount("Diskon 50% (PP 50/2025)", "PP 50/2025", 50, date(2026, 4, 1), date(2026, 12, 1),
                         frozenset({"jkk", "jkm"}), AUDIENCE_OTHER)

@@ -6,8 +6,17 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from bot.reminders import (BEFORE, DUE, OVERDUE, Preferences, outside_quiet_hours, plan, retry_at, still_useful,
-                           tomorrow)
+from bot.reminders.rules import (
+    BEFORE,
+    DUE,
+    OVERDUE,
+    Preferences,
+    outside_quiet_hours,
+    plan,
+    retry_at,
+    still_useful,
+    tomorrow,
+)
 
 UTC = timezone.utc
 WITA, WIB = "Asia/Makassar", "Asia/Jakarta"

@@ -11,11 +11,11 @@ from datetime import date, datetime, timedelta, timezone
 from sqlmodel import select
 from telegram.error import Forbidden, NetworkError, RetryAfter
 
-from bot.crypto import PersonalDataCipher, new_data_key
-from bot.database import Database
-from bot.i18n import default_translator
-from bot.pacing import PacedSender
-from bot.reminder_dispatch import ReminderService
+from bot.core.crypto import PersonalDataCipher, new_data_key
+from bot.core.i18n import default_translator
+from bot.infra.database import Database
+from bot.infra.pacing import PacedSender
+from bot.jobs.reminder_sender import ReminderService
 from models import reminder
 from models.pledge import WorkerDetails, cancel, create_pledge, record_payment
 from models.reminder import Reminder, claim_due

@@ -9,8 +9,8 @@ import time
 import pytest
 from telegram.error import RetryAfter
 
-from bot.pacing import MessageBudget, PacedSender, SenderStopping
-from bot.retrying import RetryEachRequest
+from bot.infra.pacing import MessageBudget, PacedSender, SenderStopping
+from bot.infra.retrying import RetryEachRequest
 
 
 def flaky(failures: int, retry_after: int = 0):  # noqa: ANN201
@@ -63,9 +63,9 @@ async def test_a_burst_of_replies_to_many_people_queues_instead_of_drawing_429s(
     reply arrives and Telegram never says 429; without it the same burst is refused many times."""
     from telegram import Bot
 
-    from bot.sandbox import BotApiSandbox, RateLimits
-    from bot.transport import AiohttpRequest
-    from tests.botproc import TEST_TOKEN
+    from bot.devtools.telegram_standin import BotApiSandbox, RateLimits
+    from bot.infra.transport import AiohttpRequest
+    from tests.support.botproc import TEST_TOKEN
 
     async def burst(budget: MessageBudget | None) -> tuple[int, int]:
         sandbox = BotApiSandbox(limits=RateLimits(global_per_second=30, per_chat_per_second=1))

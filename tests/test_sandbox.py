@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 import io
 import re
-from datetime import timedelta
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryAfter
 
-from bot.sandbox import BotApiSandbox, RateLimits, parse_html
+from bot.devtools.telegram_standin import BotApiSandbox, RateLimits, parse_html
 
 TOKEN = "4242:sandbox-test-token-abcdefghijkl"
 

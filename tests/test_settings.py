@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import DEFAULT_SQLITE_URL, Settings, SettingsError, load_settings
+from bot.core.settings import DEFAULT_SQLITE_URL, Settings, SettingsError, load_settings
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +89,7 @@ def test_a_self_hosted_bot_api_url_is_accepted_with_or_without_bot_suffix(monkey
 
 
 def test_a_generated_data_key_is_accepted_and_treated_as_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.crypto import new_data_key
+    from bot.core.crypto import new_data_key
 
     key = new_data_key()
     monkeypatch.setenv("DATA_KEY", key)

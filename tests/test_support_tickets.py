@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.database import Database
+from bot.infra.database import Database
 from models import support
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.faq import banjar_variants
-from bot.textnorm import content_tokens, normalise
-from bot.topic_model import TopicModel
+from bot.questions.matcher import banjar_variants
+from bot.questions.normalise import content_tokens, normalise
+from bot.questions.topic_model import TopicModel
 
 CORPUS = {
     "bayar": ["cara bayar iuran lewat aplikasi", "bayar iuran di bank", "membayar lewat dana gopay"],

@@ -11,9 +11,9 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.sandbox import BotApiSandbox
-from bot.transport import AiohttpRequest, _proxy_for_origin
-from tests.botproc import TEST_TOKEN
+from bot.devtools.telegram_standin import BotApiSandbox
+from bot.infra.transport import AiohttpRequest, _proxy_for_origin
+from tests.support.botproc import TEST_TOKEN
 
 USER = 4242
 

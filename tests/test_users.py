@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.database import Database
+from bot.infra.database import Database
 from models.user import ROLE_ADMIN, ROLE_USER, User, get_user, set_blocked, set_language, upsert_user
 
 
@@ -52,9 +52,10 @@ async def test_naive_datetimes_are_refused(db: Database) -> None:
 async def test_a_user_writing_again_soon_is_not_written_again_unless_something_changed(db: Database) -> None:
     from types import SimpleNamespace
 
-    from sqlalchemy import delete, update as sql_update
+    from sqlalchemy import delete
+    from sqlalchemy import update as sql_update
 
-    from bot.settings import Settings
+    from bot.core.settings import Settings
     from handlers import users
 
     settings = Settings(bot_token=None, admin_ids="5")
@@ -86,7 +87,7 @@ async def test_a_user_writing_again_soon_is_not_written_again_unless_something_c
 
 
 def test_a_profile_is_written_again_after_a_minute_or_as_soon_as_it_changes() -> None:
-    from bot.profiles import profile_is_current, stamp_after_write
+    from bot.core.profile_refresh import profile_is_current, stamp_after_write
 
     siti = ("Siti", None, ROLE_USER)
     stamp = stamp_after_write(siti, interacting=True, blocked=False, now=100.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.wages import JP_WAGE_CAPS, deductions, jp_cap
+from bot.contributions.wages import JP_WAGE_CAPS, deductions, jp_cap
 
 
 def test_shares_by_program_below_the_cap() -> None:

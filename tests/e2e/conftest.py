@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import text
 
-from bot import migrate
-from bot.crypto import PersonalDataCipher, cipher_for, new_data_key
-from bot.database import Database
-from bot.sandbox import ThreadedSandbox
-from tests.botproc import BotProcess
-from tests.databases import BACKENDS, discard_database_url, new_database_url, run_sync
+from bot.core.crypto import PersonalDataCipher, cipher_for, new_data_key
+from bot.devtools.telegram_standin import ThreadedSandbox
+from bot.infra import migrations as migrate
+from bot.infra.database import Database
+from tests.support.botproc import BotProcess
+from tests.support.databases import BACKENDS, discard_database_url, new_database_url, run_sync
 
 ADMIN_ID = 990_000_001
 SUPPORT_CHAT_ID = -100_990_000_001

@@ -30,22 +30,22 @@ from sqlalchemy.engine import make_url
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 import handlers
-from bot.clock import this_month
-from bot.commands import COMMANDS
-from bot.contributions import parse_discount
-from bot.i18n import default_translator
-from bot.logs import pseudonym_key, user_ref
-from bot.sandbox import BotEvent, ThreadedSandbox
-from bot.database import Database
+from bot.contributions.rules import parse_discount
+from bot.core.calendar import this_month
+from bot.core.i18n import default_translator
+from bot.core.logs import pseudonym_key, user_ref
+from bot.devtools.telegram_standin import BotEvent, ThreadedSandbox
+from bot.infra.database import Database
 from handlers import flows
+from handlers.command_list import COMMANDS
 from models import broadcast, enrollment, pledge, reminder, support
 from models.base import utcnow
 from models.discount import add_period
 from models.flow import save_flow
-from tests.botproc import TEST_TOKEN
-from tests.databases import run_sync
 from tests.e2e.conftest import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
 from tests.e2e.test_enrollment import nik_for
+from tests.support.botproc import TEST_TOKEN
+from tests.support.databases import run_sync
 
 pytestmark = pytest.mark.e2e
 

@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from bot import migrate
-from bot.database import Database
-from bot.sandbox import ThreadedSandbox
+from bot.devtools.telegram_standin import ThreadedSandbox
+from bot.infra import migrations as migrate
+from bot.infra.database import Database
 from models import broadcast as table
 from models.user import User
-from tests.botproc import BotProcess
-from tests.bulk import count_by_status, messages_per_chat, user_rows, wait_until
-from tests.databases import run_sync
+from tests.support.botproc import BotProcess
+from tests.support.bulk import count_by_status, messages_per_chat, user_rows, wait_until
+from tests.support.databases import run_sync
 
 pytestmark = pytest.mark.e2e
 FIRST = 970_000_000

@@ -8,16 +8,16 @@ dozen users lasts long enough to pause it.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-from collections.abc import Iterator
 
 import pytest
 
-from bot.commands import COMMANDS
-from bot.sandbox import ThreadedSandbox
-from tests.botproc import BotProcess
-from tests.databases import discard_database_url, new_database_url
+from bot.devtools.telegram_standin import ThreadedSandbox
+from handlers.command_list import COMMANDS
+from tests.support.botproc import BotProcess
+from tests.support.databases import discard_database_url, new_database_url
 
 pytestmark = pytest.mark.e2e
 ADMIN = 990_000_777

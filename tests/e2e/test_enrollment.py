@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox import SimUser
+from bot.devtools.telegram_standin import SimUser
 from tests.e2e.conftest import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
 
 pytestmark = pytest.mark.e2e

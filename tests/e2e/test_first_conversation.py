@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.database import Database
+from bot.infra.database import Database
 from models.user import get_user
-from tests.databases import run_sync
 from tests.e2e.conftest import RunningBot
+from tests.support.databases import run_sync
 
 pytestmark = pytest.mark.e2e
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.crypto import new_data_key
-from bot.sandbox import ThreadedSandbox
-from tests.botproc import TEST_TOKEN, BotProcess, run_cli
+from bot.core.crypto import new_data_key
+from bot.devtools.telegram_standin import ThreadedSandbox
+from tests.support.botproc import TEST_TOKEN, BotProcess, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -163,7 +163,7 @@ def test_db_commands_upgrade_and_report_the_revision(tmp_path: Path) -> None:
     assert upgraded.returncode == 0, upgraded.stderr
     from alembic.script import ScriptDirectory
 
-    from bot.migrate import alembic_config
+    from bot.infra.migrations import alembic_config
 
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
     assert run_cli("db", "current", cwd=tmp_path, DATABASE_URL=url).stdout.strip() == head

@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.formatting import month_name, rupiah
-from bot.pledges import SponsoredWorker, first_pledge_month, month_amounts
-from bot.sandbox import SimUser
-from tests.botproc import run_cli
+from bot.core.formatting import month_name, rupiah
+from bot.devtools.telegram_standin import SimUser
+from bot.pledges.rules import SponsoredWorker, first_pledge_month, month_amounts
 from tests.e2e.conftest import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
 from tests.e2e.test_enrollment import nik_for
 from tests.e2e.test_quote import PP50
+from tests.support.botproc import run_cli
 
 pytestmark = pytest.mark.e2e
 

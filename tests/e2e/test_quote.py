@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.contributions import AUDIENCE_OTHER, AUDIENCE_TRANSPORT, Discount, add_months, quote
-from bot.formatting import month_name, rupiah
-from bot.sandbox import ThreadedSandbox
-from tests.botproc import BotProcess
+from bot.contributions.rules import AUDIENCE_OTHER, AUDIENCE_TRANSPORT, Discount, add_months, quote
+from bot.core.formatting import month_name, rupiah
+from bot.devtools.telegram_standin import ThreadedSandbox
 from tests.e2e.conftest import ADMIN_ID, RunningBot
+from tests.support.botproc import BotProcess
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.botproc import run_cli
+from tests.support.botproc import run_cli
 
 pytestmark = pytest.mark.e2e
 

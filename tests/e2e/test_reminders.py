@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.sandbox import SimUser
+from bot.devtools.telegram_standin import SimUser
 from tests.e2e.conftest import ADMIN_ID, RunningBot
 from tests.e2e.test_pledges import make_pledge, pledge_id_of
 

@@ -1,0 +1,293 @@
+"""Planning and sending payment reminders: the one scheduled job's work, shared by `run` and `worker` processes.
+
+plan_all(): for every unpaid month of an active pledge (and every worker who asked for reminders), make sure its
+reminders exist (rows are unique, so planning again changes nothing).
+dispatch_once(): claim what is due, decide per row (still unpaid? recipient reachable? still the same local day?
+quiet hours?), send through the paced sender, and record the outcome at once. A row is marked sent in its own
+transaction right after Telegram accepts it; a process killed in between is the only way to a duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.contributions.rules import quote
+from bot.core.formatting import month_name, rupiah
+from bot.core.i18n import Translator
+from bot.core.identity import mask_name
+from bot.core.replies import Button, Reply, rows
+from bot.infra.database import Database
+from bot.infra.pacing import PacedSender, SenderStopping, retry_after_seconds
+from bot.reminders.rules import (
+    BEFORE,
+    MAX_ATTEMPTS,
+    OVERDUE,
+    OVERDUE_AFTER_DAYS,
+    PlannedReminder,
+    Preferences,
+    outside_quiet_hours,
+    plan,
+    retry_at,
+    still_useful,
+)
+from models import reminder as reminders_table
+from models.base import utcnow
+from models.discount import rules
+from models.enrollment import REJECTED, EnrollmentApplication
+from models.pledge import ACTIVE, MONTH_DUE, Pledge, PledgeBeneficiary, PledgeMonth, keep_ongoing_planned
+from models.reminder import OWN_CONTRIBUTION, PLEDGE_MONTH, Reminder, Subject
+from models.user import User, set_blocked
+
+log = logging.getLogger(__name__)
+PLAN_AHEAD_DAYS = 40  # months due within this many days get their reminders planned
+
+
+@lru_cache(maxsize=4096)
+def _plan(due: date, preferences: Preferences) -> tuple[PlannedReminder, ...]:
+    """Most months share a due date and most people the default settings: plan each combination once."""
+    return tuple(plan(due, preferences))
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+@dataclass
+class DispatchResult:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    blocked: int = 0
+    expired: int = 0
+    cancelled: int = 0
+    released: int = 0  # stale claims of dead processes taken back
+    unsent: int = 0  # claimed, then not sent because this process is stopping (back to pending)
+    outcomes: dict[int, str] = field(default_factory=dict)
+
+
+def preferences_of(user: User | None, default_timezone: str) -> Preferences:
+    if user is None:
+        return Preferences(timezone=default_timezone)
+    return Preferences(timezone=user.timezone or default_timezone, hour=user.reminder_hour,
+                       days_before=user.reminder_days_before)
+
+
+class ReminderService:
+    def __init__(self, db: Database, texts: Translator, cipher, bot: Bot, sender: PacedSender, *,  # noqa: ANN001
+                 default_timezone: str, worker: str | None = None, concurrency: int = 16,
+                 claim_timeout: timedelta = reminders_table.CLAIM_TIMEOUT) -> None:
+        self.db, self.texts, self.cipher, self.bot, self.sender = db, texts, cipher, bot, sender
+        self.default_timezone = default_timezone
+        self.worker = worker or worker_name()
+        self.concurrency = concurrency
+        self.claim_timeout = claim_timeout
+
+    # ------------------------------------------------------------------ planning
+    async def plan_all(self, now: datetime | None = None, *, only_user: int | None = None) -> int:
+        """Plan every missing reminder (or only `only_user`'s); returns how many rows were added."""
+        now = now or utcnow()
+        today = now.astimezone(ZoneInfo(self.default_timezone)).date()
+        planned = 0
+        async with self.db.transaction() as session:
+            discounts = await rules(session)
+            ongoing = (await session.exec(select(Pledge).where(Pledge.status == ACTIVE, Pledge.months == 0))).all()
+            for pledge in ongoing:
+                await keep_ongoing_planned(session, pledge, today.replace(day=1), discounts)
+        async with self.db.transaction() as session:
+            # Months that still have a reminder waiting are skipped: planning again is cheap, not just harmless.
+            waiting = (select(Reminder.id).where(Reminder.recipient_id == Pledge.sponsor_id,
+                                                 Reminder.subject == PLEDGE_MONTH,
+                                                 Reminder.subject_id == PledgeMonth.id,
+                                                 Reminder.status == reminders_table.PENDING).exists())
+            statement = (
+                select(PledgeMonth.id, PledgeMonth.month, PledgeMonth.due_date, Pledge.sponsor_id, User.timezone,
+                       User.reminder_hour, User.reminder_days_before)
+                .join(Pledge, Pledge.id == PledgeMonth.pledge_id)
+                .join(User, User.telegram_id == Pledge.sponsor_id)
+                .where(PledgeMonth.status == MONTH_DUE, Pledge.status == ACTIVE, col(Pledge.reminders_off).is_(False),
+                       col(User.reminders_enabled).is_(True), col(User.is_blocked).is_(False),
+                       PledgeMonth.due_date >= today - timedelta(days=OVERDUE_AFTER_DAYS + 1),
+                       PledgeMonth.due_date <= today + timedelta(days=PLAN_AHEAD_DAYS), ~waiting))
+            if only_user is not None:
+                statement = statement.where(Pledge.sponsor_id == only_user)
+            rows = (await session.exec(statement)).all()
+            items = [(Subject(sponsor_id, PLEDGE_MONTH, month_id, month),
+                      _plan(due, Preferences(tz or self.default_timezone, hour, days)))
+                     for month_id, month, due, sponsor_id, tz, hour, days in rows]
+            planned += await reminders_table.plan_many(session, items, now)
+        async with self.db.transaction() as session:
+            statement = (
+                select(User, EnrollmentApplication.id).join(EnrollmentApplication,
+                                                            EnrollmentApplication.user_id == User.telegram_id)
+                .where(col(User.reminder_opt_in).is_(True), col(User.reminders_enabled).is_(True),
+                       col(User.is_blocked).is_(False), EnrollmentApplication.status != REJECTED)
+                .order_by(col(EnrollmentApplication.id).desc()))
+            if only_user is not None:
+                statement = statement.where(User.telegram_id == only_user)
+            workers = (await session.exec(statement)).all()
+            items = []
+            seen: set[int] = set()
+            for user, application_id in workers:
+                if user.telegram_id in seen:  # the latest application only
+                    continue
+                seen.add(user.telegram_id)
+                prefs = preferences_of(user, self.default_timezone)
+                local_today = now.astimezone(ZoneInfo(prefs.timezone)).date()
+                for month in (local_today.replace(day=1), (local_today.replace(day=1) + timedelta(days=32)).replace(day=1)):
+                    items.append((Subject(user.telegram_id, OWN_CONTRIBUTION, application_id, month),
+                                  plan(month.replace(day=15), prefs)))
+            planned += await reminders_table.plan_many(session, items, now)
+        return planned
+
+    # ------------------------------------------------------------------ dispatching
+    async def dispatch_once(self, now: datetime | None = None, limit: int = 200) -> DispatchResult:
+        result = DispatchResult()
+        now = now or utcnow()
+        if self.sender.stopping:
+            return result
+        async with self.db.session() as session:
+            if not await reminders_table.anything_due(session, now, self.claim_timeout):
+                return result
+        async with self.db.transaction() as session:
+            result.released = await reminders_table.release_stale(session, now, self.claim_timeout)
+            claimed = await reminders_table.claim_due(session, self.worker, now, limit)
+        result.claimed = len(claimed)
+        if not claimed:
+            return result
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(item: Reminder) -> None:
+            async with gate:
+                try:
+                    outcome = await self._deliver(item, now)
+                except Exception:  # noqa: BLE001 - one bad row must not stop the others
+                    log.exception("reminder %s could not be handled", item.id)
+                    async with self.db.transaction() as session:
+                        await reminders_table.retry_later(session, item.id, retry_at(item.attempts, now),
+                                                          "internal")
+                    outcome = "retried"
+                result.outcomes[item.id] = outcome
+                setattr(result, outcome, getattr(result, outcome) + 1)
+
+        await asyncio.gather(*(one(item) for item in claimed))
+        return result
+
+    async def _deliver(self, item: Reminder, now: datetime) -> str:
+        async with self.db.session() as session:
+            user = await session.get(User, item.recipient_id)
+            message = await self._compose(session, item, user)
+        prefs = preferences_of(user, self.default_timezone)
+        if user is None or user.is_blocked:
+            return await self._close(item, reminders_table.BLOCKED if user else reminders_table.CANCELLED, "blocked")
+        if message is None or not user.reminders_enabled:
+            return await self._close(item, reminders_table.CANCELLED, "cancelled")
+        if not still_useful(item.due_at, now, prefs.timezone):
+            return await self._close(item, reminders_table.EXPIRED, "expired")
+        allowed = outside_quiet_hours(now, prefs.timezone)
+        if allowed > now:
+            async with self.db.transaction() as session:
+                await reminders_table.retry_later(session, item.id, allowed, "quiet_hours")
+            return "retried"
+        try:
+            await self.sender.slot()
+        except SenderStopping:
+            async with self.db.transaction() as session:
+                await reminders_table.unclaim(session, item)
+            return "unsent"
+        try:
+            sent = await self.bot.send_message(item.recipient_id, message.text, reply_markup=_markup(message))
+        except Forbidden:
+            async with self.db.transaction() as session:
+                await set_blocked(session, item.recipient_id, True)
+                await reminders_table.cancel_for_recipient(session, item.recipient_id,
+                                                           status=reminders_table.BLOCKED)
+                await reminders_table.finish(session, item.id, reminders_table.BLOCKED, error="forbidden")
+            return "blocked"
+        except RetryAfter as error:
+            wait = retry_after_seconds(error)
+            self.sender.pause(float(wait))
+            async with self.db.transaction() as session:
+                await reminders_table.retry_later(session, item.id, now + timedelta(seconds=float(wait)),
+                                                  "retry_after")
+            return "retried"
+        except BadRequest as error:
+            return await self._close(item, reminders_table.FAILED, type(error).__name__)
+        except (NetworkError, TelegramError) as error:
+            if item.attempts >= MAX_ATTEMPTS:
+                return await self._close(item, reminders_table.FAILED, type(error).__name__)
+            async with self.db.transaction() as session:
+                await reminders_table.retry_later(session, item.id, retry_at(item.attempts, now),
+                                                  type(error).__name__)
+            return "retried"
+        # Recorded at once, in its own transaction: the window for a duplicate is this one statement.
+        async with self.db.transaction() as session:
+            await reminders_table.finish(session, item.id, reminders_table.SENT, message_id=sent.message_id)
+        return "sent"
+
+    async def _close(self, item: Reminder, status: str, outcome: str) -> str:
+        async with self.db.transaction() as session:
+            await reminders_table.finish(session, item.id, status, error=None if status == reminders_table.SENT
+                                         else outcome)
+        return {"cancelled": "cancelled", "expired": "expired", "blocked": "blocked"}.get(outcome, "failed")
+
+    # ------------------------------------------------------------------ the message
+    async def _compose(self, session, item: Reminder, user: User | None) -> Reply | None:  # noqa: ANN001
+        """The reminder's text and buttons, or None when there is nothing left to remind of."""
+        lang = user.language if user else "id"
+
+        def t(key: str, **values: object) -> str:
+            return self.texts.t(lang, f"reminders.{key}", **values)
+
+        due_day = item.month.replace(day=15)
+        if item.subject == PLEDGE_MONTH:
+            month = await session.get(PledgeMonth, item.subject_id)
+            pledge = await session.get(Pledge, month.pledge_id) if month else None
+            if month is None or pledge is None or month.status != MONTH_DUE or pledge.status != ACTIVE \
+                    or pledge.reminders_off or pledge.sponsor_id != item.recipient_id:
+                return None
+            names = (await session.exec(select(PledgeBeneficiary.name_encrypted)
+                                        .where(PledgeBeneficiary.pledge_id == pledge.id)
+                                        .order_by(PledgeBeneficiary.position))).all()
+            shown = ", ".join(mask_name(self.cipher.decrypt(n)) for n in names if n) or "-"
+            text = t(f"pledge_{item.kind}", id=pledge.id, month=month_name(item.month, lang),
+                     amount=rupiah(month.amount_due - month.amount_paid, lang), workers=shown,
+                     due=due_day.strftime("%d-%m-%Y"))
+        else:
+            application = await session.get(EnrollmentApplication, item.subject_id)
+            if application is None or application.status == REJECTED or application.user_id != item.recipient_id:
+                return None
+            discounts = await rules(session)
+            monthly = quote(income=application.income, programs=tuple(application.programs.split(",")),
+                            first_month=item.month, transport=application.transport, discounts=discounts).months[0]
+            text = t(f"own_{item.kind}", month=month_name(item.month, lang), amount=rupiah(monthly.due, lang),
+                     due=due_day.strftime("%d-%m-%Y"))
+        if item.kind == OVERDUE:
+            text += "\n" + t("three_months")
+        elif item.kind == BEFORE:
+            text += "\n" + t("where_to_pay")
+        return Reply(text, rows([Button(t("paid_button"), f"r:paid:{item.id}"),
+                                 Button(t("later_button"), f"r:later:{item.id}"),
+                                 Button(t("stop_button"), f"r:stop:{item.id}")], 1))
+
+
+def _markup(reply: Reply) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+                                 for row in reply.buttons])
+
+
+def local_day_start(now: datetime, tz: str) -> datetime:
+    zone = ZoneInfo(tz)
+    return datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
+

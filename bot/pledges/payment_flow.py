@@ -1,0 +1,118 @@
+"""Recording a payment a sponsor made through the official channels (JMO/SERTAKAN, bank, e-wallet), without
+Telegram: amount, date, reference, then a confirmation. The bot records what was paid; it never takes money.
+
+Values: {"pledge_id": 7, "suggested": [8400, 16800], "amount": 16800, "paid_on": "2026-11-20", "reference": ".."}
+Callback data: `y:amt:<rupiah>`, `y:day:0|1` (today, yesterday), `y:ref:none`, `y:ok`, `y:back`, `y:cancel`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+from typing import Any
+
+from bot.core.formatting import rupiah
+from bot.core.i18n import Translator
+from bot.core.identity import parse_calendar_date
+from bot.core.money import parse_rupiah
+from bot.core.replies import Button, Reply, rows
+
+FLOW = "payment"
+STEPS = ("amount", "paid_on", "reference")
+OLDEST_PAYMENT = timedelta(days=366)
+MAX_REFERENCE = 64
+Values = dict[str, Any]
+
+
+def next_step(values: Values) -> str:
+    for step in STEPS:
+        if step not in values:
+            return step
+    return "confirm"
+
+
+def clean_reference(text: str) -> str | None:
+    """A transfer or receipt number as typed: printable characters only, at most 64."""
+    # Line breaks and tabs separate words; other control and invisible characters are dropped.
+    text = "".join(" " if ch in "\n\r\t\v\f" else ch for ch in text if ch in "\n\r\t\v\f"
+                   or unicodedata.category(ch)[0] != "C")
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:MAX_REFERENCE] if text else None
+
+
+class PaymentFlow:
+    def __init__(self, texts: Translator) -> None:
+        self.texts = texts
+
+    def t(self, lang: str, key: str, **values: object) -> str:
+        return self.texts.t(lang, f"payment.{key}", **values)
+
+    def error(self, key: str, lang: str) -> str:
+        return self.t(lang, f"error_{key}")
+
+    def prompt(self, values: Values, lang: str) -> Reply:
+        step = next_step(values)
+        nav = rows([Button(self.t(lang, "back"), "y:back"), Button(self.t(lang, "cancel"), "y:cancel")], 2)
+        if step == "amount":
+            choices = [Button(rupiah(a, lang), f"y:amt:{a}") for a in values.get("suggested", [])]
+            return Reply(self.t(lang, "ask_amount", id=values["pledge_id"]),
+                         rows(choices, 2) + rows([Button(self.t(lang, "cancel"), "y:cancel")], 1))
+        if step == "paid_on":
+            choices = [Button(self.t(lang, "today"), "y:day:0"), Button(self.t(lang, "yesterday"), "y:day:1")]
+            return Reply(self.t(lang, "ask_date"), rows(choices, 2) + nav)
+        if step == "reference":
+            return Reply(self.t(lang, "ask_reference"), rows([Button(self.t(lang, "no_reference"), "y:ref:none")], 1)
+                         + nav)
+        return self.confirmation(values, lang)
+
+    def confirmation(self, values: Values, lang: str) -> Reply:
+        paid_on = date.fromisoformat(values["paid_on"])
+        text = self.t(lang, "confirm_text", id=values["pledge_id"], amount=rupiah(values["amount"], lang),
+                      date=paid_on.strftime("%d-%m-%Y"), reference=values["reference"] or "-")
+        return Reply(text, rows([Button(self.t(lang, "confirm"), "y:ok")], 1) + rows(
+            [Button(self.t(lang, "back"), "y:back"), Button(self.t(lang, "cancel"), "y:cancel")], 2))
+
+    def accept_text(self, values: Values, text: str, today: date) -> tuple[Values, str | None]:
+        step = next_step(values)
+        if step == "amount":
+            amount = parse_rupiah(text)
+            if amount is None:
+                return values, "amount_unreadable"
+            if amount < 1_000:
+                return values, "amount_small"
+            return {**values, "amount": amount}, None
+        if step == "paid_on":
+            lowered = text.strip().lower()
+            if lowered in ("hari ini", "today"):
+                return {**values, "paid_on": today.isoformat()}, None
+            if lowered in ("kemarin", "yesterday"):
+                return {**values, "paid_on": (today - timedelta(days=1)).isoformat()}, None
+            paid_on, reason = parse_calendar_date(text)
+            if paid_on is None:
+                return values, f"date_{reason}"
+            if paid_on > today:
+                return values, "date_future"
+            if today - paid_on > OLDEST_PAYMENT:
+                return values, "date_old"
+            return {**values, "paid_on": paid_on.isoformat()}, None
+        if step == "reference":
+            reference = clean_reference(text)
+            return ({**values, "reference": reference}, None) if reference else (values, "reference_empty")
+        return values, "use_buttons"
+
+    def accept_choice(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
+        step = next_step(values)
+        if kind == "amt" and step == "amount" and value.isdigit() and int(value) in values.get("suggested", []):
+            return {**values, "amount": int(value)}, None
+        if kind == "day" and step == "paid_on" and value in ("0", "1"):
+            return {**values, "paid_on": (today - timedelta(days=int(value))).isoformat()}, None
+        if kind == "ref" and step == "reference" and value == "none":
+            return {**values, "reference": None}, None
+        return values, "stale"
+
+    def back(self, values: Values) -> Values:
+        for step in reversed(STEPS):
+            if step in values:
+                return {k: v for k, v in values.items() if k != step}
+        return values

@@ -1,0 +1,99 @@
+"""Sponsor pledges, without Telegram or tables: what each month costs, when it is due, invitation tokens.
+
+A sponsor pays the minimum for each worker ("Lindungi Pekerja Sekitar Anda": Rp16,800 a month for JKK+JKM at the
+Rp1,000,000 minimum income, before discounts), priced month by month with the discount in force for that month.
+Informal workers pay by the 15th of the month being paid for (shared/domain §2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.contributions.rules import MINIMUM_INCOME, Discount, add_months, quote
+
+DUE_DAY = 15
+MONTH_CHOICES = (1, 3, 6, 12)
+ONGOING = 0  # "every month until I stop"
+ONGOING_PLANNED_AHEAD = 3  # an open-ended pledge keeps this many months planned from the current one
+MAX_WORKERS = 10
+SUGGESTED_WORKERS = 2
+INVITE_LIFETIME = timedelta(days=30)
+INVITE_PREFIX = "inv_"  # /start payload: inv_<token>
+_TOKEN_ALPHABET = frozenset(string.ascii_letters + string.digits + "-_")
+
+
+@dataclass(frozen=True)
+class SponsoredWorker:
+    occupation: str
+    transport: bool = False
+
+
+@dataclass(frozen=True)
+class MonthDue:
+    month: date
+    amount: int  # for all of the pledge's workers together
+    discount: int
+
+
+def due_date(month: date) -> date:
+    return month.replace(day=DUE_DAY)
+
+
+def first_pledge_month(today: date) -> date:
+    """A pledge starts this month, or next month once this month's due date (the 15th) has passed: a month
+    that is already overdue on the day of the pledge would only alarm the sponsor."""
+    month = today.replace(day=1)
+    return add_months(month, 1) if today.day > DUE_DAY else month
+
+
+def month_amounts(workers: Sequence[SponsoredWorker], programs: Iterable[str], first_month: date, months: int,
+                  discounts: Iterable[Discount]) -> list[MonthDue]:
+    """What the sponsor owes for each month, all workers together, at the minimum income."""
+    chosen = tuple(programs)
+    rules = list(discounts)
+    totals: dict[date, list[int]] = {}
+    # quote() prices at most a year at a time; an open-ended pledge left alone for long may need more.
+    for offset in range(0, months, 12):
+        for worker in workers:
+            priced = quote(income=MINIMUM_INCOME, programs=chosen, first_month=add_months(first_month, offset),
+                           months=min(12, months - offset), transport=worker.transport, discounts=rules)
+            for line in priced.months:
+                entry = totals.setdefault(line.month, [0, 0])
+                entry[0] += line.due
+                entry[1] += line.discount
+    return [MonthDue(month, amount, discount) for month, (amount, discount) in sorted(totals.items())]
+
+
+def planned_months(months: int, first_month: date, current_month: date) -> int:
+    """How many months to plan at once: the chosen number, or enough to stay ONGOING_PLANNED_AHEAD ahead."""
+    if months != ONGOING:
+        return months
+    ahead = add_months(current_month, ONGOING_PLANNED_AHEAD - 1)
+    count = (ahead.year - first_month.year) * 12 + ahead.month - first_month.month + 1
+    return max(count, ONGOING_PLANNED_AHEAD)
+
+
+def new_invite_token() -> str:
+    """16 URL-safe characters (96 random bits): short enough for a /start payload (64 characters)."""
+    return secrets.token_urlsafe(12)
+
+
+def invite_hash(token: str) -> str:
+    """Only the hash is stored: a copy of the database cannot be used to claim invitations."""
+    return hashlib.sha256(("lindungi-invite:" + token).encode()).hexdigest()
+
+
+def invite_link(bot_username: str, token: str) -> str:
+    return f"https://t.me/{bot_username}?start={INVITE_PREFIX}{token}"
+
+
+def invite_token_from_payload(payload: str) -> str | None:
+    if not payload.startswith(INVITE_PREFIX):
+        return None
+    token = payload[len(INVITE_PREFIX):]
+    return token if 8 <= len(token) <= 40 and all(c in _TOKEN_ALPHABET for c in token) else None

@@ -1,0 +1,263 @@
+"""The "Jadi sponsor" conversation, without Telegram: how many workers, each worker's name, occupation and phone,
+how many months, which programs, then a review priced month by month with the discounts in force.
+
+Values (a dict the caller stores sealed: it holds workers' names and phones):
+    {"count": 2, "workers": [{"name": .., "occupation": .., "transport": .., "phone": ..|""}, ..],
+     "months": 3, "programs": ["jkk", "jkm"]}
+
+Callback data: `s:n:<count>`, `s:occ:<key>`, `s:phone:none`, `s:mon:<n>`, `s:prog:min|jht`, `s:edit:<part>`,
+`s:back`, `s:cancel`, `s:ok`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.contributions import occupations
+from bot.contributions.rules import JHT, JKK, JKM, Discount
+from bot.core.formatting import month_name, rupiah
+from bot.core.i18n import Translator
+from bot.core.identity import check_name, check_phone, mask_name, mask_phone
+from bot.core.replies import Button, Reply, rows
+from bot.pledges.rules import MAX_WORKERS, MONTH_CHOICES, ONGOING, SUGGESTED_WORKERS, SponsoredWorker, month_amounts
+
+FLOW = "pledge"
+Values = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SponsorOccupation:
+    key: str
+    label_id: str
+    label_en: str
+
+
+# The jobs the "Lindungi Pekerja Sekitar Anda" drive names (shared/domain §5), then "other" to type one.
+SPONSOR_OCCUPATIONS = (
+    SponsorOccupation("marbot", "🕌 Marbot", "🕌 Mosque caretaker"),
+    SponsorOccupation("penjaga", "🔦 Penjaga malam", "🔦 Night guard"),
+    SponsorOccupation("kebersihan", "🧹 Petugas kebersihan", "🧹 Cleaner"),
+)
+OCCUPATION_NAMES = {"marbot": "Marbot", "penjaga": "Penjaga malam", "kebersihan": "Petugas kebersihan"}
+OTHER = "lain"
+
+
+def worker_step(values: Values) -> tuple[str, int] | None:
+    """The next question about a worker as (step, index), or None when every worker is complete."""
+    workers = values.get("workers", [])
+    for index in range(int(values.get("count", 0))):
+        worker = workers[index] if index < len(workers) else {}
+        for field, step in (("name", "w_name"), ("occupation", "w_occupation"), ("phone", "w_phone")):
+            if field not in worker:
+                return step, index
+    return None
+
+
+def next_step(values: Values) -> str:
+    if "count" not in values:
+        return "count"
+    pending = worker_step(values)
+    if pending is not None:
+        return pending[0]
+    for step in ("months", "programs"):
+        if step not in values:
+            return step
+    return "review"
+
+
+def _set_worker(values: Values, index: int, **fields: Any) -> Values:
+    workers = [dict(w) for w in values.get("workers", [])]
+    while len(workers) <= index:
+        workers.append({})
+    workers[index].update(fields)
+    return {**values, "workers": workers}
+
+
+# "Back" walks these in order: ("count",), ("worker", index, field), ("months",), ("programs",).
+_WORKER_FIELDS = ("name", "occupation", "phone")
+
+
+def _answer_slots(values: Values) -> list[tuple]:
+    slots: list[tuple] = [("count",)]
+    for index in range(int(values.get("count", 0))):
+        slots += [("worker", index, field) for field in _WORKER_FIELDS]
+    return slots + [("months",), ("programs",), ("review",)]
+
+
+def _current_slot(values: Values) -> tuple:
+    step = next_step(values)
+    pending = worker_step(values)
+    if pending is not None and step.startswith("w_"):
+        return ("worker", pending[1], {"w_name": "name", "w_occupation": "occupation", "w_phone": "phone"}[step])
+    return (step,)
+
+
+def _answered(values: Values, slot: tuple) -> bool:
+    if slot[0] == "worker":
+        workers = values.get("workers", [])
+        return slot[1] < len(workers) and slot[2] in workers[slot[1]]
+    return slot[0] in values
+
+
+def _forget_slot(values: Values, slot: tuple) -> Values:
+    if slot[0] == "count":
+        return {k: v for k, v in values.items() if k not in ("count", "workers")}
+    if slot[0] == "worker":
+        workers = [dict(w) for w in values.get("workers", [])]
+        workers[slot[1]].pop(slot[2], None)
+        if slot[2] == "occupation":
+            workers[slot[1]].pop("transport", None)
+        while workers and not workers[-1]:
+            workers.pop()
+        return {**values, "workers": workers}
+    return {k: v for k, v in values.items() if k != slot[0]}
+
+
+def sponsored_workers(values: Values) -> list[SponsoredWorker]:
+    return [SponsoredWorker(w["occupation"], bool(w.get("transport"))) for w in values["workers"]]
+
+
+def occupation_label(key_or_text: str) -> str:
+    """A stored occupation as people read it: a sponsor's or an enrollment button key, or the typed words."""
+    if key_or_text in OCCUPATION_NAMES:
+        return OCCUPATION_NAMES[key_or_text]
+    known = occupations.BY_KEY.get(key_or_text)
+    return known.label_id.split(" ", 1)[1] if known else key_or_text
+
+
+class SponsorFlow:
+    def __init__(self, texts: Translator) -> None:
+        self.texts = texts
+
+    def t(self, lang: str, key: str, **values: object) -> str:
+        return self.texts.t(lang, f"sponsor.{key}", **values)
+
+    def error(self, key: str, lang: str) -> str:
+        return self.t(lang, f"error_{key}")
+
+    # ------------------------------------------------------------------ questions
+    def prompt(self, step: str, values: Values, lang: str) -> Reply:
+        nav = rows([Button(self.t(lang, "back"), "s:back"), Button(self.t(lang, "cancel"), "s:cancel")], 2)
+        if step == "count":
+            choices = [Button(("⭐ " if n == SUGGESTED_WORKERS else "") + str(n), f"s:n:{n}") for n in range(1, 6)]
+            return Reply(self.t(lang, "ask_count", most=MAX_WORKERS),
+                         rows(choices, 5) + rows([Button(self.t(lang, "cancel"), "s:cancel")], 1))
+        if step == "months":
+            choices = [Button(self.t(lang, "months_option", months=m), f"s:mon:{m}") for m in MONTH_CHOICES]
+            choices.append(Button(self.t(lang, "months_ongoing"), f"s:mon:{ONGOING}"))
+            return Reply(self.t(lang, "ask_months"), rows(choices[:4], 2) + rows(choices[4:], 1) + nav)
+        if step == "programs":
+            choices = [Button(self.t(lang, "programs_min"), "s:prog:min"),
+                       Button(self.t(lang, "programs_jht"), "s:prog:jht")]
+            return Reply(self.t(lang, "ask_programs"), rows(choices, 1) + nav)
+        pending = worker_step(values)
+        assert pending is not None
+        _, index = pending
+        label = self.t(lang, "worker_label", number=index + 1, count=values["count"])
+        if step == "w_name":
+            return Reply(label + "\n" + self.t(lang, "ask_worker_name"), nav)
+        if step == "w_occupation":
+            choices = [Button(o.label_id if lang == "id" else o.label_en, f"s:occ:{o.key}")
+                       for o in SPONSOR_OCCUPATIONS]
+            choices.append(Button(self.t(lang, "occupation_other"), f"s:occ:{OTHER}"))
+            name = mask_name(values["workers"][index]["name"])
+            return Reply(label + "\n" + self.t(lang, "ask_worker_occupation", name=name), rows(choices, 2) + nav)
+        return Reply(label + "\n" + self.t(lang, "ask_worker_phone"),
+                     rows([Button(self.t(lang, "phone_unknown"), "s:phone:none")], 1) + nav)
+
+    # ------------------------------------------------------------------ answers
+    def accept_text(self, values: Values, text: str) -> tuple[Values, str | None]:
+        step = next_step(values)
+        text = (text or "").strip()
+        if step == "count":
+            digits = text.split()[0] if text.split() else ""
+            if not (digits.isascii() and digits.isdigit()):
+                return values, "count_number"
+            count = int(digits)
+            if not 1 <= count <= MAX_WORKERS:
+                return values, "count_range"
+            return {**values, "count": count}, None
+        pending = worker_step(values)
+        if pending is not None:
+            _, index = pending
+            if step == "w_name":
+                name, reason = check_name(text)
+                return (_set_worker(values, index, name=name), None) if name else (values, f"name_{reason}")
+            if step == "w_occupation":
+                description = occupations.clean_description(text)
+                if description is None:
+                    return values, "occupation_words"
+                return _set_worker(values, index, occupation=description,
+                                   transport=occupations.is_transport(description)), None
+            if step == "w_phone":
+                phone, reason = check_phone(text)
+                return (_set_worker(values, index, phone=phone), None) if phone else (values, f"phone_{reason}")
+        return values, "use_buttons"
+
+    def accept_choice(self, values: Values, kind: str, value: str) -> tuple[Values, str | None]:
+        step = next_step(values)
+        expected = {"n": "count", "occ": "w_occupation", "phone": "w_phone", "mon": "months",
+                    "prog": "programs"}.get(kind)
+        if expected != step:
+            return values, "stale"
+        if kind == "n" and value.isdigit() and 1 <= int(value) <= MAX_WORKERS:
+            return {**values, "count": int(value)}, None
+        pending = worker_step(values)
+        if kind == "occ" and pending is not None:
+            if value == OTHER:
+                return values, "type_occupation"
+            if value in OCCUPATION_NAMES:
+                return _set_worker(values, pending[1], occupation=value, transport=False), None
+        if kind == "phone" and value == "none" and pending is not None:
+            return _set_worker(values, pending[1], phone=""), None
+        if kind == "mon" and value.isdigit() and (int(value) in MONTH_CHOICES or int(value) == ONGOING):
+            return {**values, "months": int(value)}, None
+        if kind == "prog" and value in ("min", "jht"):
+            return {**values, "programs": [JKK, JKM, JHT] if value == "jht" else [JKK, JKM]}, None
+        return values, "stale"
+
+    def back(self, values: Values) -> Values:
+        """Forget the answer to the question before the current one (answers after it, kept by an edit, stay)."""
+        slots = _answer_slots(values)
+        current = _current_slot(values)
+        earlier = [slot for slot in slots[: slots.index(current)] if _answered(values, slot)] \
+            if current in slots else [slot for slot in slots if _answered(values, slot)]
+        if not earlier:
+            return values
+        return _forget_slot(values, earlier[-1])
+
+    def edit(self, values: Values, part: str) -> Values:
+        if part == "workers":
+            return {k: v for k, v in values.items() if k not in ("count", "workers")}
+        if part in ("months", "programs"):
+            return {k: v for k, v in values.items() if k != part}
+        return values
+
+    # ------------------------------------------------------------------ review
+    def review(self, values: Values, discounts: list[Discount], first_month: date, lang: str,
+               sponsor_name: str) -> Reply:
+        months = int(values["months"])
+        shown = 3 if months == ONGOING else months
+        lines = month_amounts(sponsored_workers(values), values["programs"], first_month, shown, discounts)
+        text = [self.t(lang, "review_title")]
+        for number, worker in enumerate(values["workers"], start=1):
+            phone = mask_phone(worker["phone"]) if worker.get("phone") else self.t(lang, "phone_none")
+            text.append(self.t(lang, "review_worker", number=number, name=mask_name(worker["name"]),
+                               occupation=occupation_label(worker["occupation"]), phone=phone))
+        text.append(self.t(lang, "review_programs", programs="+".join(p.upper() for p in values["programs"])))
+        for line in lines:
+            key = "review_month_discount" if line.discount else "review_month"
+            text.append(self.t(lang, key, month=month_name(line.month, lang), amount=rupiah(line.amount, lang),
+                               discount=rupiah(line.discount, lang)))
+        if months == ONGOING:
+            text.append(self.t(lang, "review_ongoing"))
+        else:
+            text.append(self.t(lang, "review_total", months=months, total=rupiah(sum(m.amount for m in lines), lang)))
+        text.append(self.t(lang, "review_footer", sponsor=sponsor_name))
+        buttons = rows([Button(self.t(lang, "confirm"), "s:ok")], 1) + rows([
+            Button(self.t(lang, "edit_workers"), "s:edit:workers"), Button(self.t(lang, "edit_months"), "s:edit:months"),
+            Button(self.t(lang, "edit_programs"), "s:edit:programs")], 3) + rows(
+            [Button(self.t(lang, "cancel"), "s:cancel")], 1)
+        return Reply("\n".join(text), buttons)

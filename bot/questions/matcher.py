@@ -1,0 +1,276 @@
+"""Which topic is a question about? Normalise, correct typos, stem, rank with BM25, score the confidence.
+
+The ranking is BM25 over every example phrasing (a topic scores its best phrasing, plus a little for its
+keyword list). The confidence combines how strongly the best phrasing matched with how much of the question's
+informative content that topic explains; it is mapped to [0, 1] by a logistic curve fitted on the development
+set (tests/data/faq_dev.yaml), so a score of 0.8 means "right about four times in five" there. Below
+`threshold` the answer is `unknown`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+from rank_bm25 import BM25Okapi
+from rapidfuzz import fuzz, process
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+from bot.questions.knowledge_base import UNKNOWN, KnowledgeBase
+from bot.questions.normalise import content_tokens, normalise
+from bot.questions.topic_model import TopicModel
+
+_stemmer = StemmerFactory().create_stemmer()
+
+
+class IndexedBM25(BM25Okapi):
+    """rank_bm25's Okapi BM25 (same fitting, same formula, same scores) with an inverted index for scoring.
+
+    The library scores a query by building, for every query word, a frequency list over every document in Python;
+    on a bot answering many people that was the largest single cost of a question. Here each word keeps the
+    documents that contain it, so a word costs work only where it occurs.
+    """
+
+    def __init__(self, corpus: list[list[str]]) -> None:
+        super().__init__(corpus)
+        doc_len = np.array(self.doc_len, dtype=float)
+        self._length_norm = self.k1 * (1 - self.b + self.b * doc_len / self.avgdl)
+        postings: dict[str, tuple[list[int], list[int]]] = {}
+        for index, frequencies in enumerate(self.doc_freqs):
+            for word, count in frequencies.items():
+                docs, counts = postings.setdefault(word, ([], []))
+                docs.append(index)
+                counts.append(count)
+        self._postings = {w: (np.array(d), np.array(c, dtype=float)) for w, (d, c) in postings.items()}
+
+    def get_scores(self, query: list[str]) -> np.ndarray:
+        score = np.zeros(self.corpus_size)
+        for word in query:
+            found = self._postings.get(word)
+            if found is None:
+                continue  # in no document: adds zero, as in the library
+            docs, frequency = found
+            score[docs] += (self.idf.get(word) or 0) * (
+                frequency * (self.k1 + 1) / (frequency + self._length_norm[docs]))
+        return score
+
+
+# Names the stemmer would mangle ("sertakan" -> "serta", "lapak" -> "lapa"): kept as they are.
+PROTECTED = frozenset("sertakan lingkaran perisai lapak asik jmo jkk jkm jht jkp jp bpu kpj plkk dukcapil "
+                      "pandawa chika baznas apbd apbn jakon rumahsakit jatuhtempo danadesa".split())
+
+
+@lru_cache(maxsize=50_000)
+def stem(token: str) -> str:
+    # Sastrawi is slow on a cold word (~0.3 ms) and questions repeat words: cache every stem.
+    if token in PROTECTED:
+        return token
+    return _stemmer.stem(token) or token
+
+
+def banjar_variants(word: str) -> list[str]:
+    """Indonesian forms a Banjar word may stand for: mam-/man-/ma- → mem-/men-/me-, ba- → ber-,
+    -akan → -kan, a → e in the first syllable (sadakah → sedekah). Tried only for unknown words."""
+    variants: list[str] = []
+    base = word[:-4] + "kan" if word.endswith("akan") else word
+    for banjar, indonesian in (("mam", "mem"), ("man", "men"), ("many", "meny"), ("ma", "me"),
+                               ("ba", "ber"), ("ta", "ter"), ("di", "di")):
+        if base.startswith(banjar) and len(base) > len(banjar) + 2:
+            variants.append(indonesian + base[len(banjar):])
+            variants.append(base[len(banjar):])
+    variants.append(base)
+    if len(base) > 4 and base[1] == "a":
+        variants.append(base[0] + "e" + base[2:])
+    return [v for v in variants if v != word]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    topic: str
+    raw: float  # BM25 of the best phrasing, plus keyword and whole-topic bonuses
+    coverage: float  # share of the question's informative words (idf-weighted) this topic uses
+    foreign: float = 0.0  # share of the question made of words that point elsewhere (bot/questions/out_of_scope.yaml)
+    specific: float = 0.0  # the most telling shared word's idf, relative to the rarest possible
+    model: float = 0.0  # the linear topic model's score (about +1: clearly this topic)
+    offtopic_gap: float = 0.0  # model score ahead of the "unknown" class (top candidate only)
+    other_program: bool = False  # names another programme (Prakerja, BLT...) this topic does not mention
+    margin: float = 0.0  # model score ahead of the runner-up (top candidate only)
+
+
+@dataclass(frozen=True)
+class Match:
+    topic: str  # a topic id or "unknown"
+    score: float  # calibrated confidence in [0, 1]
+    candidates: tuple[tuple[str, float], ...]  # best topics first, with their confidence
+
+
+# Logistic calibration of the features (fitted on the development set: benchmarks/faq_eval.py --fit).
+FEATURES = ("strength", "coverage", "foreign", "has_foreign", "margin", "specific", "model", "offtopic_gap")
+CALIBRATION = {"bias": -3.14, "strength": 1.38, "coverage": 2.4, "foreign": -0.48, "has_foreign": -1.26, "margin": 2.35, "specific": -1.29, "model": -0.79, "offtopic_gap": 2.86}
+DEFAULT_THRESHOLD = 0.5
+OTHER_PROGRAM_PENALTY = 6.0  # in log-odds: turns 0.99 into about 0.2
+# How much of a topic's score comes from its keyword list (vs its best phrasing).
+KEYWORD_WEIGHT = 0.6
+# How much BM25's strength adds to the topic model's score when ranking topics.
+BM25_BLEND = 0.2
+# How much the whole topic (all phrasings as one text) adds: helps long questions that echo several phrasings.
+TOPIC_WEIGHT = 0.8
+OUT_OF_SCOPE_FILE = Path(__file__).parent / "out_of_scope.yaml"
+
+
+class FaqMatcher:
+    def __init__(self, knowledge: KnowledgeBase, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.knowledge = knowledge
+        self.threshold = threshold
+        out_of_scope = yaml.safe_load(OUT_OF_SCOPE_FILE.read_text(encoding="utf-8"))
+        # Programme names are kept whole: "prakerja" must not become "kerja" (stemmer) or "pekerja" (typos).
+        self.other_programs = frozenset(t for w in out_of_scope.get("programs") or () for t in normalise(str(w)))
+        self.doc_topics: list[str] = []
+        documents: list[list[str]] = []
+        topic_terms: dict[str, Counter[str]] = {}
+        keyword_docs: dict[str, set[str]] = {}
+        vocabulary: set[str] = set()
+        training: list[list[str]] = []
+        training_labels: list[str] = []
+        for topic in knowledge.topics.values():
+            terms: Counter[str] = Counter()
+            for text in (*topic.phrasings, topic.title["id"], topic.title["en"]):
+                tokens = normalise(text)
+                vocabulary.update(tokens)
+                stems = [self._stem(t) for t in content_tokens(tokens)]
+                if stems:
+                    documents.append(stems)
+                    self.doc_topics.append(topic.id)
+                    terms.update(stems)
+                    training.append(stems)
+                    training_labels.append(topic.id)
+            keywords: set[str] = set()
+            for keyword in topic.keywords:
+                tokens = normalise(keyword)
+                vocabulary.update(tokens)
+                keywords.update(self._stem(t) for t in content_tokens(tokens))
+            keyword_docs[topic.id] = keywords
+            training.append(sorted(keywords))
+            training_labels.append(topic.id)
+            terms.update(keywords)
+            topic_terms[topic.id] = terms
+        self.vocabulary = sorted(vocabulary)
+        self._vocabulary_set = frozenset(vocabulary)
+        self._stem_vocabulary = frozenset(t for terms in topic_terms.values() for t in terms)
+        self._correct = lru_cache(maxsize=20_000)(self._correct_uncached)
+        self.out_of_scope = frozenset(self._stem(t) for w in out_of_scope["words"] for t in normalise(str(w)))
+        self.out_of_scope |= self.other_programs
+        # Off-topic examples train an "unknown" class, so the model learns what is not ours as well.
+        for example in out_of_scope.get("examples") or ():
+            stems = self.query_stems(str(example))
+            if stems:
+                training.append(stems)
+                training_labels.append(UNKNOWN)
+        self.model = TopicModel(training, training_labels)
+        self.bm25 = IndexedBM25(documents)
+        self.topic_ids = list(topic_terms)
+        self.topic_bm25 = IndexedBM25([list(topic_terms[t].elements()) for t in self.topic_ids])
+        self.topic_terms = topic_terms
+        position = {topic: index for index, topic in enumerate(self.topic_ids)}
+        self._doc_topic_index = np.array([position[topic] for topic in self.doc_topics])
+
+        self.keyword_docs = keyword_docs
+        # Inverse document frequency over topics: a word used by one topic says more than one used by all.
+        topic_count = len(topic_terms)
+        document_frequency: Counter[str] = Counter()
+        for terms in topic_terms.values():
+            document_frequency.update(set(terms))
+        self.idf = {t: math.log(1 + topic_count / df) for t, df in document_frequency.items()}
+        self.unknown_idf = math.log(1 + topic_count)  # the rarest a shared word can be
+        # A word no topic uses weighs half that: people add context ("di pasar martapura") to real questions.
+        self.context_idf = self.unknown_idf / 2
+
+    # ------------------------------------------------------------------ query side
+    def _correct_uncached(self, token: str) -> str:
+        """Map an unfamiliar word to one the knowledge base uses: Banjar affixes first, then close spelling."""
+        if token in self._vocabulary_set or len(token) < 4 or token.isdigit() or token in self.other_programs:
+            return token
+        if stem(token) in self._stem_vocabulary:
+            return token
+        for candidate in banjar_variants(token):
+            if candidate in self._vocabulary_set or stem(candidate) in self._stem_vocabulary:
+                return candidate
+        best = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+        return best[0] if best else token
+
+    def _stem(self, token: str) -> str:
+        return token if token in self.other_programs else stem(token)
+
+    def query_stems(self, text: str) -> list[str]:
+        tokens = [self._correct(t) for t in normalise(text)]
+        return [self._stem(t) for t in content_tokens(tokens)]
+
+    # ------------------------------------------------------------------ scoring
+    def rank(self, text: str) -> list[Ranked]:
+        """Every topic the question could be about, best first, with the features of each."""
+        stems = self.query_stems(text[:1000])
+        if not stems:
+            return []
+        model_scores = self.model.scores(stems)
+        doc_scores = self.bm25.get_scores(stems)
+        topic_scores = self.topic_bm25.get_scores(stems)
+        best_doc = np.zeros(len(self.topic_ids))  # each topic's best phrasing (scores are never negative)
+        np.maximum.at(best_doc, self._doc_topic_index, doc_scores)
+        query_weight = sum(self.idf.get(s, self.context_idf) for s in stems)
+        ranked = []
+        for index, topic in enumerate(self.topic_ids):
+            terms = self.topic_terms[topic]
+            keyword_hits = sum(self.idf.get(s, 0.0) for s in stems if s in self.keyword_docs[topic])
+            raw = float(best_doc[index]) + KEYWORD_WEIGHT * keyword_hits + TOPIC_WEIGHT * float(topic_scores[index])
+            covered = sum(self.idf.get(s, 0.0) for s in stems if s in terms)
+            foreign = sum(self.idf.get(s, self.context_idf) for s in stems
+                          if s in self.out_of_scope and s not in terms)
+            telling = max((self.idf[s] for s in stems if s in terms), default=0.0)
+            ranked.append(Ranked(topic, raw, covered / query_weight, foreign / query_weight,
+                                 telling / self.unknown_idf, model=model_scores.get(topic, -1.0)))
+        ranked.sort(key=lambda r: r.model + BM25_BLEND * r.raw / (r.raw + 8.0), reverse=True)
+        if ranked:
+            runner_up = ranked[1].model if len(ranked) > 1 else -1.0
+            offtopic = model_scores.get(UNKNOWN, -1.0)
+            terms = self.topic_terms[ranked[0].topic]
+            vetoed = any(s in self.other_programs and s not in terms for s in stems)
+            ranked[0] = dataclasses.replace(ranked[0], margin=ranked[0].model - runner_up,
+                                            offtopic_gap=ranked[0].model - offtopic, other_program=vetoed)
+        return ranked
+
+    def match(self, text: str) -> Match:
+        ranked = self.rank(text)
+        if not ranked:
+            return Match(UNKNOWN, 0.0, ())
+        top = confidence(ranked[0])
+        # Runners-up are suggestions: the model's next five, ordered by their confidence as if on top.
+        runners_up = sorted(((r.topic, min(top, confidence(r))) for r in ranked[1:6]), key=lambda c: -c[1])
+        candidates = ((ranked[0].topic, top), *runners_up[:4])
+        return Match(ranked[0].topic if top >= self.threshold else UNKNOWN, top, candidates)
+
+
+def features(ranked: Ranked) -> tuple[float, ...]:
+    """The calibration's inputs: match strength (BM25 squashed into [0, 1)), coverage, foreign share (and
+    whether there is any), margin over the runner-up, and how telling the best shared word is."""
+    return (ranked.raw / (ranked.raw + 8.0), ranked.coverage, ranked.foreign, float(ranked.foreign > 0),
+            ranked.margin, ranked.specific, ranked.model, ranked.offtopic_gap)
+
+
+def confidence(ranked: Ranked) -> float:
+    z = CALIBRATION["bias"] + sum(CALIBRATION[name] * value for name, value in zip(FEATURES, features(ranked)))
+    if ranked.other_program:
+        z -= OTHER_PROGRAM_PENALTY  # a question about another programme is not ours
+    return round(1 / (1 + math.exp(-z)), 4)
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> FaqMatcher:
+    from bot.questions.knowledge_base import default_knowledge
+
+    return FaqMatcher(default_knowledge())

@@ -1,0 +1,176 @@
+"""CSV exports for the branch office: applications, pledges (one row per worker) and payments.
+
+Used by admins in the chat (/ekspor, sent as a document) and by operators (`python -m bot export`). These are
+the only places personal data leaves the bot unmasked, so every export is written to the audit log.
+
+Files are UTF-8 with a byte-order mark (so Excel reads the Indonesian text right), comma-separated, with
+column names a branch office can key in from. Cells that a spreadsheet would run as a formula (=, +, -, @)
+are prefixed with an apostrophe: names and references are typed by users.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.crypto import PersonalDataCipher
+from bot.infra.database import Database
+from bot.pledges.sponsor_flow import occupation_label
+
+KINDS = ("applications", "pledges", "payments")
+_PLAIN_NUMBER = re.compile(r"^\+?\d+$")
+KIND_WORDS = {"pendaftaran": "applications", "applications": "applications", "daftar": "applications",
+              "janji": "pledges", "pledges": "pledges", "sponsor": "pledges",
+              "pembayaran": "payments", "payments": "payments", "bayar": "payments"}
+STATUS_WORDS = {
+    "applications": {"submitted": "submitted", "baru": "submitted", "diajukan": "submitted",
+                     "registered": "registered", "terdaftar": "registered", "rejected": "rejected",
+                     "ditolak": "rejected"},
+    "pledges": {"active": "active", "aktif": "active", "cancelled": "cancelled", "batal": "cancelled",
+                "dibatalkan": "cancelled"},
+    "payments": {"unverified": "unverified", "belum": "unverified", "verified": "verified",
+                 "terverifikasi": "verified"},
+}
+
+
+class ExportError(ValueError):
+    """A request that cannot be read; `code` names the problem for the admin's message."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    kind: str
+    status: str | None = None
+    since: date | None = None  # inclusive, local date
+    until: date | None = None  # inclusive, local date
+
+    def window(self, timezone: str) -> tuple[datetime | None, datetime | None]:
+        zone = ZoneInfo(timezone)
+        start = datetime.combine(self.since, time(0), zone) if self.since else None
+        end = datetime.combine(self.until + timedelta(days=1), time(0), zone) if self.until else None
+        return start, end
+
+    def filename(self, today: date) -> str:
+        parts = [{"applications": "pendaftaran", "pledges": "janji", "payments": "pembayaran"}[self.kind]]
+        if self.status:
+            parts.append(self.status)
+        if self.since:
+            parts.append(f"dari-{self.since.isoformat()}")
+        if self.until:
+            parts.append(f"sampai-{self.until.isoformat()}")
+        parts.append(today.isoformat())
+        return "lindungi-" + "-".join(parts) + ".csv"
+
+
+def parse_request(words: list[str]) -> ExportRequest:
+    """`pendaftaran terdaftar 2026-11-01 2026-11-30` and the like: kind, optional status, optional dates."""
+    if not words:
+        raise ExportError("kind")
+    kind = KIND_WORDS.get(words[0].lower())
+    if kind is None:
+        raise ExportError("kind")
+    status = None
+    since = until = None
+    marker = None  # "dari"/"from" or "sampai"/"to"/"until" before a date says which end it is
+    for word in words[1:]:
+        lowered = word.lower()
+        if lowered in ("dari", "from"):
+            marker = "since"
+            continue
+        if lowered in ("sampai", "to", "until", "hingga"):
+            marker = "until"
+            continue
+        if lowered in STATUS_WORDS[kind]:
+            status = STATUS_WORDS[kind][lowered]
+            continue
+        try:
+            day = date.fromisoformat(word)
+        except ValueError:
+            raise ExportError("word") from None
+        end = marker or ("since" if since is None else "until")
+        if (since if end == "since" else until) is not None:
+            raise ExportError("dates")
+        since, until = (day, until) if end == "since" else (since, day)
+        marker = None
+    if since and until and since > until:
+        raise ExportError("dates")
+    return ExportRequest(kind, status, since, until)
+
+
+def safe_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    if _PLAIN_NUMBER.match(text):  # a phone number like +6281... cannot run as a formula
+        return text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(header: list[str], rows: list[list[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _local(moment: datetime | None, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+APPLICATION_HEADER = ["no_pendaftaran", "tanggal_daftar", "status", "nama_sesuai_ktp", "nik", "tanggal_lahir",
+                      "no_hp", "pekerjaan", "sektor_transportasi", "provinsi", "kabupaten_kota",
+                      "penghasilan_per_bulan", "program", "nomor_kpj", "alasan_ditolak", "disponsori_janji"]
+PLEDGE_HEADER = ["no_janji", "tanggal_janji", "status_janji", "lama_bulan", "program", "pekerja_ke",
+                 "nama_pekerja", "pekerjaan", "no_hp_pekerja", "undangan_dibuka", "no_pendaftaran_pekerja",
+                 "bulan_direncanakan", "bulan_lunas", "total_iuran_janji", "total_dibayar", "sisa_belum_dibayar"]
+PAYMENT_HEADER = ["no_pembayaran", "no_janji", "tanggal_bayar", "jumlah", "referensi", "dicatat_pada",
+                  "diverifikasi_pada"]
+
+
+async def build_export(database: Database, cipher: PersonalDataCipher, request: ExportRequest,
+                       timezone: str) -> tuple[bytes, int]:
+    """The CSV bytes and the number of data rows."""
+    from models import enrollment, pledge
+
+    start, end = request.window(timezone)
+    async with database.session() as session:
+        if request.kind == "applications":
+            applications = await enrollment.between(session, start, end, request.status)
+            sponsored = await pledge.application_pledges(session, [a.id for a in applications])
+            rows = []
+            for application in applications:
+                seen = enrollment.view(cipher, application)
+                rows.append([seen.id, _local(seen.created_at, timezone), seen.status, seen.name, seen.nik,
+                             seen.birth_date.isoformat(), seen.phone, occupation_label(seen.occupation),
+                             "ya" if application.transport else "tidak", seen.province, seen.regency, seen.income,
+                             "+".join(p.upper() for p in seen.programs), seen.kpj_number or "",
+                             seen.reject_reason or "", sponsored.get(seen.id, "")])
+            return to_csv(APPLICATION_HEADER, rows), len(rows)
+        if request.kind == "pledges":
+            overviews = await pledge.between(session, start, end, request.status)
+            rows = []
+            for item in overviews:
+                counted = [m for m in item.months if m.status != pledge.MONTH_CANCELLED]
+                for beneficiary in item.beneficiaries:
+                    rows.append([
+                        item.id, _local(item.pledge.created_at, timezone), item.pledge.status,
+                        item.pledge.months or "setiap bulan", "+".join(p.upper() for p in item.pledge.program_list),
+                        beneficiary.position,
+                        cipher.decrypt(beneficiary.name_encrypted) if beneficiary.name_encrypted else "(dihapus)",
+                        occupation_label(beneficiary.occupation),
+                        cipher.decrypt(beneficiary.phone_encrypted) if beneficiary.phone_encrypted else "",
+                        "ya" if beneficiary.worker_user_id else "tidak", beneficiary.application_id or "",
+                        len(counted), item.paid_months, item.total_due, item.total_paid, item.outstanding])
+            return to_csv(PLEDGE_HEADER, rows), len(rows)
+        payments = await pledge.payments_between(session, start, end, request.status)
+        rows = [[p.id, p.pledge_id, p.paid_on.isoformat(), p.amount, p.reference or "",
+                 _local(p.created_at, timezone), _local(p.verified_at, timezone)] for p in payments]
+        return to_csv(PAYMENT_HEADER, rows), len(rows)
