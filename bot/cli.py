@@ -426,7 +426,8 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.core.crypto import DataKeyError, cipher_for
     from bot.infra.database import Database
-    from bot.reports.export import STATUS_WORDS, ExportRequest, build_export
+    from bot.reports.export import STATUS_WORDS, ExportRequest
+    from models.export import export_csv
 
     try:
         since = date.fromisoformat(args.since) if args.since else None
@@ -454,7 +455,8 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
     async def export() -> tuple[bytes, int]:
         database = Database(settings.database_url)
         try:
-            content, count = await build_export(database, cipher, request, settings.default_timezone)
+            async with database.session() as session:
+                content, count = await export_csv(session, cipher, request, settings.default_timezone)
             from models import audit
 
             async with database.transaction() as session:

@@ -1,6 +1,8 @@
-"""Telegram adapters: each module reads updates, calls the domain in bot/ and models/, renders replies.
+"""Telegram adapters: each module reads updates, calls the domain (bot/) and the tables (models/), renders replies.
 
-`register_handlers` is the one place that says which handler answers what, in priority order.
+`register_handlers` is the one place that says which handler answers what, in priority order; `flow_registry` is the one
+table of what a menu button, a /start link, free text or "start the new thing" opens. Admin-only handlers are
+marked `@admin_only` (handlers/admin_guard.py); the step-by-step conversations share handlers/conversation.py.
 """
 
 from __future__ import annotations
@@ -8,8 +10,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import TypeHandler
 
+from bot.pledges.rules import INVITE_PREFIX
 from handlers import (
     admin_discounts,
+    admin_payments,
     broadcasts,
     charts,
     enroll,
@@ -17,9 +21,11 @@ from handlers import (
     fallback,
     faq,
     flow_guard,
+    invitations,
     language,
     membership,
     my_data,
+    payments,
     pledges,
     quote,
     records,
@@ -29,9 +35,30 @@ from handlers import (
     users,
 )
 from handlers.context import BotApplication
+from handlers.flows import FlowEntry, FlowRegistry, conversation_entry
+
+
+def flow_registry() -> FlowRegistry:
+    return FlowRegistry([
+        conversation_entry(quote.CONVERSATION, menu_item="quote", from_menu=quote.start_quote,
+                           starter="quote", start_new=quote.start_new),
+        conversation_entry(enroll.CONVERSATION, menu_item="enroll", from_menu=enroll.start_enrollment,
+                           starter="enroll", start_new=enroll.start_new),
+        conversation_entry(sponsor.CONVERSATION, menu_item="sponsor", from_menu=sponsor.start_pledge,
+                           starter="sponsor", start_new=sponsor.start_new),
+        conversation_entry(payments.CONVERSATION, starter="pay", start_new=payments.start_new),
+        FlowEntry("invitation", start_payload=INVITE_PREFIX, from_link=invitations.open_invitation),
+        FlowEntry(records.FLOW, take_text=records.on_text),  # an admin's registration number or reason
+        FlowEntry(broadcasts.FLOW, take_text=broadcasts.on_text),  # an admin composing an announcement
+        FlowEntry("topics", menu_item="faq", from_menu=faq.browse),
+        FlowEntry("reminder_settings", menu_item="reminders", from_menu=reminders.show_settings),
+        FlowEntry("language", menu_item="language", from_menu=language.ask_language),
+        FlowEntry("my_data", menu_item="mydata", from_menu=my_data.show_my_data),
+    ])
 
 
 def register_handlers(app: BotApplication) -> None:
+    app.bot_data["flows"] = flow_registry()
     # Group -1 runs first for every update: records the user and loads their profile.
     app.add_handler(TypeHandler(Update, users.remember_user), group=-1)
     fallback.register_guard(app)  # first: forged callback data never reaches a pattern
@@ -42,6 +69,8 @@ def register_handlers(app: BotApplication) -> None:
     enroll.register(app)
     sponsor.register(app)
     pledges.register(app)
+    payments.register(app)
+    admin_payments.register(app)
     my_data.register(app)
     admin_discounts.register(app)
     records.register(app)

@@ -14,29 +14,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.contributions.rules import QuoteError, parse_discount, parse_month
 from bot.core.calendar import this_month
 from bot.core.formatting import month_name
-from bot.core.logs import user_ref
 from bot.core.replies import Button, Reply, fit_lines, rows
 from handlers import replies
+from handlers.admin_guard import admin_only
 from handlers.context import BotApplication, BotContext
-from models import audit
 from models.discount import DiscountPeriod, add_period, all_periods, end_period, in_listing_order
 
 log = logging.getLogger(__name__)
-
-
-async def refuse_non_admin(update: Update, context: BotContext, what: str) -> bool:
-    """True (and a polite refusal, and a log line without personal data) when the user is not an admin."""
-    if context.is_admin:
-        return False
-    log.warning("non-admin %s tried %s", user_ref(update.effective_user.id if update.effective_user else None), what)
-    async with context.services.db.transaction() as session:
-        await audit.record(session, update.effective_user.id if update.effective_user else None,
-                           "refused", what)
-    if update.callback_query:
-        await update.callback_query.answer(context.t("admin.only_admins"), show_alert=True)
-    elif update.effective_message:
-        await update.effective_message.reply_text(context.t("admin.only_admins"))
-    return True
 
 
 def _describe(period: DiscountPeriod, lang: str, context: BotContext) -> str:
@@ -47,9 +31,8 @@ def _describe(period: DiscountPeriod, lang: str, context: BotContext) -> str:
                      basis=period.legal_basis)
 
 
+@admin_only("/diskon")
 async def discounts_command(update: Update, context: BotContext) -> None:
-    if await refuse_non_admin(update, context, "/diskon"):
-        return
     args = context.args or []
     if args and args[0].lower() in ("tambah", "add"):
         await _add(update, context, args[1:])
@@ -83,9 +66,8 @@ async def _add(update: Update, context: BotContext, args: list[str]) -> None:
                                                                                           context))
 
 
+@admin_only("dz:end")
 async def end_pressed(update: Update, context: BotContext) -> None:
-    if await refuse_non_admin(update, context, "dz:end"):
-        return
     query = update.callback_query
     period_id = int(query.data.split(":")[2])
     async with context.services.db.session() as session:
@@ -103,9 +85,8 @@ async def end_pressed(update: Update, context: BotContext) -> None:
     await replies.send(context, update.effective_chat.id, reply)
 
 
+@admin_only("dz:ok")
 async def end_confirmed(update: Update, context: BotContext) -> None:
-    if await refuse_non_admin(update, context, "dz:ok"):
-        return
     query = update.callback_query
     if query.data == "dz:no":
         await query.answer()

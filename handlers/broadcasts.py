@@ -19,7 +19,7 @@ from bot.broadcasts.compose import KALIMANTAN, parse_buttons, parse_send_time
 from bot.core.replies import Button, Reply, rows
 from bot.jobs.broadcast_sender import progress_view, send_broadcast_message
 from handlers import fallback, replies
-from handlers.admin_discounts import refuse_non_admin
+from handlers.admin_guard import admin_only, refuse_non_admin
 from handlers.context import BotApplication, BotContext
 from models import broadcast as table
 from models.base import utcnow
@@ -47,21 +47,16 @@ async def _save(context: BotContext, user_id: int, step: str, values: dict) -> N
         await save_flow(session, user_id, FLOW, step, values)
 
 
+@admin_only("/siaran", private="records.private_only")
 async def start(update: Update, context: BotContext) -> None:
-    if await refuse_non_admin(update, context, "/siaran"):
-        return
-    if update.effective_chat.type != "private":
-        await update.effective_message.reply_text(context.t("records.private_only"))
-        return
     await _save(context, update.effective_user.id, "compose", {})
     await replies.send(context, update.effective_chat.id, Reply(context.t("siaran.ask_message"), rows(
         [Button(context.t("siaran.cancel"), "bcn:cancel")], 1)))
 
 
+@admin_only("broadcast text")
 async def on_text(update: Update, context: BotContext, state: FlowState) -> None:
     """Text while composing (called by handlers.flows)."""
-    if await refuse_non_admin(update, context, "broadcast text"):
-        return
     message = update.effective_message
     values = state.values
     if state.step == "compose":
@@ -152,9 +147,8 @@ def describe_audience(context: BotContext, audience: table.Audience) -> str:
     return context.t(f"siaran.audience_{audience.kind}")
 
 
+@admin_only("bcn")
 async def compose_pressed(update: Update, context: BotContext) -> None:
-    if await refuse_non_admin(update, context, "bcn"):
-        return
     query = update.callback_query
     parts = query.data.split(":")
     user_id = update.effective_user.id
@@ -232,9 +226,8 @@ async def _confirm(update: Update, context: BotContext, values: dict, *, paid: b
         await table.set_progress_message(session, item.id, progress.chat_id, progress.message_id)
 
 
+@admin_only("bc")
 async def control_pressed(update: Update, context: BotContext) -> None:
-    if await refuse_non_admin(update, context, "bc"):
-        return
     query = update.callback_query
     _, action, broadcast_id = query.data.split(":")
     status = {"pause": table.PAUSED, "resume": table.SENDING, "cancel": table.CANCELLED}[action]
@@ -257,9 +250,8 @@ async def control_pressed(update: Update, context: BotContext) -> None:
             pass
 
 
+@admin_only("/siaran_list")
 async def list_broadcasts(update: Update, context: BotContext) -> None:
-    if await refuse_non_admin(update, context, "/siaran_list"):
-        return
     async with context.services.db.session() as session:
         items = await table.recent(session)
         lines = [context.t("broadcast.list_title")]

@@ -13,7 +13,7 @@ from telegram.ext import CommandHandler, filters
 from bot.reports import dashboard, statistics_charts
 from bot.reports.charts import Chart
 from bot.reports.regional_figures import load_regional_figures
-from handlers.admin_discounts import refuse_non_admin
+from handlers.admin_guard import admin_only
 from handlers.context import BotApplication, BotContext
 from models import audit, report
 from models.base import utcnow
@@ -76,13 +76,9 @@ async def statistics_command(update: Update, context: BotContext) -> None:
     await send_claims(context, chat_id, with_buttons=True)
 
 
+@admin_only("/dashboard", private="dashboard.private_only")
 async def dashboard_command(update: Update, context: BotContext) -> None:
-    if await refuse_non_admin(update, context, "/dashboard"):
-        return
     chat = update.effective_chat
-    if chat.type != chat.PRIVATE:
-        await update.effective_message.reply_text(context.t("dashboard.private_only"))
-        return
     await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
     db = context.services.db
     async with db.session() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -45,6 +46,11 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         async with self.services.db.session() as session:
             state = await current_flow(session, user_id)
         return state if state is not None and state.flow == flow else None
+
+    @property
+    def flows(self) -> Any:
+        """The registry of flows (handlers/flows.py `FlowRegistry`), built once by handlers.register_handlers."""
+        return self.application.bot_data["flows"]
 
     @property
     def is_admin(self) -> bool:

@@ -13,11 +13,11 @@ from bot.core.identity import looks_like_personal_number
 from bot.core.logs import user_ref
 from bot.questions.desk import income_in_question, small_talk
 from bot.questions.support_replies import team_reply_messages
-from handlers import charts, flows, quote, replies
+from handlers import charts, quote, replies
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import main_menu
 from handlers.menu import MAX_TEXT_LENGTH
-from handlers.start import MENU_ACTIONS, menu_item, show_menu
+from handlers.start import menu_item, show_menu
 from models import support
 from models.flow import current_flow
 
@@ -71,9 +71,8 @@ async def question(update: Update, context: BotContext) -> None:
     db = context.services.db
     async with db.session() as session:  # one read for both: an open flow, or a person waiting for this text
         state = await current_flow(session, user_id)
-        maybe_waiting = (state is None or state.flow not in flows.TEXT_STEPS) and await support.awaiting_text(
-            session, user_id)
-    if await flows.route_text(update, context, state, read=False):
+        maybe_waiting = not context.flows.takes_text(state) and await support.awaiting_text(session, user_id)
+    if await context.flows.route_text(update, context, state):
         return
     if looks_like_personal_number(text):  # e.g. a NIK typed after an enrollment expired: never kept or forwarded
         await message.reply_text(context.t("faq.personal_number"), reply_markup=main_menu(context))
@@ -195,4 +194,3 @@ def register(app: BotApplication) -> None:
                                        support_reply))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED,
                                    question))
-    MENU_ACTIONS["faq"] = browse

@@ -11,7 +11,7 @@ from bot.core.replies import Reply
 from handlers import replies
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import language_picker
-from handlers.start import MENU_ACTIONS, show_menu
+from handlers.start import show_menu
 from models.user import set_language
 
 
@@ -44,4 +44,3 @@ async def language_chosen(update: Update, context: BotContext) -> None:
 def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler(["bahasa", "language"], ask_language, filters=filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^lang:(id|en)$"))
-    MENU_ACTIONS["language"] = ask_language

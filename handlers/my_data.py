@@ -12,7 +12,6 @@ from bot.core.replies import Reply
 from bot.privacy.my_data import deletion_question, describe
 from handlers import replies
 from handlers.context import BotApplication, BotContext
-from handlers.start import MENU_ACTIONS
 from handlers.users import forget_profile
 from models import personal_data
 
@@ -70,4 +69,3 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler(["datasaya", "mydata"], show_my_data, filters=private))
     app.add_handler(CommandHandler(["hapusdata", "deletemydata"], ask_to_delete, filters=private))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^my:(show|del|delok|keep)$"))
-    MENU_ACTIONS["mydata"] = show_my_data

@@ -19,12 +19,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.core.identity import mask_name
 from bot.core.replies import Button, Reply, rows
 from bot.pledges.sponsor_flow import occupation_label
-from bot.reports.export import ExportError, ExportRequest, build_export, parse_request
+from bot.reports.export import ExportError, ExportRequest, parse_request
 from handlers import replies
-from handlers.admin_discounts import refuse_non_admin
+from handlers.admin_guard import admin_only
+from handlers.common import notify_user
 from handlers.context import BotApplication, BotContext
-from handlers.pledges import notify_user
 from models import audit, enrollment
+from models.export import export_csv
 from models.flow import FlowState, claim_flow, save_flow
 
 log = logging.getLogger(__name__)
@@ -32,12 +33,8 @@ FLOW = "admin_application"
 KPJ_PATTERN = re.compile(r"^\d{8,16}$")
 
 
+@admin_only("/pendaftaran", private="records.private_only")
 async def pending_applications(update: Update, context: BotContext) -> None:
-    if await refuse_non_admin(update, context, "/pendaftaran"):
-        return
-    if update.effective_chat.type != "private":  # names (even masked) and decisions belong in a private chat
-        await update.effective_message.reply_text(context.t("records.private_only"))
-        return
     async with context.services.db.session() as session:
         waiting = await enrollment.submitted(session)
     if not waiting:
@@ -57,9 +54,8 @@ async def pending_applications(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(context.t("records.applications_footer"))
 
 
+@admin_only("ap")
 async def application_pressed(update: Update, context: BotContext) -> None:
-    if await refuse_non_admin(update, context, "ap"):
-        return
     query = update.callback_query
     _, action, application_id = query.data.split(":")
     if action == "cancel":
@@ -81,10 +77,9 @@ async def application_pressed(update: Update, context: BotContext) -> None:
         rows([Button(context.t("records.cancel_button"), f"ap:cancel:{application.id}")], 1)))
 
 
+@admin_only("admin_application text")
 async def on_text(update: Update, context: BotContext, state: FlowState) -> None:
     """The KPJ number or the reason an admin types after pressing a button (called by handlers.flows)."""
-    if await refuse_non_admin(update, context, "admin_application text"):
-        return
     text = " ".join((update.effective_message.text or "").split())
     application_id = int(state.values["id"])
     if state.step == "kpj":
@@ -116,12 +111,8 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
             await update.effective_message.reply_text(context.t("records.worker_not_told"))
 
 
+@admin_only("/ekspor", private="records.export_private_only")
 async def export_command(update: Update, context: BotContext) -> None:
-    if await refuse_non_admin(update, context, "/ekspor"):
-        return
-    if update.effective_chat.type != "private":  # personal data only ever goes to an admin's private chat
-        await update.effective_message.reply_text(context.t("records.export_private_only"))
-        return
     if not context.args:
         await replies.send(context, update.effective_chat.id, Reply(context.t("records.export_choose"), rows([
             Button(context.t("records.export_new"), "x:applications:submitted"),
@@ -137,13 +128,9 @@ async def export_command(update: Update, context: BotContext) -> None:
     await _send_export(update, context, request)
 
 
+@admin_only("x", private="records.export_private_only")
 async def export_pressed(update: Update, context: BotContext) -> None:
-    if await refuse_non_admin(update, context, "x"):
-        return
     query = update.callback_query
-    if query.message is not None and query.message.chat.type != "private":
-        await query.answer(context.t("records.export_private_only"), show_alert=True)
-        return
     _, kind, status = query.data.split(":")
     await query.answer()
     await _send_export(update, context, ExportRequest(kind, None if status == "all" else status))
@@ -151,7 +138,8 @@ async def export_pressed(update: Update, context: BotContext) -> None:
 
 async def _send_export(update: Update, context: BotContext, request: ExportRequest) -> None:
     timezone = context.services.settings.default_timezone
-    content, count = await build_export(context.services.db, context.services.cipher, request, timezone)
+    async with context.services.db.session() as session:
+        content, count = await export_csv(session, context.services.cipher, request, timezone)
     async with context.services.db.transaction() as session:
         await audit.record(session, update.effective_user.id, "export", request.kind, status=request.status,
                            since=request.since, until=request.until, rows=count)

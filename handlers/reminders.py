@@ -8,22 +8,19 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
-from sqlalchemy import func
-from sqlmodel import col, select
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.core.formatting import month_name, rupiah
 from bot.core.replies import Button, Reply, rows
 from bot.jobs.reminder_sender import ReminderService, local_day_start
-from bot.reminders.rules import DAYS_BEFORE_CHOICES, HOUR_CHOICES, tomorrow
+from bot.reminders.rules import DAYS_BEFORE_CHOICES, DEFAULT_DAYS_BEFORE, DEFAULT_HOUR, HOUR_CHOICES, tomorrow
 from handlers import replies
-from handlers.admin_discounts import refuse_non_admin
+from handlers.admin_guard import admin_only
 from handlers.context import BotApplication, BotContext
-from handlers.start import MENU_ACTIONS
 from models import enrollment, pledge, reminder
 from models.base import utcnow
-from models.user import User, set_reminder_settings
+from models.user import count_blocked, get_user, set_reminder_settings
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +58,8 @@ async def reminder_pressed(update: Update, context: BotContext) -> None:
         return
     if action == "later":
         async with context.services.db.session() as session:
-            user = await session.get(User, user_id)
-        hour = user.reminder_hour if user else 9
-        when = tomorrow(utcnow(), context.timezone, hour)
+            user = await get_user(session, user_id)
+        when = tomorrow(utcnow(), context.timezone, user.reminder_hour if user else DEFAULT_HOUR)
         async with context.services.db.transaction() as session:
             moved = await reminder.reschedule(session, item.id, user_id, when)
         await query.answer(context.t("reminders.later_set" if moved else "reminders.nothing_to_do"),
@@ -84,16 +80,11 @@ async def reminder_pressed(update: Update, context: BotContext) -> None:
     paid_text = None
     async with context.services.db.transaction() as session:
         if item.subject == reminder.PLEDGE_MONTH:
-            month = await session.get(pledge.PledgeMonth, item.subject_id)
-            if month is not None and month.status == pledge.MONTH_DUE:
-                try:
-                    payment = await pledge.record_payment(session, month.pledge_id, user_id,
-                                                          month.amount_due - month.amount_paid, context.today(),
-                                                          None, month_id=month.id)
-                    paid_text = context.t("reminders.paid_pledge", amount=rupiah(payment.amount, context.lang),
-                                          month=month_name(month.month, context.lang), id=month.pledge_id)
-                except pledge.PledgeError:
-                    paid_text = None
+            paid = await pledge.pay_month_from_reminder(session, item.subject_id, user_id, context.today())
+            if paid is not None:
+                month, payment = paid
+                paid_text = context.t("reminders.paid_pledge", amount=rupiah(payment.amount, context.lang),
+                                      month=month_name(month.month, context.lang), id=month.pledge_id)
         else:
             await reminder.own_month_paid(session, user_id, item.month)
             paid_text = context.t("reminders.paid_own", month=month_name(item.month, context.lang))
@@ -108,18 +99,17 @@ async def reminder_pressed(update: Update, context: BotContext) -> None:
 # ---------------------------------------------------------------------------------------------- /pengingat
 async def settings_card(context: BotContext, user_id: int) -> Reply:
     async with context.services.db.session() as session:
-        user = await session.get(User, user_id)
+        user = await get_user(session, user_id)
         applications = [a for a in await enrollment.of_user(session, user_id) if a.status != enrollment.REJECTED]
-        pledges = (await session.exec(select(pledge.Pledge).where(pledge.Pledge.sponsor_id == user_id,
-                                                                  pledge.Pledge.status == pledge.ACTIVE))).all()
-    hour = user.reminder_hour if user else 9
-    days = user.reminder_days_before if user else 3
+        pledges = await pledge.active_pledge_count(session, user_id)
+    hour = user.reminder_hour if user else DEFAULT_HOUR
+    days = user.reminder_days_before if user else DEFAULT_DAYS_BEFORE
     enabled = user.reminders_enabled if user else True
     lines = [context.t("reminders.settings_title"),
              context.t("reminders.settings_state_on" if enabled else "reminders.settings_state_off"),
              context.t("reminders.settings_when", hour=f"{hour:02d}.00", days=days, timezone=context.timezone)]
     if pledges:
-        lines.append(context.t("reminders.settings_pledges", count=len(pledges)))
+        lines.append(context.t("reminders.settings_pledges", count=pledges))
     if applications:
         lines.append(context.t("reminders.settings_own_on" if user and user.reminder_opt_in
                                else "reminders.settings_own_off"))
@@ -175,17 +165,15 @@ async def setting_pressed(update: Update, context: BotContext) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- /status
+@admin_only("/status")
 async def status_command(update: Update, context: BotContext) -> None:
-    if await refuse_non_admin(update, context, "/status"):
-        return
     since = local_day_start(datetime.now(timezone.utc), context.services.settings.default_timezone)
     async with context.services.db.session() as session:
         counted = await reminder.counts(session, since)
-        blocked_users = (await session.exec(select(func.count()).select_from(User)
-                                            .where(col(User.is_blocked).is_(True)))).one()
+        blocked_users = await count_blocked(session)
     await update.effective_message.reply_text(context.t(
         "reminders.status", pending=counted["pending"], sent=counted["sent_today"], failed=counted["failed"],
-        blocked=counted["blocked"], expired=counted["expired"], blocked_users=int(blocked_users),
+        blocked=counted["blocked"], expired=counted["expired"], blocked_users=blocked_users,
         scheduler=context.t("reminders.status_scheduler_on" if _service(context) else "reminders.status_scheduler_off")))
 
 
@@ -195,4 +183,3 @@ def register(app: BotApplication) -> None:
     # Reminder ids are 32-bit integers in the database: a longer forged number must not reach a query.
     app.add_handler(CallbackQueryHandler(reminder_pressed, pattern=r"^r:(paid|later|stop):\d{1,9}$"))
     app.add_handler(CallbackQueryHandler(setting_pressed, pattern=r"^rp:(hour|days):\d{1,2}$|^rp:(own|all):(on|off)$"))
-    MENU_ACTIONS["reminders"] = show_settings

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from handlers.command_list import public_commands
 from handlers.context import BotApplication, BotContext
-from handlers.keyboards import back_to_menu, main_menu
+from handlers.keyboards import main_menu
 from models.flow import clear_flow
-
-MenuAction = Callable[[Update, BotContext], Awaitable[None]]
-# Menu items whose feature exists register here; the rest answer "coming soon".
-MENU_ACTIONS: dict[str, MenuAction] = {}
-# Deep links (t.me/<bot>?start=<payload>) by payload prefix, e.g. a sponsor's invitation "inv_...".
-StartPayload = Callable[[Update, BotContext, str], Awaitable[None]]
-START_PAYLOADS: dict[str, StartPayload] = {}
 
 
 async def start(update: Update, context: BotContext) -> None:
     payload = context.args[0] if context.args else ""
-    for prefix, opener in START_PAYLOADS.items():
-        if payload.startswith(prefix):  # a deep link manages its own flow (it may resume one)
-            await opener(update, context, payload)
-            return
+    entry = context.flows.for_payload(payload) if payload else None
+    if entry is not None:  # a deep link (t.me/<bot>?start=inv_...) manages its own flow (it may resume one)
+        await entry.from_link(update, context, payload)
+        return
     await _close_open_flow(update, context)
     user = update.effective_user
     name = (user.first_name if user else "").strip() or context.t("start.default_name")
@@ -60,16 +51,12 @@ async def menu_pressed(update: Update, context: BotContext) -> None:
 
 
 async def menu_item(update: Update, context: BotContext, item: str) -> None:
-    """Open a main-menu feature (from the menu or a follow-up button); unbuilt ones say so politely."""
-    query = update.callback_query
-    action = MENU_ACTIONS.get(item)
-    if action is not None:
-        await action(update, context)
+    """Open a main-menu feature (from the menu or a follow-up button), as the registry of flows says."""
+    entry = context.flows.for_menu(item)
+    if entry is None:
+        await update.callback_query.answer(context.t("fallback.stale_button"))
         return
-    await query.answer()
-    await context.bot.send_message(update.effective_chat.id,
-                                   context.t("menu.coming_soon", feature=context.t(f"menu.{item}")),
-                                   reply_markup=back_to_menu(context))
+    await entry.from_menu(update, context)
 
 
 async def _close_open_flow(update: Update, context: BotContext) -> None:

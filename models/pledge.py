@@ -516,5 +516,25 @@ async def stop_reminders(session: AsyncSession, month_id: int, sponsor_id: int) 
     return True
 
 
+async def pay_month_from_reminder(session: AsyncSession, month_id: int, sponsor_id: int, paid_on: date,
+                                  ) -> tuple[PledgeMonth, PledgePayment] | None:
+    """'Sudah bayar' on a pledge month's reminder: what is still due on that month is recorded as paid. None when
+    the month is already paid, cancelled, unknown, or not this sponsor's."""
+    month = await session.get(PledgeMonth, month_id)
+    if month is None or month.status != MONTH_DUE:
+        return None
+    try:
+        payment = await record_payment(session, month.pledge_id, sponsor_id, month.amount_due - month.amount_paid,
+                                       paid_on, None, month_id=month.id)
+    except PledgeError:
+        return None
+    return month, payment
+
+
+async def active_pledge_count(session: AsyncSession, sponsor_id: int) -> int:
+    return len((await session.exec(select(Pledge.id).where(Pledge.sponsor_id == sponsor_id,
+                                                           Pledge.status == ACTIVE))).all())
+
+
 async def resume_reminders(session: AsyncSession, sponsor_id: int) -> None:
     await session.exec(update(Pledge).where(Pledge.sponsor_id == sponsor_id).values(reminders_off=False))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, update
+from sqlalchemy import BigInteger, Column, func, update
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import UTCDateTime, insert_for, utcnow
@@ -98,6 +98,12 @@ async def upsert_user(
 
 async def get_user(session: AsyncSession, telegram_id: int) -> User | None:
     return await session.get(User, telegram_id)
+
+
+async def count_blocked(session: AsyncSession) -> int:
+    """How many users have blocked the bot (admins' /status)."""
+    return int((await session.exec(select(func.count()).select_from(User).where(col(User.is_blocked).is_(True))))
+               .one())
 
 
 async def set_language(session: AsyncSession, telegram_id: int, language: str) -> None:

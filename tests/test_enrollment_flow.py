@@ -8,7 +8,7 @@ import pytest
 
 from bot.contributions.rules import AUDIENCE_OTHER, Discount
 from bot.core.i18n import default_translator
-from bot.enrollment.flow import EnrollmentFlow, next_step
+from bot.enrollment.flow import STEPS, EnrollmentFlow, next_step
 
 TODAY = date(2026, 11, 23)
 FLOW = EnrollmentFlow(default_translator())
@@ -16,19 +16,37 @@ PP50 = [Discount("Diskon 50%", "PP 50/2025", 50, date(2026, 4, 1), date(2026, 12
                  AUDIENCE_OTHER)]
 
 
+# What each step holds once answered (a NIK brings the birth date it encodes, an occupation its transport flag).
+ANSWERED = {"name": {"name": "SITI"}, "nik": {"nik": "6371015708850002", "nik_birth_date": "1985-08-17"},
+            "birth_date": {"birth_date": "1985-08-17"}, "phone": {"phone": "+6281234567890"},
+            "occupation": {"occupation": "pedagang", "transport": False}, "province": {"province": "Kalimantan Selatan"},
+            "regency": {"regency": "Banjarmasin"}, "income": {"income": 1_500_000}, "programs": {"programs": ["jkk", "jkm"]}}
+
+
+def waiting_for(step: str) -> dict:
+    """Answers to every step before `step`: the conversation is waiting for `step`."""
+    values: dict = {}
+    for earlier in STEPS[: STEPS.index(step)]:
+        values.update(ANSWERED[earlier])
+    assert next_step(values) == step
+    return values
+
+
 def complete() -> dict:
     values: dict = {}
     for step, answer in [("name", "siti aminah"), ("nik", "6371015708850002"), ("birth_date", "17-08-1985"),
                          ("phone", "0812 3456 7890")]:
-        values, error = FLOW.accept_text(step, values, answer, TODAY)
+        assert next_step(values) == step
+        values, error = FLOW.accept_text(values, answer, TODAY)
         assert error is None, step
     for step, kind, value in [("occupation", "occ", "pedagang"), ("province", "prov", "63")]:
-        values, error = FLOW.accept_choice(step, values, kind, value)
+        assert next_step(values) == step
+        values, error = FLOW.accept_choice(values, kind, value, TODAY)
         assert error is None
-    values, _ = FLOW.accept_text("regency", values, "banjarmasin", TODAY)
-    values, _ = FLOW.accept_text("income", values, "1,5 jt", TODAY)
-    values, _ = FLOW.accept_choice("programs", values, "prog", "min")
-    values, _ = FLOW.accept_choice("consent", values, "consent", "yes")
+    values, _ = FLOW.accept_text(values, "banjarmasin", TODAY)
+    values, _ = FLOW.accept_text(values, "1,5 jt", TODAY)
+    values, _ = FLOW.accept_choice(values, "prog", "min", TODAY)
+    values, _ = FLOW.accept_choice(values, "consent", "yes", TODAY)
     return values
 
 
@@ -60,18 +78,18 @@ def test_a_complete_walk_ends_in_a_masked_review_with_the_monthly_contribution()
     ],
 )
 def test_each_invalid_answer_has_its_own_reason_in_both_languages(step: str, answer: str, reason: str) -> None:
-    before = {"name": "SITI"} if step != "name" else {}
-    values, error = FLOW.accept_text(step, before, answer, TODAY)
+    before = waiting_for(step)
+    values, error = FLOW.accept_text(before, answer, TODAY)
     assert (values, error) == (before, reason)  # nothing already given is lost
     for lang in ("id", "en"):
         assert FLOW.error(reason, lang)
 
 
 def test_the_date_of_birth_must_agree_with_the_nik() -> None:
-    values, _ = FLOW.accept_text("nik", {}, "6371015708850002", TODAY)
-    assert FLOW.accept_text("birth_date", values, "18-08-1985", TODAY) == (values, "birth_nik_mismatch")
-    values, _ = FLOW.accept_text("birth_date", values, "17 agustus 1985", TODAY)
-    changed, _ = FLOW.accept_text("nik", values, "6371011205900001", TODAY)  # another NIK: ask the date again
+    values, _ = FLOW.accept_text(waiting_for("nik"), "6371015708850002", TODAY)
+    assert FLOW.accept_text(values, "18-08-1985", TODAY) == (values, "birth_nik_mismatch")
+    values, _ = FLOW.accept_text(values, "17 agustus 1985", TODAY)
+    changed, _ = FLOW.accept_text(FLOW.edit(values, "nik"), "6371011205900001", TODAY)  # another NIK: date again
     assert "birth_date" not in changed and next_step({**changed, "name": "X"}) == "birth_date"
 
 
@@ -79,15 +97,16 @@ def test_one_field_is_corrected_without_starting_over() -> None:
     values = complete()
     edited = FLOW.edit(values, "phone")
     assert next_step(edited) == "phone" and edited["name"] == "SITI AMINAH" and edited["consent"] is True
-    edited, _ = FLOW.accept_text("phone", edited, "+62 813 1111 2222", TODAY)
+    edited, _ = FLOW.accept_text(edited, "+62 813 1111 2222", TODAY)
     assert next_step(edited) == "review" and edited["phone"] == "+6281311112222"
     assert FLOW.edit(values, "consent") == values  # consent is not an editable field
     assert next_step(FLOW.edit(values, "nik")) == "nik" and "nik_birth_date" not in FLOW.edit(values, "nik")
 
 
 def test_stale_buttons_and_declined_consent() -> None:
-    assert FLOW.accept_choice("phone", {}, "occ", "ojek") == ({}, "stale")
-    assert FLOW.accept_choice("province", {}, "prov", "99") == ({}, "stale")
-    assert FLOW.accept_choice("consent", {"name": "X"}, "consent", "no") == ({"name": "X"}, "declined")
-    typed, error = FLOW.accept_text("province", {}, "kalimantan timur", TODAY)
+    at_phone, at_province, at_consent = waiting_for("phone"), waiting_for("province"), waiting_for("consent")
+    assert FLOW.accept_choice(at_phone, "occ", "ojek", TODAY) == (at_phone, "stale")
+    assert FLOW.accept_choice(at_province, "prov", "99", TODAY) == (at_province, "stale")
+    assert FLOW.accept_choice(at_consent, "consent", "no", TODAY) == (at_consent, "declined")
+    typed, error = FLOW.accept_text(at_province, "kalimantan timur", TODAY)
     assert error is None and typed["province"] == "Kalimantan Timur"

@@ -172,7 +172,7 @@ COMPLETE = {"count": 2, "workers": [AHMAD, BUDI], "months": 3, "programs": [JKK,
 
 def answer(values: dict, how: str, *args: str) -> dict:
     """Give one answer that must be accepted."""
-    new, error = FLOW.accept_text(values, args[0]) if how == "text" else FLOW.accept_choice(values, *args)
+    new, error = FLOW.accept_text(values, args[0], TODAY) if how == "text" else FLOW.accept_choice(values, *args, TODAY)
     assert error is None, (how, args, error)
     return new
 
@@ -185,7 +185,7 @@ def walk_to_review() -> list[dict]:
                        ("text", "tukang ojek"), ("choice", "phone", "none"), ("choice", "mon", "3"),
                        ("choice", "prog", "min")):
         if args == ["occ", "lain"]:
-            same, error = FLOW.accept_choice(states[-1], "occ", "lain")
+            same, error = FLOW.accept_choice(states[-1], "occ", "lain", TODAY)
             assert (same, error) == (states[-1], "type_occupation")
             continue
         states.append(answer(states[-1], how, *args))
@@ -200,11 +200,11 @@ def test_questions_come_in_order_worker_by_worker() -> None:
 
 
 def test_the_worker_count_from_buttons_or_typed() -> None:
-    assert FLOW.accept_choice({}, "n", "2") == ({"count": 2}, None)
-    assert FLOW.accept_choice({}, "n", "10") == ({"count": 10}, None)
-    assert FLOW.accept_text({}, "3") == ({"count": 3}, None)
-    assert FLOW.accept_text({}, " 4 orang ") == ({"count": 4}, None)
-    assert FLOW.accept_text({}, "10") == ({"count": 10}, None)
+    assert FLOW.accept_choice({}, "n", "2", TODAY) == ({"count": 2}, None)
+    assert FLOW.accept_choice({}, "n", "10", TODAY) == ({"count": 10}, None)
+    assert FLOW.accept_text({}, "3", TODAY) == ({"count": 3}, None)
+    assert FLOW.accept_text({}, " 4 orang ", TODAY) == ({"count": 4}, None)
+    assert FLOW.accept_text({}, "10", TODAY) == ({"count": 10}, None)
 
 
 @pytest.mark.parametrize(("typed", "reason"), [
@@ -218,74 +218,74 @@ def test_the_worker_count_from_buttons_or_typed() -> None:
     ("", "count_number"),
 ])
 def test_a_count_that_is_not_1_to_10_is_refused_with_a_reason(typed: str, reason: str) -> None:
-    assert FLOW.accept_text({}, typed) == ({}, reason)
+    assert FLOW.accept_text({}, typed, TODAY) == ({}, reason)
     assert FLOW.error(reason, "id")  # the reason has a message
 
 
 @pytest.mark.parametrize("typed", ["①", "²"])
 def test_digit_like_symbols_are_refused_not_crashing(typed: str) -> None:
-    values, reason = FLOW.accept_text({}, typed)
+    values, reason = FLOW.accept_text({}, typed, TODAY)
     assert values == {} and reason in ("count_number", "count_range")
 
 
 def test_forged_count_buttons_are_ignored() -> None:
-    assert FLOW.accept_choice({}, "n", "0") == ({}, "stale")
-    assert FLOW.accept_choice({}, "n", "11") == ({}, "stale")
-    assert FLOW.accept_choice({}, "n", "x") == ({}, "stale")
+    assert FLOW.accept_choice({}, "n", "0", TODAY) == ({}, "stale")
+    assert FLOW.accept_choice({}, "n", "11", TODAY) == ({}, "stale")
+    assert FLOW.accept_choice({}, "n", "x", TODAY) == ({}, "stale")
 
 
 def test_worker_names_are_checked_and_kept_in_capitals() -> None:
     start = {"count": 1}
-    assert FLOW.accept_text(start, "  siti   aminah ") == ({"count": 1, "workers": [{"name": "SITI AMINAH"}]}, None)
-    assert FLOW.accept_text(start, "Al") == (start, "name_length")
-    assert FLOW.accept_text(start, "Budi123") == (start, "name_characters")
+    assert FLOW.accept_text(start, "  siti   aminah ", TODAY) == ({"count": 1, "workers": [{"name": "SITI AMINAH"}]}, None)
+    assert FLOW.accept_text(start, "Al", TODAY) == (start, "name_length")
+    assert FLOW.accept_text(start, "Budi123", TODAY) == (start, "name_characters")
     assert FLOW.error("name_characters", "id")
 
 
 def test_occupation_from_a_button_or_typed_after_choosing_other() -> None:
     named = {"count": 1, "workers": [{"name": "SITI AMINAH"}]}
-    chosen, error = FLOW.accept_choice(named, "occ", "kebersihan")
+    chosen, error = FLOW.accept_choice(named, "occ", "kebersihan", TODAY)
     assert error is None and chosen["workers"][0] == {"name": "SITI AMINAH", "occupation": "kebersihan",
                                                       "transport": False}
-    assert FLOW.accept_choice(named, "occ", "lain") == (named, "type_occupation")
+    assert FLOW.accept_choice(named, "occ", "lain", TODAY) == (named, "type_occupation")
     assert "ketik" in FLOW.error("type_occupation", "id")
-    typed, error = FLOW.accept_text(named, "  tukang   ojek pangkalan ")
+    typed, error = FLOW.accept_text(named, "  tukang   ojek pangkalan ", TODAY)
     assert error is None and typed["workers"][0]["occupation"] == "tukang ojek pangkalan"
     assert typed["workers"][0]["transport"] is True  # transport workers get the longer PP 50/2025 discount
-    typed, _ = FLOW.accept_text(named, "guru ngaji")
+    typed, _ = FLOW.accept_text(named, "guru ngaji", TODAY)
     assert typed["workers"][0]["transport"] is False
-    assert FLOW.accept_text(named, "!!! 123") == (named, "occupation_words")
-    assert FLOW.accept_choice(named, "occ", "astronot") == (named, "stale")
+    assert FLOW.accept_text(named, "!!! 123", TODAY) == (named, "occupation_words")
+    assert FLOW.accept_choice(named, "occ", "astronot", TODAY) == (named, "stale")
 
 
 def test_the_phone_is_checked_or_skipped() -> None:
     asked = {"count": 1, "workers": [{"name": "SITI AMINAH", "occupation": "marbot", "transport": False}]}
-    given, error = FLOW.accept_text(asked, "0812-1111-2222")
+    given, error = FLOW.accept_text(asked, "0812-1111-2222", TODAY)
     assert error is None and given["workers"][0]["phone"] == "+6281211112222"
-    given, error = FLOW.accept_text(asked, "+62 812 1111 2222")
+    given, error = FLOW.accept_text(asked, "+62 812 1111 2222", TODAY)
     assert error is None and given["workers"][0]["phone"] == "+6281211112222"
-    assert FLOW.accept_text(asked, "12345678") == (asked, "phone_format")
-    assert FLOW.accept_text(asked, "0212345678") == (asked, "phone_format")  # a landline
-    assert FLOW.accept_text(asked, "0812") == (asked, "phone_length")
-    assert FLOW.accept_text(asked, "0812 3456 7890 1234") == (asked, "phone_length")
-    skipped, error = FLOW.accept_choice(asked, "phone", "none")
+    assert FLOW.accept_text(asked, "12345678", TODAY) == (asked, "phone_format")
+    assert FLOW.accept_text(asked, "0212345678", TODAY) == (asked, "phone_format")  # a landline
+    assert FLOW.accept_text(asked, "0812", TODAY) == (asked, "phone_length")
+    assert FLOW.accept_text(asked, "0812 3456 7890 1234", TODAY) == (asked, "phone_length")
+    skipped, error = FLOW.accept_choice(asked, "phone", "none", TODAY)
     assert error is None and skipped["workers"][0]["phone"] == ""
     assert next_step(skipped) == "months"
-    assert FLOW.accept_choice(asked, "phone", "0812") == (asked, "stale")
+    assert FLOW.accept_choice(asked, "phone", "0812", TODAY) == (asked, "stale")
 
 
 def test_months_and_programs_come_from_buttons_only() -> None:
     workers = {"count": 1, "workers": [AHMAD]}
     for months in ("1", "3", "6", "12"):
-        assert FLOW.accept_choice(workers, "mon", months) == ({**workers, "months": int(months)}, None)
-    assert FLOW.accept_choice(workers, "mon", "0") == ({**workers, "months": ONGOING}, None)
-    assert FLOW.accept_choice(workers, "mon", "2") == (workers, "stale")
-    assert FLOW.accept_text(workers, "3") == (workers, "use_buttons")
+        assert FLOW.accept_choice(workers, "mon", months, TODAY) == ({**workers, "months": int(months)}, None)
+    assert FLOW.accept_choice(workers, "mon", "0", TODAY) == ({**workers, "months": ONGOING}, None)
+    assert FLOW.accept_choice(workers, "mon", "2", TODAY) == (workers, "stale")
+    assert FLOW.accept_text(workers, "3", TODAY) == (workers, "use_buttons")
     timed = {**workers, "months": 6}
-    assert FLOW.accept_choice(timed, "prog", "min") == ({**timed, "programs": [JKK, JKM]}, None)
-    assert FLOW.accept_choice(timed, "prog", "jht") == ({**timed, "programs": [JKK, JKM, JHT]}, None)
-    assert FLOW.accept_choice(timed, "prog", "jp") == (timed, "stale")
-    assert FLOW.accept_text(timed, "jht") == (timed, "use_buttons")
+    assert FLOW.accept_choice(timed, "prog", "min", TODAY) == ({**timed, "programs": [JKK, JKM]}, None)
+    assert FLOW.accept_choice(timed, "prog", "jht", TODAY) == ({**timed, "programs": [JKK, JKM, JHT]}, None)
+    assert FLOW.accept_choice(timed, "prog", "jp", TODAY) == (timed, "stale")
+    assert FLOW.accept_text(timed, "jht", TODAY) == (timed, "use_buttons")
 
 
 @pytest.mark.parametrize(("values", "kind", "value"), [
@@ -301,7 +301,7 @@ def test_months_and_programs_come_from_buttons_only() -> None:
     (COMPLETE, "bogus", "1"),
 ])
 def test_a_button_from_another_step_is_stale_and_changes_nothing(values: dict, kind: str, value: str) -> None:
-    assert FLOW.accept_choice(values, kind, value) == (values, "stale")
+    assert FLOW.accept_choice(values, kind, value, TODAY) == (values, "stale")
 
 
 def _normal(values: dict) -> dict:
@@ -319,7 +319,7 @@ def test_back_forgets_one_answer_at_a_time() -> None:
 
 def test_back_after_a_typed_occupation_also_forgets_the_transport_flag() -> None:
     named = {"count": 1, "workers": [{"name": "BUDI SANTOSO"}]}
-    typed, _ = FLOW.accept_text(named, "sopir angkot")
+    typed, _ = FLOW.accept_text(named, "sopir angkot", TODAY)
     assert FLOW.back(typed) == named
     assert next_step(FLOW.back(typed)) == "w_occupation"
 

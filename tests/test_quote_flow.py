@@ -8,6 +8,7 @@ from bot.contributions.quote_flow import QuoteFlow, next_step, previous_values
 from bot.core.i18n import default_translator
 
 FLOW = QuoteFlow(default_translator())
+TODAY = date(2026, 11, 23)
 
 
 def test_steps_come_in_order_and_a_prefilled_income_is_skipped() -> None:
@@ -23,23 +24,26 @@ def test_steps_come_in_order_and_a_prefilled_income_is_skipped() -> None:
 
 def test_typed_answers_are_checked_and_rejections_keep_what_was_given() -> None:
     values = {"occupation": "tani", "transport": False}
-    assert FLOW.accept_text("income", values, "dua juta") == ({**values, "income": 2_000_000}, None)
-    assert FLOW.accept_text("income", values, "banyak") == (values, "bad_income")
-    assert FLOW.accept_text("income", values, "-5") == (values, "income_not_positive")
-    assert FLOW.accept_text("income", values, "200 juta") == (values, "income_too_high")
-    assert FLOW.accept_text("income", values, "2") == (values, "income_unclear")
-    assert FLOW.accept_text("income", values, "750 ribu") == ({**values, "income": 750_000}, None)
-    described, error = FLOW.accept_text("occupation", {}, "  driver   ojol  grab ")
+    assert FLOW.accept_text(values, "dua juta", TODAY) == ({**values, "income": 2_000_000}, None)
+    assert FLOW.accept_text(values, "banyak", TODAY) == (values, "bad_income")
+    assert FLOW.accept_text(values, "-5", TODAY) == (values, "income_not_positive")
+    assert FLOW.accept_text(values, "200 juta", TODAY) == (values, "income_too_high")
+    assert FLOW.accept_text(values, "2", TODAY) == (values, "income_unclear")
+    assert FLOW.accept_text(values, "750 ribu", TODAY) == ({**values, "income": 750_000}, None)
+    described, error = FLOW.accept_text({}, "  driver   ojol  grab ", TODAY)
     assert error is None and described == {"occupation": "driver ojol grab", "transport": True}
-    assert FLOW.accept_text("occupation", {}, "🙂🙂") == ({}, "bad_occupation")
-    assert FLOW.accept_text("jht", values, "ya") == (values, "use_buttons")
+    assert FLOW.accept_text({}, "🙂🙂", TODAY) == ({}, "bad_occupation")
+    with_income = {**values, "income": 2_000_000}
+    assert FLOW.accept_text(with_income, "ya", TODAY) == (with_income, "use_buttons")
 
 
 def test_buttons_for_another_step_or_forged_values_are_stale() -> None:
-    assert FLOW.accept_choice("income", {}, "occ", "ojek") == ({}, "stale")
-    assert FLOW.accept_choice("occupation", {}, "occ", "astronot") == ({}, "stale")
-    assert FLOW.accept_choice("months", {}, "mon", "7") == ({}, "stale")
-    assert FLOW.accept_choice("months", {}, "mon", "12") == ({"months": 12}, None)
+    at_income = {"occupation": "tani", "transport": False}
+    at_months = {**at_income, "income": 1_000_000, "jht": False}
+    assert FLOW.accept_choice(at_income, "occ", "ojek", TODAY) == (at_income, "stale")
+    assert FLOW.accept_choice({}, "occ", "astronot", TODAY) == ({}, "stale")
+    assert FLOW.accept_choice(at_months, "mon", "7", TODAY) == (at_months, "stale")
+    assert FLOW.accept_choice(at_months, "mon", "12", TODAY) == ({**at_months, "months": 12}, None)
 
 
 def test_the_result_shows_each_program_the_discount_and_the_total() -> None:

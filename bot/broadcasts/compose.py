@@ -11,11 +11,11 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
+from bot.core.identity import KALIMANTAN_CODES, PROVINCE_CODES
+
 MAX_BUTTONS = 5
 MAX_LABEL = 40
-KALIMANTAN = {"61": "Kalimantan Barat", "62": "Kalimantan Tengah", "63": "Kalimantan Selatan",
-              "64": "Kalimantan Timur", "65": "Kalimantan Utara"}
-AUDIENCE_KINDS = ("everyone", "workers", "sponsors", "unpaid", "province", "language")
+KALIMANTAN = {code: PROVINCE_CODES[code] for code in KALIMANTAN_CODES}  # the provinces an audience can be
 
 
 def parse_buttons(text: str) -> tuple[list[tuple[str, str]] | None, str | None]:

@@ -7,13 +7,12 @@ Callback data: `q:occ:<key>`, `q:inc:<rupiah>`, `q:jht:1|0`, `q:mon:<n>`, `q:bac
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from bot.contributions import occupations
 from bot.contributions.rules import JHT, JKK, JKM, MAXIMUM_INCOME, MINIMUM_INCOME, Discount, quote
 from bot.contributions.wages import deductions
+from bot.core.conversation import ConversationFlow, Values
 from bot.core.formatting import month_name, rupiah
-from bot.core.i18n import Translator
 from bot.core.money import parse_rupiah
 from bot.core.replies import Button, Reply, rows
 
@@ -21,9 +20,6 @@ FLOW = "quote"
 STEPS = ("occupation", "income", "jht", "months")
 MONTH_CHOICES = (1, 3, 6, 12)
 INCOME_CHOICES = (1_000_000, 1_500_000, 2_000_000, 3_000_000)
-
-Values = dict[str, Any]
-
 
 def next_step(values: Values) -> str | None:
     steps = STEPS[:2] if values.get("pu") else STEPS
@@ -45,12 +41,13 @@ def previous_values(values: Values) -> Values:
     return trimmed
 
 
-class QuoteFlow:
-    def __init__(self, texts: Translator) -> None:
-        self.texts = texts
+class QuoteFlow(ConversationFlow):
+    name = FLOW
+    texts_section = "quote"
+    next_step_rule = next_step
 
-    def t(self, lang: str, key: str, **values: object) -> str:
-        return self.texts.t(lang, f"quote.{key}", **values)
+    def back(self, values: Values) -> Values:
+        return previous_values(values)
 
     # ------------------------------------------------------------------ questions
     def prompt(self, step: str, values: Values, lang: str) -> Reply:
@@ -73,8 +70,9 @@ class QuoteFlow:
         return Reply(self.t(lang, "ask_months"), rows(choices, 2) + rows(nav, 2))
 
     # ------------------------------------------------------------------ answers
-    def accept_text(self, step: str, values: Values, text: str) -> tuple[Values, str | None]:
-        """Apply typed text to `step`; returns the new values and an error key (values unchanged on error)."""
+    def accept_text(self, values: Values, text: str, today: date) -> tuple[Values, str | None]:
+        """Apply typed text to the current step; returns the new values and an error key (values unchanged on error)."""
+        step = next_step(values)
         if step == "occupation":
             description = occupations.clean_description(text)
             if description is None:
@@ -87,8 +85,9 @@ class QuoteFlow:
             return self._income(values, amount)
         return values, "use_buttons"
 
-    def accept_choice(self, step: str, values: Values, kind: str, value: str) -> tuple[Values, str | None]:
+    def accept_choice(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
         """Apply a pressed button; a button for another step than the current one is stale."""
+        step = next_step(values)
         expected = {"occ": "occupation", "inc": "income", "jht": "jht", "mon": "months"}.get(kind)
         if expected != step:
             return values, "stale"

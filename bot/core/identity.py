@@ -25,6 +25,7 @@ PROVINCE_CODES: dict[str, str] = {
     "91": "Papua", "92": "Papua Barat", "93": "Papua Selatan", "94": "Papua Tengah", "95": "Papua Pegunungan",
     "96": "Papua Barat Daya",
 }
+KALIMANTAN_CODES = ("61", "62", "63", "64", "65")  # Barat, Tengah, Selatan, Timur, Utara
 
 _SEPARATORS = re.compile(r"[\s.\-]")
 

@@ -11,12 +11,11 @@ Callback data: `e:occ:<key>`, `e:prov:<code>`, `e:prog:min|jht`, `e:consent:yes|
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from bot.contributions import occupations
 from bot.contributions.rules import JHT, JKK, JKM, MAXIMUM_INCOME, Discount, quote
+from bot.core.conversation import ConversationFlow, Values
 from bot.core.formatting import month_name, rupiah
-from bot.core.i18n import Translator
 from bot.core.identity import (
     PROVINCE_CODES,
     check_name,
@@ -36,9 +35,6 @@ STEPS = ("name", "nik", "birth_date", "phone", "occupation", "province", "regenc
 EDITABLE = STEPS[:-1]
 KALIMANTAN = ("63", "64", "62", "61", "65")  # offered first, as buttons
 
-Values = dict[str, Any]
-
-
 def _forget(values: Values, step: str) -> Values:
     trimmed = {k: v for k, v in values.items() if k != step}
     if step == "nik":
@@ -55,12 +51,10 @@ def next_step(values: Values) -> str:
     return "review"
 
 
-class EnrollmentFlow:
-    def __init__(self, texts: Translator) -> None:
-        self.texts = texts
-
-    def t(self, lang: str, key: str, **values: object) -> str:
-        return self.texts.t(lang, f"enroll.{key}", **values)
+class EnrollmentFlow(ConversationFlow):
+    name = FLOW
+    texts_section = "enroll"
+    next_step_rule = next_step
 
     # ------------------------------------------------------------------ questions
     def prompt(self, step: str, values: Values, lang: str) -> Reply:
@@ -83,8 +77,9 @@ class EnrollmentFlow:
         return Reply(self.t(lang, f"ask_{step}"), nav)
 
     # ------------------------------------------------------------------ answers
-    def accept_text(self, step: str, values: Values, text: str, today: date) -> tuple[Values, str | None]:
-        """Apply typed text to `step`; on error the values are returned unchanged with a reason key."""
+    def accept_text(self, values: Values, text: str, today: date) -> tuple[Values, str | None]:
+        """Apply typed text to the current step; on error the values are returned unchanged with a reason key."""
+        step = next_step(values)
         text = (text or "").strip()
         if step == "name":
             name, reason = check_name(text)
@@ -131,7 +126,8 @@ class EnrollmentFlow:
             return {**values, "income": amount}, None
         return values, "use_buttons"
 
-    def accept_choice(self, step: str, values: Values, kind: str, value: str) -> tuple[Values, str | None]:
+    def accept_choice(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
+        step = next_step(values)
         expected = {"occ": "occupation", "prov": "province", "prog": "programs", "consent": "consent"}.get(kind)
         if expected != step:
             return values, "stale"
@@ -160,9 +156,6 @@ class EnrollmentFlow:
             if step in values and step not in values.get("locked", ()):
                 return _forget(values, step)
         return values
-
-    def error(self, key: str, lang: str) -> str:
-        return self.t(lang, f"error_{key}")
 
     # ------------------------------------------------------------------ review
     def review(self, values: Values, discounts: list[Discount], this_month: date, lang: str,

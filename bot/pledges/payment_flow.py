@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, timedelta
-from typing import Any
 
+from bot.core.conversation import ConversationFlow, Values
 from bot.core.formatting import rupiah
-from bot.core.i18n import Translator
 from bot.core.identity import parse_calendar_date
 from bot.core.money import parse_rupiah
 from bot.core.replies import Button, Reply, rows
@@ -22,7 +21,14 @@ FLOW = "payment"
 STEPS = ("amount", "paid_on", "reference")
 OLDEST_PAYMENT = timedelta(days=366)
 MAX_REFERENCE = 64
-Values = dict[str, Any]
+
+
+def suggested_amounts(next_month_remaining: int | None, outstanding: int) -> list[int]:
+    """The amounts offered as buttons: what settles the next open month, then everything outstanding."""
+    suggested = [next_month_remaining] if next_month_remaining is not None else []
+    if outstanding not in suggested:
+        suggested.append(outstanding)
+    return [amount for amount in suggested if amount > 0]
 
 
 def next_step(values: Values) -> str:
@@ -41,18 +47,12 @@ def clean_reference(text: str) -> str | None:
     return text[:MAX_REFERENCE] if text else None
 
 
-class PaymentFlow:
-    def __init__(self, texts: Translator) -> None:
-        self.texts = texts
+class PaymentFlow(ConversationFlow):
+    name = FLOW
+    texts_section = "payment"
+    next_step_rule = next_step
 
-    def t(self, lang: str, key: str, **values: object) -> str:
-        return self.texts.t(lang, f"payment.{key}", **values)
-
-    def error(self, key: str, lang: str) -> str:
-        return self.t(lang, f"error_{key}")
-
-    def prompt(self, values: Values, lang: str) -> Reply:
-        step = next_step(values)
+    def prompt(self, step: str, values: Values, lang: str) -> Reply:
         nav = rows([Button(self.t(lang, "back"), "y:back"), Button(self.t(lang, "cancel"), "y:cancel")], 2)
         if step == "amount":
             choices = [Button(rupiah(a, lang), f"y:amt:{a}") for a in values.get("suggested", [])]

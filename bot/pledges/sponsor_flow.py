@@ -17,14 +17,13 @@ from typing import Any
 
 from bot.contributions import occupations
 from bot.contributions.rules import JHT, JKK, JKM, Discount
+from bot.core.conversation import ConversationFlow, Values
 from bot.core.formatting import month_name, rupiah
-from bot.core.i18n import Translator
 from bot.core.identity import check_name, check_phone, mask_name, mask_phone
 from bot.core.replies import Button, Reply, rows
 from bot.pledges.rules import MAX_WORKERS, MONTH_CHOICES, ONGOING, SUGGESTED_WORKERS, SponsoredWorker, month_amounts
 
 FLOW = "pledge"
-Values = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -127,15 +126,10 @@ def occupation_label(key_or_text: str) -> str:
     return known.label_id.split(" ", 1)[1] if known else key_or_text
 
 
-class SponsorFlow:
-    def __init__(self, texts: Translator) -> None:
-        self.texts = texts
-
-    def t(self, lang: str, key: str, **values: object) -> str:
-        return self.texts.t(lang, f"sponsor.{key}", **values)
-
-    def error(self, key: str, lang: str) -> str:
-        return self.t(lang, f"error_{key}")
+class SponsorFlow(ConversationFlow):
+    name = FLOW
+    texts_section = "sponsor"
+    next_step_rule = next_step
 
     # ------------------------------------------------------------------ questions
     def prompt(self, step: str, values: Values, lang: str) -> Reply:
@@ -168,7 +162,7 @@ class SponsorFlow:
                      rows([Button(self.t(lang, "phone_unknown"), "s:phone:none")], 1) + nav)
 
     # ------------------------------------------------------------------ answers
-    def accept_text(self, values: Values, text: str) -> tuple[Values, str | None]:
+    def accept_text(self, values: Values, text: str, today: date) -> tuple[Values, str | None]:
         step = next_step(values)
         text = (text or "").strip()
         if step == "count":
@@ -196,7 +190,7 @@ class SponsorFlow:
                 return (_set_worker(values, index, phone=phone), None) if phone else (values, f"phone_{reason}")
         return values, "use_buttons"
 
-    def accept_choice(self, values: Values, kind: str, value: str) -> tuple[Values, str | None]:
+    def accept_choice(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
         step = next_step(values)
         expected = {"n": "count", "occ": "w_occupation", "phone": "w_phone", "mon": "months",
                     "prog": "programs"}.get(kind)

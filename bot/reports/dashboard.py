@@ -81,10 +81,6 @@ def month_outcome(status: str, due_date: date, paid_on: date | None, today: date
     return None
 
 
-def short_province(name: str) -> str:
-    return KALIMANTAN_SHORT.get(name, name)
-
-
 def province_rows(counts: dict[str, int], other_label: str) -> list[tuple[str, int]]:
     """The five Kalimantan provinces (even at zero), then the largest others, the rest summed; largest first."""
     rows = {short: counts.get(full, 0) for full, short in KALIMANTAN_SHORT.items()}

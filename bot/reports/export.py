@@ -17,10 +17,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.crypto import PersonalDataCipher
-from bot.infra.database import Database
-from bot.pledges.sponsor_flow import occupation_label
-
 KINDS = ("applications", "pledges", "payments")
 _PLAIN_NUMBER = re.compile(r"^\+?\d+$")
 KIND_WORDS = {"pendaftaran": "applications", "applications": "applications", "daftar": "applications",
@@ -121,7 +117,8 @@ def to_csv(header: list[str], rows: list[list[object]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _local(moment: datetime | None, timezone: str) -> str:
+def local_time(moment: datetime | None, timezone: str) -> str:
+    """A stored UTC moment as the branch office reads it: local date and time, minutes."""
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
@@ -133,44 +130,3 @@ PLEDGE_HEADER = ["no_janji", "tanggal_janji", "status_janji", "lama_bulan", "pro
                  "bulan_direncanakan", "bulan_lunas", "total_iuran_janji", "total_dibayar", "sisa_belum_dibayar"]
 PAYMENT_HEADER = ["no_pembayaran", "no_janji", "tanggal_bayar", "jumlah", "referensi", "dicatat_pada",
                   "diverifikasi_pada"]
-
-
-async def build_export(database: Database, cipher: PersonalDataCipher, request: ExportRequest,
-                       timezone: str) -> tuple[bytes, int]:
-    """The CSV bytes and the number of data rows."""
-    from models import enrollment, pledge
-
-    start, end = request.window(timezone)
-    async with database.session() as session:
-        if request.kind == "applications":
-            applications = await enrollment.between(session, start, end, request.status)
-            sponsored = await pledge.application_pledges(session, [a.id for a in applications])
-            rows = []
-            for application in applications:
-                seen = enrollment.view(cipher, application)
-                rows.append([seen.id, _local(seen.created_at, timezone), seen.status, seen.name, seen.nik,
-                             seen.birth_date.isoformat(), seen.phone, occupation_label(seen.occupation),
-                             "ya" if application.transport else "tidak", seen.province, seen.regency, seen.income,
-                             "+".join(p.upper() for p in seen.programs), seen.kpj_number or "",
-                             seen.reject_reason or "", sponsored.get(seen.id, "")])
-            return to_csv(APPLICATION_HEADER, rows), len(rows)
-        if request.kind == "pledges":
-            overviews = await pledge.between(session, start, end, request.status)
-            rows = []
-            for item in overviews:
-                counted = [m for m in item.months if m.status != pledge.MONTH_CANCELLED]
-                for beneficiary in item.beneficiaries:
-                    rows.append([
-                        item.id, _local(item.pledge.created_at, timezone), item.pledge.status,
-                        item.pledge.months or "setiap bulan", "+".join(p.upper() for p in item.pledge.program_list),
-                        beneficiary.position,
-                        cipher.decrypt(beneficiary.name_encrypted) if beneficiary.name_encrypted else "(dihapus)",
-                        occupation_label(beneficiary.occupation),
-                        cipher.decrypt(beneficiary.phone_encrypted) if beneficiary.phone_encrypted else "",
-                        "ya" if beneficiary.worker_user_id else "tidak", beneficiary.application_id or "",
-                        len(counted), item.paid_months, item.total_due, item.total_paid, item.outstanding])
-            return to_csv(PLEDGE_HEADER, rows), len(rows)
-        payments = await pledge.payments_between(session, start, end, request.status)
-        rows = [[p.id, p.pledge_id, p.paid_on.isoformat(), p.amount, p.reference or "",
-                 _local(p.created_at, timezone), _local(p.verified_at, timezone)] for p in payments]
-        return to_csv(PAYMENT_HEADER, rows), len(rows)
