@@ -1,7 +1,8 @@
-"""Command line: `python -m bot [run|start|worker|console|db ...|export ...|report|sandbox]` (also installed as `lindungi-bot`).
+"""Command line: `python -m bot COMMAND` (also installed as `lindungi-bot`); `python -m bot --help` lists the commands.
 
 Settings come from the environment and `.env` only; in particular the token is never accepted as an
-argument (it would end up in shell history and process lists).
+argument (it would end up in shell history and process lists). This module parses the arguments and runs the
+processes (run, worker, console, sandbox); the other commands live in `bot.runtime.commands`.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ import sys
 from collections.abc import Sequence
 from urllib.parse import urlparse
 
-from sqlalchemy.engine import make_url
-
+from bot.core.crypto import DataKeyError, PersonalDataCipher, new_data_key
 from bot.core.settings import MISSING_TOKEN_MESSAGE, Settings, SettingsError, load_settings
+from bot.runtime.commands.broadcast import run_broadcast
+from bot.runtime.commands.database import prepare_database, run_db
+from bot.runtime.commands.export import run_export
+from bot.runtime.commands.faq import run_faq
+from bot.runtime.commands.quote import run_quote
+from bot.runtime.commands.report import run_report
 
 log = logging.getLogger("bot")
 
@@ -123,8 +129,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "quote":
             return run_quote(settings, args)
         if command == "keygen":
-            from bot.core.crypto import new_data_key
-
             print(new_data_key())
             return 0
         if command == "broadcast":
@@ -140,31 +144,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     raise AssertionError(command)
 
 
-def describe_database(url: str) -> str:
-    """The database URL without its password, for messages."""
-    return make_url(url).render_as_string(hide_password=True)
-
-
-def prepare_database(settings: Settings) -> int:
-    from bot.infra import migrations as migrate
-
-    try:
-        migrate.upgrade(settings.database_url)
-    except Exception as error:  # noqa: BLE001 - any failure here is reported as one line
-        print(f"Cannot prepare the database at {describe_database(settings.database_url)}: "
-              f"{type(error).__name__}. Check DATABASE_URL and that the server is running.", file=sys.stderr)
-        return 1
-    return 0
-
-
 def run_bot(settings: Settings) -> int:
     if settings.bot_token is None:
         print(MISSING_TOKEN_MESSAGE, file=sys.stderr)
         return 2
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.core.crypto import DataKeyError, cipher_for
     from bot.core.logs import configure_logging
+    from bot.infra.data_key_file import cipher_for
     from bot.runtime.application import ALLOWED_UPDATES, build_application
 
     configure_logging(settings.log_level, settings.secrets())
@@ -209,8 +196,8 @@ def run_worker(settings: Settings) -> int:
     if settings.bot_token is None:
         print(MISSING_TOKEN_MESSAGE, file=sys.stderr)
         return 2
-    from bot.core.crypto import DataKeyError, cipher_for
     from bot.core.logs import configure_logging
+    from bot.infra.data_key_file import cipher_for
 
     configure_logging(settings.log_level, settings.secrets())
     try:
@@ -224,34 +211,14 @@ def run_worker(settings: Settings) -> int:
     return asyncio.run(_worker(settings, cipher))
 
 
-async def _worker(settings: Settings, cipher) -> int:  # noqa: ANN001
-    from datetime import timedelta
-
-    from telegram import Bot
-    from telegram.constants import ParseMode
-    from telegram.ext import Defaults, ExtBot
-
+async def _worker(settings: Settings, cipher: PersonalDataCipher) -> int:
     from bot.core.i18n import default_translator
     from bot.infra.database import Database
-    from bot.infra.pacing import PacedSender
-    from bot.infra.transport import bot_api_request
-    from bot.jobs.broadcast_sender import BroadcastSender
-    from bot.jobs.reminder_sender import ReminderService
-    from bot.jobs.scheduler import run_worker as run_scheduler_until_stopped
+    from bot.runtime.bulk_sending import BulkSending
 
     database = Database(settings.database_url)
-    bot: Bot = ExtBot(settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url,
-                      defaults=Defaults(parse_mode=ParseMode.HTML),
-                      request=bot_api_request(settings, pool_size=32))
     try:
-        async with bot:
-            pacer = PacedSender(settings.send_rate)  # one bulk budget for reminders and broadcasts
-            texts = default_translator()
-            service = ReminderService(database, texts, cipher, bot, pacer, default_timezone=settings.default_timezone,
-                                      claim_timeout=timedelta(seconds=settings.claim_timeout))
-            broadcasts = BroadcastSender(database, texts, bot, pacer,
-                                         claim_timeout=timedelta(seconds=settings.claim_timeout))
-            await run_scheduler_until_stopped(service, dispatch_every=settings.dispatch_every, broadcasts=broadcasts)
+        await BulkSending(settings, database, default_translator(), cipher).run_until_signalled()
     finally:
         await database.dispose()
     return 0
@@ -264,266 +231,6 @@ def run_console(settings: Settings, args: argparse.Namespace | None) -> int:
     console = Console(settings, database_url=database, admin=bool(getattr(args, "admin", False)),
                       user_id=getattr(args, "user_id", 100_000_001))
     return asyncio.run(console.run())
-
-
-def run_db(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.infra import migrations as migrate
-
-    where = describe_database(settings.database_url)
-    try:
-        if args.db_command == "upgrade":
-            migrate.upgrade(settings.database_url, args.revision)
-            print(f"Database at {where} is at revision {args.revision}.")
-        elif args.db_command == "downgrade":
-            migrate.downgrade(settings.database_url, args.revision)
-            print(f"Database at {where} downgraded to {args.revision}.")
-        elif args.db_command == "current":
-            print(asyncio.run(migrate.current_async(settings.database_url)) or "(empty database)")
-        elif args.db_command == "revision":
-            migrate.revision(settings.database_url, args.message)
-    except Exception as error:  # noqa: BLE001
-        print(f"Database command failed at {where}: {type(error).__name__}: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def run_faq(settings: Settings, args: argparse.Namespace) -> int:
-    import json
-
-    from bot.questions.matcher import default_matcher
-
-    matcher = default_matcher()
-    if args.faq_command == "classify":
-        for line in sys.stdin:
-            result = matcher.match(line.rstrip("\n"))
-            sys.stdout.write(json.dumps({"topic": result.topic, "score": result.score}) + "\n")
-            sys.stdout.flush()
-        return 0
-    from bot.core.i18n import default_translator
-    from bot.questions.desk import QuestionDesk, small_talk
-    from bot.questions.knowledge_base import default_knowledge
-
-    lang = args.lang or settings.default_language
-    desk = QuestionDesk(default_knowledge(), matcher, default_translator())
-    chat = small_talk(args.question)
-    if chat is not None:
-        print(default_translator().t(lang, f"faq.{chat}"))
-        return 0
-    print(desk.reply_to(desk.classify(args.question), lang, ticket_id=None).as_plain_text())
-    return 0
-
-
-def run_quote(settings: Settings, args: argparse.Namespace) -> int:
-    import json
-
-    from bot.contributions.rules import QuoteError, as_json, parse_month, quote
-    from bot.core.money import parse_rupiah
-
-    def whole(value: str, name: str) -> int:
-        try:
-            return int(value)
-        except ValueError:
-            raise QuoteError("bad_" + name, f"--{name} must be a whole number, not '{value}'") from None
-
-    try:
-        income = parse_rupiah(args.income)
-        if income is None:
-            raise QuoteError("bad_income", f"--income '{args.income}' is not an amount of rupiah")
-        request = {"income": income, "programs": args.programs.split(","), "first_month": parse_month(args.period),
-                   "months": whole(args.months, "months"), "workers": whole(args.workers, "workers"),
-                   "transport": args.transport, "government_paid": args.government_paid}
-        quote(**request)  # refuse bad arguments before touching the database
-    except QuoteError as error:
-        print(f"Cannot quote: {error}", file=sys.stderr)
-        return 2
-    if (code := prepare_database(settings)) != 0:
-        return code
-    discounts = asyncio.run(_discount_rules(settings.database_url))
-    print(json.dumps(as_json(quote(**request, discounts=discounts))))
-    return 0
-
-
-async def _discount_rules(database_url: str) -> list:
-    from bot.infra.database import Database
-    from models.discount import rules
-
-    database = Database(database_url)
-    try:
-        async with database.session() as session:
-            return await rules(session)
-    finally:
-        await database.dispose()
-
-
-def run_broadcast(settings: Settings, args: argparse.Namespace) -> int:
-    from datetime import datetime, timezone
-
-    from bot.broadcasts.compose import parse_buttons, parse_send_time
-    from bot.infra.database import Database
-    from models import broadcast as table
-
-    if (code := prepare_database(settings)) != 0:
-        return code
-
-    async def act() -> int:
-        database = Database(settings.database_url)
-        try:
-            if args.list:
-                async with database.session() as session:
-                    for item in await table.recent(session, 20):
-                        f = await table.figures(session, item.id)
-                        print(f"#{item.id} {item.status} {item.audience_spec} sent {f.sent}/{f.recipients} "
-                              f"failed {f.failed} blocked {f.blocked} skipped {f.skipped}")
-                return 0
-            for action, status in (("pause", table.PAUSED), ("resume", table.SENDING), ("cancel", table.CANCELLED)):
-                target = getattr(args, action)
-                if target is not None:
-                    async with database.transaction() as session:
-                        changed = await table.set_status(session, target, status, None)
-                    print(f"broadcast #{target}: {status}" if changed else f"broadcast #{target} cannot be {status}")
-                    return 0 if changed else 1
-            kind, _, value = args.audience.partition(":")
-            if kind not in table.AUDIENCES or (kind in ("province", "language") and not value):
-                print(f"Cannot broadcast: unknown --audience {args.audience!r}", file=sys.stderr)
-                return 2
-            audience = table.Audience(kind, value or None)
-            buttons = []
-            if args.button:
-                parsed, reason = parse_buttons("\n".join(args.button))
-                if parsed is None:
-                    print(f"Cannot broadcast: --button ({reason}); use \"Label | https://link\"", file=sys.stderr)
-                    return 2
-                buttons = parsed
-            when = None
-            if args.at:
-                when, reason = parse_send_time(args.at, settings.default_timezone, datetime.now(timezone.utc))
-                if when is None:
-                    print(f"Cannot broadcast: --at ({reason})", file=sys.stderr)
-                    return 2
-            async with database.transaction() as session:
-                count = await table.count_recipients(session, audience)
-                if args.dry_run:
-                    print(f"{count} recipients")
-                    return 0
-                if not (args.text or "").strip():
-                    print("Cannot broadcast: --text is required", file=sys.stderr)
-                    return 2
-                item = await table.create(session, None, audience, text_html=args.text, buttons=buttons,
-                                          paid=args.paid, scheduled_at=when)
-            print(f"broadcast #{item.id} queued for {item.recipients} recipients"
-                  + (f" at {when.isoformat()}" if when else "") + "; a running bot or worker sends it")
-            return 0
-        finally:
-            await database.dispose()
-
-    return asyncio.run(act())
-
-
-def run_export(settings: Settings, args: argparse.Namespace) -> int:
-    import os
-    from datetime import date, datetime
-    from zoneinfo import ZoneInfo
-
-    from bot.core.crypto import DataKeyError, cipher_for
-    from bot.infra.database import Database
-    from bot.reports.export import STATUS_WORDS, ExportRequest
-    from models.export import export_csv
-
-    try:
-        since = date.fromisoformat(args.since) if args.since else None
-        until = date.fromisoformat(args.until) if args.until else None
-    except ValueError:
-        print("Cannot export: --from and --to must be dates like 2026-11-30", file=sys.stderr)
-        return 2
-    if args.status is not None and args.status not in set(STATUS_WORDS[args.kind].values()):
-        print(f"Cannot export: --status for {args.kind} is one of "
-              f"{', '.join(sorted(set(STATUS_WORDS[args.kind].values())))}", file=sys.stderr)
-        return 2
-    if since and until and since > until:
-        print("Cannot export: --from is after --to", file=sys.stderr)
-        return 2
-    try:
-        data_key = settings.data_key.get_secret_value() if settings.data_key else None
-        cipher, _ = cipher_for(data_key, settings.database_url)
-    except DataKeyError as error:
-        print(f"Cannot export: {error}", file=sys.stderr)
-        return 2
-    if (code := prepare_database(settings)) != 0:
-        return code
-    request = ExportRequest(args.kind, args.status, since, until)
-
-    async def export() -> tuple[bytes, int]:
-        database = Database(settings.database_url)
-        try:
-            async with database.session() as session:
-                content, count = await export_csv(session, cipher, request, settings.default_timezone)
-            from models import audit
-
-            async with database.transaction() as session:
-                await audit.record(session, None, "export.cli", args.kind, status=args.status, since=since,
-                                   until=until, rows=count)
-            return content, count
-        finally:
-            await database.dispose()
-
-    try:
-        content, count = asyncio.run(export())
-    except DataKeyError as error:
-        print(f"Cannot export: {error}", file=sys.stderr)
-        return 2
-    if args.output:
-        descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # personal data
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-        today = datetime.now(ZoneInfo(settings.default_timezone)).date()
-        print(f"{count} rows written to {args.output} (as of {today.isoformat()}).", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-    return 0
-
-
-def run_report(settings: Settings, args: argparse.Namespace) -> int:
-    """The dashboard without Telegram. Aggregates only, no personal data, so files get ordinary permissions."""
-    import json
-
-    from bot.core.i18n import default_translator, plain
-    from bot.infra.database import Database
-    from bot.reports.charts import render_png
-    from bot.reports.dashboard import dashboard_chart, summary
-    from models import report
-    from models.base import utcnow
-
-    if (code := prepare_database(settings)) != 0:
-        return code
-    lang = args.lang or settings.default_language
-
-    async def gather():  # noqa: ANN202
-        database = Database(settings.database_url)
-        try:
-            async with database.session() as session:
-                return await report.dashboard_figures(session, utcnow(), settings.default_timezone)
-        finally:
-            await database.dispose()
-
-    figures = asyncio.run(gather())
-    texts = default_translator()
-    if args.format == "png":
-        path = args.output or f"dashboard-{figures.generated_at.date().isoformat()}.png"
-        with open(path, "wb") as handle:
-            handle.write(render_png(dashboard_chart(figures, texts, lang)))
-        print(f"Dashboard picture written to {path}.", file=sys.stderr)
-        return 0
-    if args.format == "json":
-        content = json.dumps(figures.as_json(), ensure_ascii=False, indent=2) + "\n"
-    else:
-        content = plain(summary(figures, texts, lang)) + "\n"
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(content)
-    else:
-        sys.stdout.write(content)
-    return 0
 
 
 def run_sandbox(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 `register_handlers` is the one place that says which handler answers what, in priority order; `flow_registry` is the one
 table of what a menu button, a /start link, free text or "start the new thing" opens. Admin-only handlers are
 marked `@admin_only` (handlers/admin_guard.py); the step-by-step conversations share handlers/conversation.py.
+May import bot.core, the domain packages, bot.infra, models and bot.jobs; bot.runtime wires the handlers.
 """
 
 from __future__ import annotations

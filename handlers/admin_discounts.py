@@ -11,8 +11,8 @@ import logging
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.contributions.rules import QuoteError, parse_discount, parse_month
-from bot.core.calendar import this_month
+from bot.contributions.rules import QuoteError, parse_discount
+from bot.core.calendar import month_label, parse_month, this_month
 from bot.core.formatting import month_name
 from bot.core.replies import Button, Reply, fit_lines, rows
 from handlers import replies
@@ -77,7 +77,7 @@ async def end_pressed(update: Update, context: BotContext) -> None:
         await query.answer(context.t("fallback.stale_button"))
         return
     await query.answer()
-    month = f"{current.year:04d}-{current.month:02d}"
+    month = month_label(current)
     reply = Reply(context.t("admin.end_confirm", id=period.id, name=period.name,
                             month=month_name(current, context.lang)),
                   rows([Button(context.t("admin.end_yes"), f"dz:ok:{period.id}:{month}"),

@@ -1,7 +1,7 @@
 """/siaran (admins): compose an announcement (formatted text, or one photo or document with a caption, and URL
 buttons), choose the audience, see the count and an exact preview, confirm; then a progress message with pause,
 resume and cancel. /siaran_list shows past broadcasts. Everyone can opt out with /berhenti_info (/terima_info
-to opt in again). Sending itself is done by the scheduler's broadcast job (bot.broadcast_dispatch).
+to opt in again). Sending itself is done by the scheduler's broadcast job (bot/jobs/broadcast_sender.py).
 
 Callback data: `bcn:*` while composing, `bc:pause|resume|cancel:<id>` on the progress message.
 """

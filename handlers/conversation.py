@@ -11,7 +11,6 @@ Callback data: `<prefix>:<action>[:<value>]`, e.g. `e:occ:ojek`, `s:back`, `y:ok
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Message, Update
@@ -25,27 +24,28 @@ from handlers.context import BotContext
 from models.base import utcnow
 from models.flow import FlowState, claim_flow, current_flow, save_flow, unseal
 
+STALE = "fallback.stale_button"
 # Values a conversation is started with, not typed by the user: losing them loses nothing.
 PRESET_VALUES = frozenset({"locked", "programs", "beneficiary_id", "pledge_id", "suggested"})
 
 
 class Conversation:
-    """Drives one flow in Telegram. Subclasses set the class attributes and override the hooks they need."""
+    """Drives one flow in Telegram. Subclasses override the hooks they need; what they only set is given here."""
 
-    flow_class: ClassVar[type[ConversationFlow]]
-    prefix: ClassVar[str]  # callback data prefix
-    sealed: ClassVar[bool] = False  # answers hold personal data: kept encrypted in models.flow
-    guarded: ClassVar[bool] = False  # starting something else first asks whether to drop the typed answers
-    confirm_action: ClassVar[str | None] = None  # the button that finishes ("submit", "ok")
-    restart_action: ClassVar[str | None] = None  # a button that starts afresh, open flow or not ("again", "new")
-    home_after_cancel: ClassVar[bool] = False  # the "cancelled" message offers the way back to the menu
-    expired_key: ClassVar[str] = "fallback.stale_button"  # confirm pressed after the flow expired or ended
-    done_key: ClassVar[str] = "fallback.stale_button"  # ... after it went through a moment ago ({id}: what it made)
-    alert_errors: ClassVar[frozenset[str]] = frozenset()  # choice errors shown as an alert, not a toast
-
-    @property
-    def name(self) -> str:
-        return self.flow_class.name
+    def __init__(self, flow_class: type[ConversationFlow], *, sealed: bool = False, guarded: bool = False,
+                 confirm_action: str | None = None, restart_action: str | None = None,
+                 home_after_cancel: bool = False, alert_errors: frozenset[str] = frozenset(),
+                 expired_key: str = STALE, done_key: str = STALE) -> None:
+        self.flow_class = flow_class
+        self.name = flow_class.name
+        self.sealed = sealed  # answers hold personal data: kept encrypted in models.flow
+        self.guarded = guarded  # starting something else first asks whether to drop the typed answers
+        self.confirm_action = confirm_action  # the button that finishes ("submit", "ok")
+        self.restart_action = restart_action  # a button that starts afresh, open flow or not ("again", "new")
+        self.home_after_cancel = home_after_cancel  # the "cancelled" message offers the way back to the menu
+        self.alert_errors = alert_errors  # choice errors shown as an alert, not a toast
+        self.expired_key = expired_key  # confirm pressed after the flow expired or ended
+        self.done_key = done_key  # ... after it went through a moment ago ({id}: what it made)
 
     def flow(self, context: BotContext) -> ConversationFlow:
         return self.flow_class(context.services.texts)
@@ -96,7 +96,8 @@ class Conversation:
         await self.show_next(update, context, self.values_of(context, state), edit=None)
 
     async def on_text(self, update: Update, context: BotContext, state: FlowState) -> None:
-        """Typed text while the flow waits for an answer: nothing is lost on an error, only this answer is asked again."""
+        """Typed text while the flow waits for an answer: on an error nothing is lost, only this answer is asked
+        again."""
         flow = self.flow(context)
         values, error = flow.accept_text(self.values_of(context, state), update.effective_message.text or "",
                                          context.today())
@@ -119,7 +120,7 @@ class Conversation:
             if action == self.confirm_action:
                 await self.pressed_again(update, context)
             else:
-                await query.answer(context.t("fallback.stale_button"))
+                await query.answer(context.t(STALE))
             return
         flow = self.flow(context)
         values = self.values_of(context, state)

@@ -32,15 +32,6 @@ log = logging.getLogger(__name__)
 
 
 class EnrollConversation(Conversation):
-    flow_class = EnrollmentFlow
-    prefix = "e"
-    sealed = True
-    guarded = True
-    confirm_action = "submit"
-    restart_action = "new"
-    home_after_cancel = True
-    alert_errors = frozenset({"declined"})
-
     async def restart(self, update: Update, context: BotContext) -> None:
         await start_enrollment(update, context, skip_existing=True)
 
@@ -55,9 +46,6 @@ class EnrollConversation(Conversation):
         return self.flow(context).review(values, discounts, this_month(context.timezone), context.lang,
                                          sponsor=await _sponsor_name(context, values))
 
-    expired_key = "enroll.expired"
-    done_key = "enroll.already_sent"
-
     async def made_since(self, session: AsyncSession, user_id: int, since: datetime) -> int | None:
         recent = [a for a in await enrollment.of_user(session, user_id) if a.created_at >= since]
         return recent[-1].id if recent else None
@@ -66,7 +54,9 @@ class EnrollConversation(Conversation):
         await _submit(update, context, values, message)
 
 
-CONVERSATION = EnrollConversation()
+CONVERSATION = EnrollConversation(EnrollmentFlow, sealed=True, guarded=True, confirm_action="submit",
+                                  restart_action="new", home_after_cancel=True, alert_errors=frozenset({"declined"}),
+                                  expired_key="enroll.expired", done_key="enroll.already_sent")
 
 
 async def start_enrollment(update: Update, context: BotContext, *, sponsored: pledge.Invitation | None = None,

@@ -27,14 +27,6 @@ from models.flow import claim_flow
 
 
 class PaymentConversation(Conversation):
-    flow_class = PaymentFlow
-    prefix = "y"
-    guarded = True
-    confirm_action = "ok"
-
-    expired_key = "payment.expired"
-    done_key = "payment.already_recorded"
-
     async def made_since(self, session: AsyncSession, user_id: int, since: datetime) -> bool:
         return await pledge.payment_recorded_since(session, user_id, since)
 
@@ -42,7 +34,8 @@ class PaymentConversation(Conversation):
         await _record_payment(update, context, values, message)
 
 
-CONVERSATION = PaymentConversation()
+CONVERSATION = PaymentConversation(PaymentFlow, guarded=True, confirm_action="ok", expired_key="payment.expired",
+                                   done_key="payment.already_recorded")
 
 
 async def start_payment(update: Update, context: BotContext, found: pledge.Pledge, *, force: bool = False) -> None:

@@ -37,9 +37,8 @@ async def list_pledges(update: Update, context: BotContext) -> None:
     user_id = update.effective_user.id
     current = this_month(context.timezone)
     async with context.services.db.transaction() as session:
-        discounts = await rules(session)
-        for item in await pledge.pledges_of(session, user_id):
-            await pledge.keep_ongoing_planned(session, item.pledge, current, discounts)
+        # An open-ended pledge keeps its next months planned: the write is its own step, then the listing reads.
+        await pledge.keep_all_ongoing_planned(session, current, await rules(session), sponsor_id=user_id)
         overviews = await pledge.pledges_of(session, user_id)
     chat_id = update.effective_chat.id
     if not overviews:

@@ -20,10 +20,6 @@ from models.flow import claim_flow
 
 
 class QuoteConversation(Conversation):
-    flow_class = QuoteFlow
-    prefix = "q"
-    restart_action = "again"
-
     async def restart(self, update: Update, context: BotContext) -> None:
         await start_quote(update, context)
 
@@ -42,7 +38,7 @@ class QuoteConversation(Conversation):
         await replies.send(context, update.effective_chat.id, reply)
 
 
-CONVERSATION = QuoteConversation()
+CONVERSATION = QuoteConversation(QuoteFlow, restart_action="again")
 
 
 async def start_quote(update: Update, context: BotContext, *, income: int | None = None,

@@ -1,4 +1,5 @@
-"""/sponsor and "Jadi sponsor": a neighbour pledges to pay for workers around them (rules in bot/pledges/sponsor_flow.py).
+"""/sponsor and "Jadi sponsor": a neighbour pledges to pay for workers around them (rules in
+bot/pledges/sponsor_flow.py).
 
 Answers are kept sealed in models.flow (workers' names and phones). Confirming claims the flow row in the same
 transaction that records the pledge, so pressing "confirm" twice records one pledge.
@@ -30,13 +31,6 @@ log = logging.getLogger(__name__)
 
 
 class SponsorConversation(Conversation):
-    flow_class = SponsorFlow
-    prefix = "s"
-    sealed = True
-    guarded = True
-    confirm_action = "ok"
-    home_after_cancel = True
-
     async def render(self, update: Update, context: BotContext, values: Values) -> Reply:
         if next_step(values) != "review":
             return await super().render(update, context, values)
@@ -54,9 +48,6 @@ class SponsorConversation(Conversation):
             return
         await super().refuse_choice(update, context, error)
 
-    expired_key = "sponsor.expired"
-    done_key = "sponsor.already_recorded"
-
     async def made_since(self, session: AsyncSession, user_id: int, since: datetime) -> bool:
         return await pledge.recorded_since(session, user_id, since)
 
@@ -64,7 +55,8 @@ class SponsorConversation(Conversation):
         await _confirm(update, context, values, message)
 
 
-CONVERSATION = SponsorConversation()
+CONVERSATION = SponsorConversation(SponsorFlow, sealed=True, guarded=True, confirm_action="ok", home_after_cancel=True,
+                                   expired_key="sponsor.expired", done_key="sponsor.already_recorded")
 
 
 async def start_pledge(update: Update, context: BotContext, *, force: bool = False) -> None:

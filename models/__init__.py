@@ -1,4 +1,7 @@
-"""SQLModel tables and their queries. Importing this package registers every table on the metadata."""
+"""SQLModel tables and their queries. Importing this package registers every table on the metadata.
+
+May import bot.core and the domain packages (queries apply their rules), never bot.infra or telegram.
+"""
 
 from sqlmodel import SQLModel
 

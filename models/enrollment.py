@@ -15,11 +15,10 @@ from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.crypto import PersonalDataCipher
+from bot.enrollment.statuses import REGISTERED, REJECTED, SUBMITTED
 from models import audit
 from models.base import UTCDateTime, utcnow
 
-SUBMITTED, REGISTERED, REJECTED = "submitted", "registered", "rejected"
-STATUSES = (SUBMITTED, REGISTERED, REJECTED)
 CONSENT_VERSION = "2026-11"  # which consent text the worker agreed to (bot/core/locales: enroll.consent)
 
 

@@ -23,13 +23,15 @@ from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.contributions.rules import Discount, add_months
+from bot.contributions.rules import Discount
+from bot.core.calendar import add_months, due_date, months_from_to
 from bot.core.crypto import PersonalDataCipher
+from bot.pledges.payments import MonthPayment, UnpaidMonth, allocate_payment, check_amount
 from bot.pledges.rules import (
     INVITE_LIFETIME,
     ONGOING,
+    PledgeError,
     SponsoredWorker,
-    due_date,
     invite_hash,
     month_amounts,
     new_invite_token,
@@ -158,14 +160,6 @@ class PledgeOverview:
         return self.open_months[0] if self.open_months else None
 
 
-class PledgeError(Exception):
-    """A change that cannot be made; `code` names the reason for the user's message."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
 def _workers(beneficiaries: Sequence[PledgeBeneficiary]) -> list[SponsoredWorker]:
     return [SponsoredWorker(b.occupation, b.transport) for b in beneficiaries]
 
@@ -246,8 +240,7 @@ async def keep_ongoing_planned(session: AsyncSession, pledge: Pledge, current_mo
                                .order_by(col(PledgeMonth.month).desc()).limit(1))).first()
     target = planned_months(ONGOING, pledge.first_month, current_month)
     start = add_months(last, 1) if last else pledge.first_month
-    missing = (add_months(pledge.first_month, target - 1).year - start.year) * 12 \
-        + add_months(pledge.first_month, target - 1).month - start.month + 1
+    missing = months_from_to(start, add_months(pledge.first_month, target - 1))
     if missing <= 0:
         return 0
     beneficiaries = (await session.exec(select(PledgeBeneficiary).where(PledgeBeneficiary.pledge_id == pledge.id)
@@ -256,46 +249,54 @@ async def keep_ongoing_planned(session: AsyncSession, pledge: Pledge, current_mo
     return missing
 
 
+async def keep_all_ongoing_planned(session: AsyncSession, current_month: date, discounts: Sequence[Discount], *,
+                                   sponsor_id: int | None = None) -> int:
+    """keep_ongoing_planned for every active open-ended pledge (or only `sponsor_id`'s); returns rows added. The
+    explicit write step before listing or reminding of pledge months."""
+    statement = select(Pledge).where(Pledge.status == ACTIVE, Pledge.months == ONGOING)
+    if sponsor_id is not None:
+        statement = statement.where(Pledge.sponsor_id == sponsor_id)
+    added = 0
+    for pledge in (await session.exec(statement.order_by(Pledge.id))).all():
+        added += await keep_ongoing_planned(session, pledge, current_month, discounts)
+    return added
+
+
 async def record_payment(session: AsyncSession, pledge_id: int, sponsor_id: int, amount: int, paid_on: date,
                          reference: str | None, *, month_id: int | None = None) -> PledgePayment:
-    """Apply a payment to the oldest unpaid months. Raises PledgeError: amount (not positive), not_yours, cancelled,
-    nothing_due,
-    too_much (more than everything still due: extend the pledge first)."""
-    if amount <= 0:
-        raise PledgeError("amount")
+    """Record a payment and mark the months it covers paid (bot.pledges.payments decides which: the oldest unpaid
+    first, or only `month_id`, "Sudah bayar" on that month's reminder). Raises PledgeError: amount (not positive),
+    not_yours, cancelled, nothing_due, too_much (more than everything still due: extend the pledge first)."""
+    check_amount(amount)  # before the pledge is locked
     pledge = await owned(session, pledge_id, sponsor_id, for_update=True)
     if pledge is None:
         raise PledgeError("not_yours")
     if pledge.status != ACTIVE:
         raise PledgeError("cancelled")
-    statement = select(PledgeMonth).where(PledgeMonth.pledge_id == pledge_id, PledgeMonth.status == MONTH_DUE)
-    if month_id is not None:  # "Sudah bayar" on one month's reminder pays that month
-        statement = statement.where(PledgeMonth.id == month_id)
-    months = list((await session.exec(statement.order_by(PledgeMonth.month))).all())
-    outstanding = sum(m.amount_due - m.amount_paid for m in months)
-    if outstanding <= 0:
-        raise PledgeError("nothing_due")
-    if amount > outstanding:
-        raise PledgeError("too_much")
-    remaining = amount
-    now = utcnow()
-    paid = []
-    for month in months:
-        if remaining <= 0:
-            break
-        applied = min(remaining, month.amount_due - month.amount_paid)
-        month.amount_paid += applied
-        remaining -= applied
-        if month.amount_paid >= month.amount_due:
-            month.status, month.paid_at = MONTH_PAID, now
-            paid.append(month.id)
-        session.add(month)
-    await reminder.cancel_months(session, reminder.PLEDGE_MONTH, paid)  # a paid month is not reminded of again
+    unpaid = list((await session.exec(select(PledgeMonth).where(PledgeMonth.pledge_id == pledge_id,
+                                                                PledgeMonth.status == MONTH_DUE))).all())
+    shares = allocate_payment([UnpaidMonth(m.id, m.month, m.amount_due, m.amount_paid) for m in unpaid], amount,
+                              month_id=month_id)
+    await _mark_months_paid(session, {m.id: m for m in unpaid}, shares)
     payment = PledgePayment(pledge_id=pledge_id, recorded_by=sponsor_id, amount=amount, paid_on=paid_on,
                             reference=reference)
     session.add(payment)
     await session.flush()
     return payment
+
+
+async def _mark_months_paid(session: AsyncSession, months: dict[int, PledgeMonth],
+                            shares: Sequence[MonthPayment]) -> None:
+    """Where a pledge month is marked paid: each share of a payment is added to its month; a month paid in full
+    gets status paid and its pending reminders are cancelled."""
+    now = utcnow()
+    for share in shares:
+        month = months[share.month_id]
+        month.amount_paid += share.applied
+        if share.paid_in_full:
+            month.status, month.paid_at = MONTH_PAID, now
+        session.add(month)
+    await reminder.cancel_months(session, reminder.PLEDGE_MONTH, [s.month_id for s in shares if s.paid_in_full])
 
 
 async def extend(session: AsyncSession, pledge_id: int, sponsor_id: int, extra_months: int,
@@ -529,6 +530,13 @@ async def pay_month_from_reminder(session: AsyncSession, month_id: int, sponsor_
     except PledgeError:
         return None
     return month, payment
+
+
+async def encrypted_worker_names(session: AsyncSession, pledge_id: int) -> list[str | None]:
+    """The pledge's workers' names as stored (encrypted; None once erased), in the sponsor's order."""
+    return list((await session.exec(select(PledgeBeneficiary.name_encrypted)
+                                    .where(PledgeBeneficiary.pledge_id == pledge_id)
+                                    .order_by(PledgeBeneficiary.position))).all())
 
 
 async def active_pledge_count(session: AsyncSession, sponsor_id: int) -> int:

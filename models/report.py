@@ -9,8 +9,8 @@ from sqlalchemy import and_, case, distinct, func, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.enrollment.statuses import APPLICATION_STATUSES
 from bot.reports.dashboard import (
-    APPLICATION_STATUSES,
     DashboardFigures,
     MonthOutcomes,
     WeekCounts,

@@ -11,6 +11,7 @@ from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.reminders.rules import DEFAULT_DAYS_BEFORE, DEFAULT_HOUR
 from models.base import UTCDateTime, insert_for, utcnow
 
 ROLE_USER = "user"
@@ -30,8 +31,9 @@ class User(SQLModel, table=True):
     timezone: str = Field(default="Asia/Makassar", max_length=64)
     is_blocked: bool = Field(default=False)
     reminder_opt_in: bool = Field(default=False)  # a worker's reminders for their own contribution
-    reminder_hour: int = Field(default=9, sa_column_kwargs={"server_default": "9"})
-    reminder_days_before: int = Field(default=3, sa_column_kwargs={"server_default": "3"})
+    reminder_hour: int = Field(default=DEFAULT_HOUR, sa_column_kwargs={"server_default": str(DEFAULT_HOUR)})
+    reminder_days_before: int = Field(default=DEFAULT_DAYS_BEFORE,
+                                      sa_column_kwargs={"server_default": str(DEFAULT_DAYS_BEFORE)})
     reminders_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
     announcements_opt_out: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

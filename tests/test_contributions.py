@@ -13,10 +13,10 @@ from bot.contributions.rules import (
     Discount,
     QuoteError,
     as_json,
-    parse_month,
     quote,
     round_half_up,
 )
+from bot.core.calendar import parse_month
 
 PP50 = [
     Discount("PP 50 transport", "PP 50/2025", 50, date(2026, 1, 1), date(2027, 3, 1), frozenset({"jkk", "jkm"}),

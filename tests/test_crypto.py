@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.crypto import DataKeyError, PersonalDataCipher, cipher_for, new_data_key
+from bot.core.crypto import DataKeyError, PersonalDataCipher, new_data_key
+from bot.infra.data_key_file import cipher_for
 
 
 def test_personal_data_round_trips_and_is_not_readable_without_the_key() -> None:

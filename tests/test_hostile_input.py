@@ -387,7 +387,7 @@ async def _bystander_rows(bot: InProcessBot) -> dict[str, list[tuple]]:
 
 async def _build_world(bot: InProcessBot) -> World:
     from bot.infra.pacing import PacedSender
-    from bot.runtime.application import reminder_service
+    from bot.runtime.bulk_sending import reminder_service
 
     bot.group(GROUP)
     bot.channel(CHANNEL)

@@ -48,8 +48,8 @@ def test_expected_scheduler_skips_are_not_logged_but_other_scheduler_warnings_ar
 
 
 def test_a_data_key_read_from_the_key_file_is_hidden_in_the_log(tmp_path, capsys) -> None:  # noqa: ANN001
-    from bot.core.crypto import cipher_for
     from bot.core.logs import configure_logging
+    from bot.infra.data_key_file import cipher_for
 
     configure_logging("INFO", secrets=(TOKEN,))
     try:

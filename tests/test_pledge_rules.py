@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.contributions.rules import AUDIENCE_OTHER, AUDIENCE_TRANSPORT, JHT, JKK, JKM, Discount
+from bot.core.calendar import due_date
 from bot.core.i18n import default_translator
 from bot.pledges.payment_flow import MAX_REFERENCE, PaymentFlow, clean_reference
 from bot.pledges.payment_flow import next_step as payment_step
@@ -20,7 +21,6 @@ from bot.pledges.rules import (
     ONGOING,
     ONGOING_PLANNED_AHEAD,
     SponsoredWorker,
-    due_date,
     invite_hash,
     invite_link,
     invite_token_from_payload,

@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.contributions.rules import AUDIENCE_OTHER, AUDIENCE_TRANSPORT, Discount
 from bot.core.crypto import PersonalDataCipher, new_data_key
 from bot.infra.database import Database
-from bot.pledges.rules import INVITE_LIFETIME, ONGOING, SponsoredWorker, invite_hash, month_amounts
+from bot.pledges.rules import INVITE_LIFETIME, ONGOING, PledgeError, SponsoredWorker, invite_hash, month_amounts
 from models import audit, enrollment, personal_data
 from models.pledge import (
     ACTIVE,
@@ -22,7 +22,6 @@ from models.pledge import (
     MONTH_PAID,
     Pledge,
     PledgeBeneficiary,
-    PledgeError,
     PledgeMonth,
     PledgePayment,
     WorkerDetails,
@@ -30,6 +29,7 @@ from models.pledge import (
     claim_invitation,
     create_pledge,
     extend,
+    keep_all_ongoing_planned,
     keep_ongoing_planned,
     link_application,
     overview,
@@ -208,6 +208,19 @@ async def test_fixed_term_and_cancelled_pledges_are_not_planned_ahead(db: Databa
             assert await keep_ongoing_planned(session, pledge, date(2027, 6, 1), PP50) == 0
     assert len(await months_of(db, fixed_id)) == 3
     assert len(await months_of(db, ongoing_id)) == 3
+
+
+async def test_all_ongoing_pledges_are_planned_ahead_or_one_sponsors_only(db: Database) -> None:
+    mine, _ = await make_pledge(db, months=ONGOING, discounts=[])
+    theirs, _ = await make_pledge(db, sponsor=OTHER_SPONSOR, months=ONGOING, discounts=[])
+    fixed, _ = await make_pledge(db, months=3, discounts=[])
+    async with db.transaction() as session:
+        assert await keep_all_ongoing_planned(session, date(2027, 1, 1), [], sponsor_id=SPONSOR) == 2
+    assert [len(await months_of(db, p)) for p in (mine, theirs, fixed)] == [5, 3, 3]
+    async with db.transaction() as session:
+        assert await keep_all_ongoing_planned(session, date(2027, 1, 1), []) == 2
+        assert await keep_all_ongoing_planned(session, date(2027, 1, 1), []) == 0  # idempotent
+    assert [len(await months_of(db, p)) for p in (mine, theirs, fixed)] == [5, 5, 3]
 
 
 # ============================================================================================ record_payment

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.contributions import occupations
-from bot.contributions.rules import JHT, JKK, JKM, MAXIMUM_INCOME, MINIMUM_INCOME, Discount, quote
+from bot.contributions.rules import JHT, JKK, JKM, MAXIMUM_INCOME, MINIMUM_INCOME, Discount, quote, typed_income_problem
 from bot.contributions.wages import deductions
 from bot.core.conversation import ConversationFlow, Values
 from bot.core.formatting import month_name, rupiah
@@ -41,33 +41,32 @@ def previous_values(values: Values) -> Values:
     return trimmed
 
 
-class QuoteFlow(ConversationFlow):
-    name = FLOW
-    texts_section = "quote"
-    next_step_rule = next_step
+class QuoteFlow(ConversationFlow, name=FLOW, texts="quote", prefix="q", steps=next_step):
+    choice_steps = {"occ": "occupation", "inc": "income", "jht": "jht", "mon": "months"}
 
     def back(self, values: Values) -> Values:
         return previous_values(values)
 
     # ------------------------------------------------------------------ questions
     def prompt(self, step: str, values: Values, lang: str) -> Reply:
-        nav = [Button(self.t(lang, "back"), "q:back"), Button(self.t(lang, "cancel"), "q:cancel")]
+        nav = self.navigation(lang)
+        cancel_only = rows([Button(self.t(lang, "cancel"), "q:cancel")], 1)
         if step == "occupation":
             choices = [Button(o.label_id if lang == "id" else o.label_en, f"q:occ:{o.key}")
                        for o in occupations.OCCUPATIONS]
             choices.append(Button(self.t(lang, "wage_earner"), f"q:occ:{occupations.PU_KEY}"))
             intro = self.t(lang, "income_noted", income=rupiah(values["income"], lang)) + "\n" \
                 if "income" in values else ""
-            return Reply(intro + self.t(lang, "ask_occupation"), rows(choices, 2) + rows(nav[1:], 1))
+            return Reply(intro + self.t(lang, "ask_occupation"), rows(choices, 2) + cancel_only)
         if step == "income":
             choices = [Button(rupiah(v, lang), f"q:inc:{v}") for v in INCOME_CHOICES]
             key = "ask_wage" if values.get("pu") else "ask_income"
-            return Reply(self.t(lang, key), rows(choices, 2) + rows(nav, 2))
+            return Reply(self.t(lang, key), rows(choices, 2) + nav)
         if step == "jht":
             choices = [Button(self.t(lang, "jht_yes"), "q:jht:1"), Button(self.t(lang, "jht_no"), "q:jht:0")]
-            return Reply(self.t(lang, "ask_jht"), rows(choices, 2) + rows(nav, 2))
+            return Reply(self.t(lang, "ask_jht"), rows(choices, 2) + nav)
         choices = [Button(self.t(lang, "months_option", months=m), f"q:mon:{m}") for m in MONTH_CHOICES]
-        return Reply(self.t(lang, "ask_months"), rows(choices, 2) + rows(nav, 2))
+        return Reply(self.t(lang, "ask_months"), rows(choices, 2) + nav)
 
     # ------------------------------------------------------------------ answers
     def accept_text(self, values: Values, text: str, today: date) -> tuple[Values, str | None]:
@@ -85,12 +84,7 @@ class QuoteFlow(ConversationFlow):
             return self._income(values, amount)
         return values, "use_buttons"
 
-    def accept_choice(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
-        """Apply a pressed button; a button for another step than the current one is stale."""
-        step = next_step(values)
-        expected = {"occ": "occupation", "inc": "income", "jht": "jht", "mon": "months"}.get(kind)
-        if expected != step:
-            return values, "stale"
+    def choose(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
         if kind == "occ":
             if value == occupations.PU_KEY:
                 return {**values, "occupation": value, "pu": True, "transport": False}, None
@@ -108,13 +102,8 @@ class QuoteFlow(ConversationFlow):
 
     @staticmethod
     def _income(values: Values, amount: int) -> tuple[Values, str | None]:
-        if amount <= 0:
-            return values, "income_not_positive"
-        if amount < 1_000:  # "2" means 2 juta or a typo, never Rp2: ask instead of guessing
-            return values, "income_unclear"
-        if amount > MAXIMUM_INCOME:
-            return values, "income_too_high"
-        return {**values, "income": amount}, None
+        problem = typed_income_problem(amount)
+        return (values, problem) if problem else ({**values, "income": amount}, None)
 
     def error(self, key: str, lang: str) -> str:
         return self.t(lang, f"error_{key}", minimum=rupiah(MINIMUM_INCOME, lang),

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core.calendar import InputRefused, add_months, month_label, month_start, parse_month
+
 JKK, JKM, JHT, JP, JKP = "jkk", "jkm", "jht", "jp", "jkp"
 BPU_PROGRAMS = (JKK, JKM, JHT)
 NOT_FOR_INFORMAL_WORKERS = frozenset({JP, JKP})
@@ -35,12 +37,9 @@ AUDIENCE_ALL = "all"
 AUDIENCES = (AUDIENCE_TRANSPORT, AUDIENCE_OTHER, AUDIENCE_ALL)
 
 
-class QuoteError(ValueError):
-    """A request that cannot be quoted; `code` says which rule it broke (for the user's message)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+# A request that cannot be quoted; `code` says which rule it broke (for the user's message). The same type as
+# the calendar's, so one `except QuoteError` also covers a month that is not a month (parse_month).
+QuoteError = InputRefused
 
 
 def round_half_up(numerator: int, denominator: int) -> int:
@@ -49,30 +48,6 @@ def round_half_up(numerator: int, denominator: int) -> int:
         raise ValueError("denominator must be positive")
     sign = -1 if numerator < 0 else 1
     return sign * ((2 * abs(numerator) + denominator) // (2 * denominator))
-
-
-def month_start(value: date) -> date:
-    return value.replace(day=1)
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + (month.month - 1) + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def parse_month(text: str) -> date:
-    """'2026-04' -> date(2026, 4, 1); raises QuoteError for anything else."""
-    try:
-        year, month = (int(part) for part in text.strip().split("-"))
-        if not 2000 <= year <= 2100:
-            raise ValueError
-        return date(year, month, 1)
-    except (ValueError, TypeError):
-        raise QuoteError("bad_month", f"'{text}' is not a month like 2026-04") from None
-
-
-def month_label(month: date) -> str:
-    return f"{month.year:04d}-{month.month:02d}"
 
 
 @dataclass(frozen=True)
@@ -134,6 +109,18 @@ class Quote:
     @property
     def total(self) -> int:
         return sum(m.due for m in self.months) * self.workers
+
+
+def typed_income_problem(amount: int) -> str | None:
+    """Why an income typed in a conversation cannot be used, or None. "2" means 2 juta or a typo, never Rp2: the
+    conversation asks again instead of guessing."""
+    if amount <= 0:
+        return "income_not_positive"
+    if amount < 1_000:
+        return "income_unclear"
+    if amount > MAXIMUM_INCOME:
+        return "income_too_high"
+    return None
 
 
 def check_income(declared: int) -> int:

@@ -12,17 +12,27 @@ from datetime import date
 from typing import Any, ClassVar
 
 from bot.core.i18n import Translator
-from bot.core.replies import Reply
+from bot.core.replies import Button, Reply, rows
 
 Values = dict[str, Any]
 
 
 class ConversationFlow:
-    """Subclasses name their state key and text section, and answer the five questions below."""
+    """A subclass names its state key, text section, callback prefix and next-step rule in its class line
+    (`class QuoteFlow(ConversationFlow, name="quote", texts="quote", prefix="q", steps=next_step)`), and answers the
+    questions below. `choice_steps` says which step each kind of button answers: a button pressed for another step
+    (an old message) is stale and changes nothing."""
 
     name: ClassVar[str]  # the key models.flow keeps the conversation under
     texts_section: ClassVar[str]  # the catalog section of its texts: "<section>.<key>"
+    prefix: ClassVar[str]  # its callback data: "<prefix>:<kind>[:<value>]"
     next_step_rule: ClassVar[Callable[[Values], str | None]]  # the module's next_step(values)
+    choice_steps: ClassVar[dict[str, str]] = {}  # button kind -> the step it answers
+
+    def __init_subclass__(cls, *, name: str, texts: str, prefix: str, steps: Callable[[Values], str | None],
+                          **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.name, cls.texts_section, cls.prefix, cls.next_step_rule = name, texts, prefix, staticmethod(steps)
 
     def __init__(self, texts: Translator) -> None:
         self.texts = texts
@@ -34,9 +44,14 @@ class ConversationFlow:
         """The text for an error key returned by accept_text or accept_choice."""
         return self.t(lang, f"error_{key}")
 
+    def navigation(self, lang: str) -> tuple[tuple[Button, ...], ...]:
+        """The back and cancel buttons under a question."""
+        return rows([Button(self.t(lang, "back"), f"{self.prefix}:back"),
+                     Button(self.t(lang, "cancel"), f"{self.prefix}:cancel")], 2)
+
     def next_step(self, values: Values) -> str | None:
         """The step waiting for an answer; None when there is nothing left to ask."""
-        return type(self).next_step_rule(values)
+        return self.next_step_rule(values)
 
     def prompt(self, step: str, values: Values, lang: str) -> Reply:
         """The question for `step`, with its buttons."""
@@ -47,7 +62,13 @@ class ConversationFlow:
         raise NotImplementedError
 
     def accept_choice(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
-        """A pressed button (`<prefix>:<kind>:<value>`); a button for another step than the current one is stale."""
+        """A pressed button (`<prefix>:<kind>:<value>`): new values, or the old ones and an error key."""
+        if self.choice_steps and self.choice_steps.get(kind) != self.next_step(values):
+            return values, "stale"
+        return self.choose(values, kind, value, today)
+
+    def choose(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
+        """A button for the current step (accept_choice checked that it is)."""
         raise NotImplementedError
 
     def back(self, values: Values) -> Values:

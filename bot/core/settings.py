@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.crypto import DataKeyError, PersonalDataCipher
+
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./data/lindungi.db"
 TELEGRAM_API_ROOT = "https://api.telegram.org"
 
@@ -104,8 +106,6 @@ class Settings(BaseSettings):
     def _fernet_key(cls, value: object) -> object:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        from bot.core.crypto import DataKeyError, PersonalDataCipher
-
         text = value.get_secret_value() if isinstance(value, SecretStr) else str(value).strip()
         try:
             PersonalDataCipher(text)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.contributions import occupations
-from bot.contributions.rules import JHT, JKK, JKM, MAXIMUM_INCOME, Discount, quote
+from bot.contributions.rules import JHT, JKK, JKM, Discount, quote, typed_income_problem
 from bot.core.conversation import ConversationFlow, Values
 from bot.core.formatting import month_name, rupiah
 from bot.core.identity import (
@@ -51,14 +51,12 @@ def next_step(values: Values) -> str:
     return "review"
 
 
-class EnrollmentFlow(ConversationFlow):
-    name = FLOW
-    texts_section = "enroll"
-    next_step_rule = next_step
+class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", steps=next_step):
+    choice_steps = {"occ": "occupation", "prov": "province", "prog": "programs", "consent": "consent"}
 
     # ------------------------------------------------------------------ questions
     def prompt(self, step: str, values: Values, lang: str) -> Reply:
-        nav = rows([Button(self.t(lang, "back"), "e:back"), Button(self.t(lang, "cancel"), "e:cancel")], 2)
+        nav = self.navigation(lang)
         if step == "occupation":
             choices = [Button(o.label_id if lang == "id" else o.label_en, f"e:occ:{o.key}")
                        for o in occupations.OCCUPATIONS]
@@ -119,18 +117,13 @@ class EnrollmentFlow(ConversationFlow):
             amount = parse_rupiah(text)
             if amount is None:
                 return values, "income_unreadable"
-            if amount <= 0 or amount < 1_000:
-                return values, "income_unclear"
-            if amount > MAXIMUM_INCOME:
-                return values, "income_too_high"
+            problem = typed_income_problem(amount)
+            if problem:  # zero or less reads as unclear here: the worker is asked again either way
+                return values, "income_too_high" if problem == "income_too_high" else "income_unclear"
             return {**values, "income": amount}, None
         return values, "use_buttons"
 
-    def accept_choice(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
-        step = next_step(values)
-        expected = {"occ": "occupation", "prov": "province", "prog": "programs", "consent": "consent"}.get(kind)
-        if expected != step:
-            return values, "stale"
+    def choose(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
         if kind == "occ" and value in occupations.BY_KEY:
             occupation = occupations.BY_KEY[value]
             return {**values, "occupation": occupation.key, "transport": occupation.transport}, None

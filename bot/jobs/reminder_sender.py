@@ -1,4 +1,4 @@
-"""Planning and sending payment reminders: the one scheduled job's work, shared by `run` and `worker` processes.
+"""Planning and sending payment reminders: the work of the "plan" and "dispatch" jobs, in `run` and `worker`.
 
 plan_all(): for every unpaid month of an active pledge (and every worker who asked for reminders), make sure its
 reminders exist (rows are unique, so planning again changes nothing).
@@ -18,11 +18,11 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.contributions.rules import quote
+from bot.core.calendar import add_months, due_date, month_start
 from bot.core.formatting import month_name, rupiah
 from bot.core.i18n import Translator
 from bot.core.identity import mask_name
@@ -45,8 +45,9 @@ from models import reminder as reminders_table
 from models.base import utcnow
 from models.discount import rules
 from models.enrollment import REJECTED, EnrollmentApplication
-from models.pledge import ACTIVE, MONTH_DUE, Pledge, PledgeBeneficiary, PledgeMonth, keep_ongoing_planned
+from models.pledge import ACTIVE, MONTH_DUE, Pledge, PledgeMonth, encrypted_worker_names, keep_all_ongoing_planned
 from models.reminder import OWN_CONTRIBUTION, PLEDGE_MONTH, Reminder, Subject
+from models.reminder_planning import pledge_months_to_remind, workers_to_remind
 from models.user import User, set_blocked
 
 log = logging.getLogger(__name__)
@@ -101,53 +102,23 @@ class ReminderService:
         today = now.astimezone(ZoneInfo(self.default_timezone)).date()
         planned = 0
         async with self.db.transaction() as session:
-            discounts = await rules(session)
-            ongoing = (await session.exec(select(Pledge).where(Pledge.status == ACTIVE, Pledge.months == 0))).all()
-            for pledge in ongoing:
-                await keep_ongoing_planned(session, pledge, today.replace(day=1), discounts)
+            # Open-ended pledges get their coming months first, so that those are reminded of too.
+            await keep_all_ongoing_planned(session, month_start(today), await rules(session), sponsor_id=only_user)
         async with self.db.transaction() as session:
-            # Months that still have a reminder waiting are skipped: planning again is cheap, not just harmless.
-            waiting = (select(Reminder.id).where(Reminder.recipient_id == Pledge.sponsor_id,
-                                                 Reminder.subject == PLEDGE_MONTH,
-                                                 Reminder.subject_id == PledgeMonth.id,
-                                                 Reminder.status == reminders_table.PENDING).exists())
-            statement = (
-                select(PledgeMonth.id, PledgeMonth.month, PledgeMonth.due_date, Pledge.sponsor_id, User.timezone,
-                       User.reminder_hour, User.reminder_days_before)
-                .join(Pledge, Pledge.id == PledgeMonth.pledge_id)
-                .join(User, User.telegram_id == Pledge.sponsor_id)
-                .where(PledgeMonth.status == MONTH_DUE, Pledge.status == ACTIVE, col(Pledge.reminders_off).is_(False),
-                       col(User.reminders_enabled).is_(True), col(User.is_blocked).is_(False),
-                       PledgeMonth.due_date >= today - timedelta(days=OVERDUE_AFTER_DAYS + 1),
-                       PledgeMonth.due_date <= today + timedelta(days=PLAN_AHEAD_DAYS), ~waiting))
-            if only_user is not None:
-                statement = statement.where(Pledge.sponsor_id == only_user)
-            rows = (await session.exec(statement)).all()
-            items = [(Subject(sponsor_id, PLEDGE_MONTH, month_id, month),
-                      _plan(due, Preferences(tz or self.default_timezone, hour, days)))
-                     for month_id, month, due, sponsor_id, tz, hour, days in rows]
+            months = await pledge_months_to_remind(session, today - timedelta(days=OVERDUE_AFTER_DAYS + 1),
+                                                   today + timedelta(days=PLAN_AHEAD_DAYS), sponsor_id=only_user)
+            items = [(Subject(m.sponsor_id, PLEDGE_MONTH, m.month_id, m.month),
+                      _plan(m.due_date, Preferences(m.timezone or self.default_timezone, m.hour, m.days_before)))
+                     for m in months]
             planned += await reminders_table.plan_many(session, items, now)
         async with self.db.transaction() as session:
-            statement = (
-                select(User, EnrollmentApplication.id).join(EnrollmentApplication,
-                                                            EnrollmentApplication.user_id == User.telegram_id)
-                .where(col(User.reminder_opt_in).is_(True), col(User.reminders_enabled).is_(True),
-                       col(User.is_blocked).is_(False), EnrollmentApplication.status != REJECTED)
-                .order_by(col(EnrollmentApplication.id).desc()))
-            if only_user is not None:
-                statement = statement.where(User.telegram_id == only_user)
-            workers = (await session.exec(statement)).all()
             items = []
-            seen: set[int] = set()
-            for user, application_id in workers:
-                if user.telegram_id in seen:  # the latest application only
-                    continue
-                seen.add(user.telegram_id)
-                prefs = preferences_of(user, self.default_timezone)
-                local_today = now.astimezone(ZoneInfo(prefs.timezone)).date()
-                for month in (local_today.replace(day=1), (local_today.replace(day=1) + timedelta(days=32)).replace(day=1)):
-                    items.append((Subject(user.telegram_id, OWN_CONTRIBUTION, application_id, month),
-                                  plan(month.replace(day=15), prefs)))
+            for worker in await workers_to_remind(session, user_id=only_user):
+                prefs = preferences_of(worker.user, self.default_timezone)
+                current = month_start(now.astimezone(ZoneInfo(prefs.timezone)).date())
+                for month in (current, add_months(current, 1)):
+                    items.append((Subject(worker.user.telegram_id, OWN_CONTRIBUTION, worker.application_id, month),
+                                  plan(due_date(month), prefs)))
             planned += await reminders_table.plan_many(session, items, now)
         return planned
 
@@ -250,16 +221,14 @@ class ReminderService:
         def t(key: str, **values: object) -> str:
             return self.texts.t(lang, f"reminders.{key}", **values)
 
-        due_day = item.month.replace(day=15)
+        due_day = due_date(item.month)
         if item.subject == PLEDGE_MONTH:
             month = await session.get(PledgeMonth, item.subject_id)
             pledge = await session.get(Pledge, month.pledge_id) if month else None
             if month is None or pledge is None or month.status != MONTH_DUE or pledge.status != ACTIVE \
                     or pledge.reminders_off or pledge.sponsor_id != item.recipient_id:
                 return None
-            names = (await session.exec(select(PledgeBeneficiary.name_encrypted)
-                                        .where(PledgeBeneficiary.pledge_id == pledge.id)
-                                        .order_by(PledgeBeneficiary.position))).all()
+            names = await encrypted_worker_names(session, pledge.id)
             shown = ", ".join(mask_name(self.cipher.decrypt(n)) for n in names if n) or "-"
             text = t(f"pledge_{item.kind}", id=pledge.id, month=month_name(item.month, lang),
                      amount=rupiah(month.amount_due - month.amount_paid, lang), workers=shown,

@@ -1,8 +1,9 @@
-"""The scheduler: one "plan" job and one "dispatch what is due" job (APScheduler 3, in the bot's event loop).
+"""The scheduler (APScheduler 3, in the bot's event loop) runs three jobs: "plan" reminders every ten minutes,
+"dispatch" the reminders that are due every DISPATCH_EVERY seconds, and send "broadcasts" every second.
 
-Jobs are not persisted: the state is in our reminders table, so a restart loses nothing and several processes can
-run these jobs at once (claims are atomic). APScheduler's default misfire grace time is one second, so a busy loop
-would silently skip runs; both jobs get a generous one and coalesce missed runs into one.
+Jobs are not persisted: the state is in our reminders and broadcast tables, so a restart loses nothing and several
+processes can run these jobs at once (claims are atomic). APScheduler's default misfire grace time is one second, so
+a busy loop would silently skip runs; every job gets a generous one and coalesces missed runs into one.
 
 `python -m bot worker` runs only this (no updates received); `python -m bot run` runs it beside the chat unless
 RUN_SCHEDULER=false.
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -110,10 +110,9 @@ class Jobs:
             self.scheduler.shutdown(wait=False)
 
 
-def start_scheduler(service: ReminderService, *, dispatch_every: float,
-                    broadcasts: BroadcastSender | None = None) -> Jobs:
+def start_scheduler(service: ReminderService, *, dispatch_every: float, broadcasts: BroadcastSender) -> Jobs:
     scheduler = AsyncIOScheduler(timezone=timezone.utc)
-    pacers = [service.sender] + ([broadcasts.sender, broadcasts.paid_sender] if broadcasts is not None else [])
+    pacers = [service.sender, broadcasts.sender, broadcasts.paid_sender]
     jobs = Jobs(scheduler, list({id(p): p for p in pacers}.values()))
     # The first runs wait a moment: if start-up fails (say the webhook port is taken), no job is mid-query
     # when the event loop closes.
@@ -122,23 +121,9 @@ def start_scheduler(service: ReminderService, *, dispatch_every: float,
                       next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=PLAN_EVERY_SECONDS)
     scheduler.add_job(jobs.tracked(_dispatch_job), "interval", seconds=dispatch_every, args=[service], id="dispatch",
                       next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=3600)
-    if broadcasts is not None:
-        # Frequent and cheap when idle (one indexed query); a running broadcast keeps the job busy until done.
-        scheduler.add_job(jobs.tracked(_broadcast_job), "interval", seconds=1, args=[broadcasts], id="broadcasts",
-                          next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=3600)
+    # Frequent and cheap when idle (one indexed query); a running broadcast keeps the job busy until done.
+    scheduler.add_job(jobs.tracked(_broadcast_job), "interval", seconds=1, args=[broadcasts], id="broadcasts",
+                      next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=3600)
     scheduler.start()
     return jobs
 
-
-async def run_worker(service: ReminderService, *, dispatch_every: float,
-                     broadcasts: BroadcastSender | None = None) -> None:
-    """Until SIGTERM or SIGINT: plan and dispatch. In-flight sends finish before it returns."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    jobs = start_scheduler(service, dispatch_every=dispatch_every, broadcasts=broadcasts)
-    log.info("reminder worker %s started", service.worker)
-    await stop.wait()
-    await jobs.stop()
-    log.info("reminder worker %s stopped", service.worker)

@@ -47,13 +47,11 @@ def clean_reference(text: str) -> str | None:
     return text[:MAX_REFERENCE] if text else None
 
 
-class PaymentFlow(ConversationFlow):
-    name = FLOW
-    texts_section = "payment"
-    next_step_rule = next_step
+class PaymentFlow(ConversationFlow, name=FLOW, texts="payment", prefix="y", steps=next_step):
+    choice_steps = {"amt": "amount", "day": "paid_on", "ref": "reference"}
 
     def prompt(self, step: str, values: Values, lang: str) -> Reply:
-        nav = rows([Button(self.t(lang, "back"), "y:back"), Button(self.t(lang, "cancel"), "y:cancel")], 2)
+        nav = self.navigation(lang)
         if step == "amount":
             choices = [Button(rupiah(a, lang), f"y:amt:{a}") for a in values.get("suggested", [])]
             return Reply(self.t(lang, "ask_amount", id=values["pledge_id"]),
@@ -101,13 +99,12 @@ class PaymentFlow(ConversationFlow):
             return ({**values, "reference": reference}, None) if reference else (values, "reference_empty")
         return values, "use_buttons"
 
-    def accept_choice(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
-        step = next_step(values)
-        if kind == "amt" and step == "amount" and value.isdigit() and int(value) in values.get("suggested", []):
+    def choose(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
+        if kind == "amt" and value.isdigit() and int(value) in values.get("suggested", []):
             return {**values, "amount": int(value)}, None
-        if kind == "day" and step == "paid_on" and value in ("0", "1"):
+        if kind == "day" and value in ("0", "1"):
             return {**values, "paid_on": (today - timedelta(days=int(value))).isoformat()}, None
-        if kind == "ref" and step == "reference" and value == "none":
+        if kind == "ref" and value == "none":
             return {**values, "reference": None}, None
         return values, "stale"
 

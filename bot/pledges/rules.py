@@ -1,8 +1,9 @@
-"""Sponsor pledges, without Telegram or tables: what each month costs, when it is due, invitation tokens.
+"""Sponsor pledges, without Telegram or tables: what each month costs, when a pledge starts, invitation tokens.
 
 A sponsor pays the minimum for each worker ("Lindungi Pekerja Sekitar Anda": Rp16,800 a month for JKK+JKM at the
 Rp1,000,000 minimum income, before discounts), priced month by month with the discount in force for that month.
-Informal workers pay by the 15th of the month being paid for (shared/domain §2).
+Informal workers pay by the 15th of the month being paid for (shared/domain §2): due dates are
+bot.core.calendar's; which months a payment marks paid is bot.pledges.payments.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.contributions.rules import MINIMUM_INCOME, Discount, add_months, quote
+from bot.contributions.rules import MINIMUM_INCOME, Discount, quote
+from bot.core.calendar import DUE_DAY, add_months, month_start, months_from_to
 
-DUE_DAY = 15
 MONTH_CHOICES = (1, 3, 6, 12)
 ONGOING = 0  # "every month until I stop"
 ONGOING_PLANNED_AHEAD = 3  # an open-ended pledge keeps this many months planned from the current one
@@ -25,6 +26,14 @@ SUGGESTED_WORKERS = 2
 INVITE_LIFETIME = timedelta(days=30)
 INVITE_PREFIX = "inv_"  # /start payload: inv_<token>
 _TOKEN_ALPHABET = frozenset(string.ascii_letters + string.digits + "-_")
+
+
+class PledgeError(Exception):
+    """A change to a pledge that cannot be made; `code` names the reason for the user's message."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -40,14 +49,10 @@ class MonthDue:
     discount: int
 
 
-def due_date(month: date) -> date:
-    return month.replace(day=DUE_DAY)
-
-
 def first_pledge_month(today: date) -> date:
     """A pledge starts this month, or next month once this month's due date (the 15th) has passed: a month
     that is already overdue on the day of the pledge would only alarm the sponsor."""
-    month = today.replace(day=1)
+    month = month_start(today)
     return add_months(month, 1) if today.day > DUE_DAY else month
 
 
@@ -74,8 +79,7 @@ def planned_months(months: int, first_month: date, current_month: date) -> int:
     if months != ONGOING:
         return months
     ahead = add_months(current_month, ONGOING_PLANNED_AHEAD - 1)
-    count = (ahead.year - first_month.year) * 12 + ahead.month - first_month.month + 1
-    return max(count, ONGOING_PLANNED_AHEAD)
+    return max(months_from_to(first_month, ahead), ONGOING_PLANNED_AHEAD)
 
 
 def new_invite_token() -> str:

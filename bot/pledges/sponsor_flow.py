@@ -126,14 +126,12 @@ def occupation_label(key_or_text: str) -> str:
     return known.label_id.split(" ", 1)[1] if known else key_or_text
 
 
-class SponsorFlow(ConversationFlow):
-    name = FLOW
-    texts_section = "sponsor"
-    next_step_rule = next_step
+class SponsorFlow(ConversationFlow, name=FLOW, texts="sponsor", prefix="s", steps=next_step):
+    choice_steps = {"n": "count", "occ": "w_occupation", "phone": "w_phone", "mon": "months", "prog": "programs"}
 
     # ------------------------------------------------------------------ questions
     def prompt(self, step: str, values: Values, lang: str) -> Reply:
-        nav = rows([Button(self.t(lang, "back"), "s:back"), Button(self.t(lang, "cancel"), "s:cancel")], 2)
+        nav = self.navigation(lang)
         if step == "count":
             choices = [Button(("⭐ " if n == SUGGESTED_WORKERS else "") + str(n), f"s:n:{n}") for n in range(1, 6)]
             return Reply(self.t(lang, "ask_count", most=MAX_WORKERS),
@@ -190,12 +188,7 @@ class SponsorFlow(ConversationFlow):
                 return (_set_worker(values, index, phone=phone), None) if phone else (values, f"phone_{reason}")
         return values, "use_buttons"
 
-    def accept_choice(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
-        step = next_step(values)
-        expected = {"n": "count", "occ": "w_occupation", "phone": "w_phone", "mon": "months",
-                    "prog": "programs"}.get(kind)
-        if expected != step:
-            return values, "stale"
+    def choose(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
         if kind == "n" and value.isdigit() and 1 <= int(value) <= MAX_WORKERS:
             return {**values, "count": int(value)}, None
         pending = worker_step(values)

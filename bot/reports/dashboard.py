@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 
 from bot.core.formatting import long_date, number, short_date
 from bot.core.i18n import Translator, plain
+from bot.enrollment.statuses import APPLICATION_STATUSES
 from bot.reports.charts import BLUE, GREY, ORANGE, VERMILLION, Bar, Chart, Panel, Series, Tile
 
 WEEKS = 12
-APPLICATION_STATUSES = ("submitted", "registered", "rejected")
 STATUS_COLOURS = {"submitted": ORANGE, "registered": BLUE, "rejected": GREY}
 # Kalimantan's provinces as people there write them; the five are always shown, others only when present.
 KALIMANTAN_SHORT = {"Kalimantan Timur": "Kaltim", "Kalimantan Selatan": "Kalsel", "Kalimantan Tengah": "Kalteng",

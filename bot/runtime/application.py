@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot.core.crypto import cipher_for
 from bot.core.i18n import LANGUAGES, default_translator
 from bot.core.settings import Settings
+from bot.infra.data_key_file import cipher_for
 from bot.infra.database import Database
-from bot.infra.pacing import MessageBudget, PacedSender
+from bot.infra.pacing import MessageBudget
 from bot.infra.retrying import RetryEachRequest
 from bot.infra.transport import bot_api_request
 from bot.infra.update_order import PerUserUpdateProcessor
-from bot.jobs.broadcast_sender import BroadcastSender
-from bot.jobs.reminder_sender import ReminderService
-from bot.jobs.scheduler import start_scheduler
 from bot.questions.desk import QuestionDesk
 from bot.questions.knowledge_base import default_knowledge
 from bot.questions.matcher import default_matcher
 from bot.reports.regional_figures import load_regional_figures
+from bot.runtime.bulk_sending import BulkSending
 from handlers import register_handlers
 from handlers.command_list import public_commands
 from handlers.context import BotContext
@@ -74,32 +71,11 @@ async def _post_init(application: Application) -> None:
     await register_commands(application)
     services: Services = application.bot_data["services"]
     if services.settings.run_scheduler:
-        # Bulk messages go through their own Bot (own connections, no retry-in-place) and their own budget.
-        bulk_bot = bulk_bot_for(services.settings)
-        await bulk_bot.initialize()
-        application.bot_data["bulk_bot"] = bulk_bot
-        # One bulk budget for reminders and broadcasts, inside the process's overall one.
-        pacer = PacedSender(services.settings.send_rate, budget=application.bot_data.get("message_budget"))
-        service = reminder_service(services, bulk_bot, pacer)
-        broadcasts = BroadcastSender(services.db, services.texts, bulk_bot, pacer,
-                                     claim_timeout=timedelta(seconds=services.settings.claim_timeout))
-        application.bot_data["reminders"] = service
-        application.bot_data["broadcasts"] = broadcasts
-        application.bot_data["scheduler"] = start_scheduler(service, dispatch_every=services.settings.dispatch_every,
-                                                            broadcasts=broadcasts)
-
-
-def bulk_bot_for(settings: Settings) -> ExtBot:
-    return ExtBot(settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url,
-                  defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)),
-                  request=bot_api_request(settings, pool_size=32))
-
-
-def reminder_service(services: Services, bot, pacer: PacedSender) -> ReminderService:  # noqa: ANN001
-    settings = services.settings
-    return ReminderService(services.db, services.texts, services.cipher, bot, pacer,
-                           default_timezone=settings.default_timezone,
-                           claim_timeout=timedelta(seconds=settings.claim_timeout))
+        sending = BulkSending(services.settings, services.db, services.texts, services.cipher,
+                              budget=application.bot_data.get("message_budget"))
+        await sending.start()
+        application.bot_data["bulk_sending"] = sending
+        application.bot_data["reminders"] = sending.reminders  # handlers plan a user's reminders at once
 
 
 async def register_commands(application: Application) -> None:
@@ -118,11 +94,8 @@ async def register_commands(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data["services"]
-    jobs = application.bot_data.get("scheduler")
-    if jobs is not None:
-        await jobs.stop()  # before the bulk Bot and the database go away
-    bulk_bot = application.bot_data.get("bulk_bot")
-    if bulk_bot is not None:
-        await bulk_bot.shutdown()
+    sending: BulkSending | None = application.bot_data.get("bulk_sending")
+    if sending is not None:
+        await sending.stop()  # before the database goes away
     services.charts.close()
     await services.db.dispose()

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.core.crypto import PersonalDataCipher, cipher_for, new_data_key
+from bot.core.crypto import PersonalDataCipher, new_data_key
 from bot.devtools.telegram_standin import ThreadedSandbox
 from bot.infra import migrations as migrate
+from bot.infra.data_key_file import cipher_for
 from bot.infra.database import Database
 from tests.support.botproc import BotProcess
 from tests.support.databases import BACKENDS, discard_database_url, new_database_url, run_sync

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.contributions.rules import AUDIENCE_OTHER, AUDIENCE_TRANSPORT, Discount, add_months, quote
+from bot.contributions.rules import AUDIENCE_OTHER, AUDIENCE_TRANSPORT, Discount, quote
+from bot.core.calendar import add_months
 from bot.core.formatting import month_name, rupiah
 from bot.devtools.telegram_standin import ThreadedSandbox
 from tests.e2e.conftest import ADMIN_ID, RunningBot

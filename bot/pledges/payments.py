@@ -1,0 +1,66 @@
+"""Which pledge months a sponsor's payment marks paid, decided without tables (models.pledge.record_payment
+stores the decision).
+
+A payment fills the oldest unpaid months first, or only the month a reminder's "Sudah bayar" names. A month is
+paid once what was paid reaches what is due. A payment is refused when it is not positive, when nothing is due,
+or when it is more than everything still due (the sponsor extends the pledge first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.pledges.rules import PledgeError
+
+
+@dataclass(frozen=True)
+class UnpaidMonth:
+    """A pledge month still due, as a payment sees it."""
+
+    id: int
+    month: date
+    amount_due: int
+    amount_paid: int
+
+    @property
+    def remaining(self) -> int:
+        return self.amount_due - self.amount_paid
+
+
+@dataclass(frozen=True)
+class MonthPayment:
+    """The part of one payment that goes to one month."""
+
+    month_id: int
+    applied: int  # rupiah of this payment put on the month
+    paid_in_full: bool  # the month becomes paid (and is not reminded of again)
+
+
+def check_amount(amount: int) -> None:
+    """A payment is a positive amount: recording one never lowers what was paid."""
+    if amount <= 0:
+        raise PledgeError("amount")
+
+
+def allocate_payment(unpaid: Sequence[UnpaidMonth], amount: int, *,
+                     month_id: int | None = None) -> list[MonthPayment]:
+    """How `amount` spreads over the unpaid months, oldest first; with `month_id`, over that month only.
+    Raises PledgeError: amount (not positive), nothing_due, too_much (more than everything still due)."""
+    check_amount(amount)
+    months = sorted((m for m in unpaid if month_id is None or m.id == month_id), key=lambda m: (m.month, m.id))
+    outstanding = sum(m.remaining for m in months)
+    if outstanding <= 0:
+        raise PledgeError("nothing_due")
+    if amount > outstanding:
+        raise PledgeError("too_much")
+    shares = []
+    left = amount
+    for month in months:
+        if left <= 0:
+            break
+        applied = min(left, month.remaining)
+        left -= applied
+        shares.append(MonthPayment(month.id, applied, month.amount_paid + applied >= month.amount_due))
+    return shares

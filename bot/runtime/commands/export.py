@@ -1,0 +1,75 @@
+"""`python -m bot export`: CSV for the branch office (personal data, unmasked; the file is owner-only)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from bot.core.settings import Settings
+from bot.runtime.commands.database import prepare_database
+
+
+def run_export(settings: Settings, args: argparse.Namespace) -> int:
+    import os
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.core.crypto import DataKeyError
+    from bot.infra.data_key_file import cipher_for
+    from bot.infra.database import Database
+    from bot.reports.export import STATUS_WORDS, ExportRequest
+    from models.export import export_csv
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+        until = date.fromisoformat(args.until) if args.until else None
+    except ValueError:
+        print("Cannot export: --from and --to must be dates like 2026-11-30", file=sys.stderr)
+        return 2
+    if args.status is not None and args.status not in set(STATUS_WORDS[args.kind].values()):
+        print(f"Cannot export: --status for {args.kind} is one of "
+              f"{', '.join(sorted(set(STATUS_WORDS[args.kind].values())))}", file=sys.stderr)
+        return 2
+    if since and until and since > until:
+        print("Cannot export: --from is after --to", file=sys.stderr)
+        return 2
+    try:
+        data_key = settings.data_key.get_secret_value() if settings.data_key else None
+        cipher, _ = cipher_for(data_key, settings.database_url)
+    except DataKeyError as error:
+        print(f"Cannot export: {error}", file=sys.stderr)
+        return 2
+    if (code := prepare_database(settings)) != 0:
+        return code
+    request = ExportRequest(args.kind, args.status, since, until)
+
+    async def export() -> tuple[bytes, int]:
+        database = Database(settings.database_url)
+        try:
+            async with database.session() as session:
+                content, count = await export_csv(session, cipher, request, settings.default_timezone)
+            from models import audit
+
+            async with database.transaction() as session:
+                await audit.record(session, None, "export.cli", args.kind, status=args.status, since=since,
+                                   until=until, rows=count)
+            return content, count
+        finally:
+            await database.dispose()
+
+    try:
+        content, count = asyncio.run(export())
+    except DataKeyError as error:
+        print(f"Cannot export: {error}", file=sys.stderr)
+        return 2
+    if args.output:
+        descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # personal data
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+        today = datetime.now(ZoneInfo(settings.default_timezone)).date()
+        print(f"{count} rows written to {args.output} (as of {today.isoformat()}).", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    return 0
