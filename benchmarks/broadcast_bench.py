@@ -24,13 +24,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert  # noqa: E402
 
-from bot.devtools.telegram_standin import RateLimits, ThreadedSandbox  # noqa: E402
+from bot.devtools.telegram_standin import RateLimits  # noqa: E402
 from bot.infra import migrations as migrate  # noqa: E402
 from bot.infra.database import Database  # noqa: E402
 from models import broadcast as table  # noqa: E402
 from models.user import User  # noqa: E402
 from tests.support.botproc import BotProcess  # noqa: E402
 from tests.support.bulk import user_rows  # noqa: E402
+from tests.support.sim_user import ThreadedSandbox  # noqa: E402
 
 FIRST_USER = 50_000_000
 ASKER = 49_999_999

@@ -1,8 +1,8 @@
 """FAQ matcher benchmark: accuracy on a question set, out-of-scope rejection, time per question.
 
     python benchmarks/faq_eval.py                       # the held-out set, benchmarks/data/faq_eval.yaml
-    python benchmarks/faq_eval.py tests/data/faq_dev.yaml --errors
-    python benchmarks/faq_eval.py tests/data/faq_dev*.yaml --fit   # refit the confidence calibration
+    python benchmarks/faq_eval.py tests/questions/data/faq_dev.yaml --errors
+    python benchmarks/faq_eval.py tests/questions/data/faq_dev*.yaml --fit   # refit the confidence calibration
 
 Targets (issue 3): in-scope top-1 >= 92%, out-of-scope answered `unknown` >= 85%, p99 < 5 ms.
 """

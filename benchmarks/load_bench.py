@@ -32,10 +32,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.devtools.telegram_standin import BotApiSandbox, BotEvent, RateLimits, ThreadedSandbox  # noqa: E402
+from bot.devtools.telegram_standin import BotApiSandbox, BotEvent, RateLimits  # noqa: E402
 from bot.infra import migrations as migrate  # noqa: E402
 from bot.questions.knowledge_base import load_knowledge  # noqa: E402
 from tests.support.botproc import BotProcess  # noqa: E402
+from tests.support.sim_user import ThreadedSandbox  # noqa: E402
 
 FIRST_USER = 70_000_000
 ECHO_BOT = Path(__file__).with_name("echo_bot.py")

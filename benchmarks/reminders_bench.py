@@ -31,12 +31,13 @@ from telegram.request import HTTPXRequest  # noqa: E402
 from bot.core.crypto import PersonalDataCipher, new_data_key  # noqa: E402
 from bot.core.i18n import default_translator  # noqa: E402
 from bot.core.settings import normalise_database_url  # noqa: E402
-from bot.devtools.telegram_standin import RateLimits, ThreadedSandbox  # noqa: E402
+from bot.devtools.telegram_standin import RateLimits  # noqa: E402
 from bot.infra import migrations as migrate  # noqa: E402
 from bot.infra.database import Database  # noqa: E402
 from bot.infra.pacing import PacedSender  # noqa: E402
 from bot.jobs.reminder_sender import ReminderService  # noqa: E402
 from models.reminder import claim_due  # noqa: E402
+from tests.support.sim_user import ThreadedSandbox  # noqa: E402
 
 NOW = datetime(2026, 12, 10, 3, tzinfo=timezone.utc)  # 11:00 WITA: inside sending hours
 MONTH = date(2026, 12, 1)

@@ -276,6 +276,34 @@ def test_bot_keeps_few_top_level_modules() -> None:
     assert len(top) <= MAX_BOT_TOP_LEVEL, f"bot/ has {len(top)} top-level modules, at most {MAX_BOT_TOP_LEVEL}: {top}"
 
 
+TEST_FOLDERS_OF_THEIR_OWN = {"support": "harnesses, fakes and the simulated user", "e2e": "the real bot process"}
+
+
+def test_tests_mirror_the_tree() -> None:
+    """tests/<name>/ tests bot/<name>/ (or models/, handlers/): where a test lives says what it tests."""
+    product = {p.name for p in (ROOT / "bot").iterdir() if (p / "__init__.py").is_file()} | {"models", "handlers"}
+    folders = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name != "__pycache__"}
+    stray = sorted(folders - product - TEST_FOLDERS_OF_THEIR_OWN.keys())
+    assert not stray, f"tests/ folders that name no package of the product: {stray}"
+    unpackaged = sorted(f for f in folders if not (ROOT / "tests" / f / "__init__.py").is_file())
+    assert not unpackaged, f"tests/ folders without __init__.py (their modules' names would clash): {unpackaged}"
+    loose = sorted(p.name for p in (ROOT / "tests").glob("test_*.py"))
+    assert loose == ["test_layers.py", "test_lint.py"], f"tests/ top holds only the whole-tree checks, not {loose}"
+
+
+def shared_test_code_violations(found: tuple[SourceModule, ...]) -> list[str]:
+    """Test modules share code only through tests.support, which imports no test module itself."""
+    return [f"{m.path}:{i.line} imports {i.target}: tests share helpers through tests/support/, not through "
+            "another test module or a conftest"
+            for m in found for i in m.imports
+            if i.target.startswith("tests.") and not i.target.startswith("tests.support")]
+
+
+def test_tests_share_code_only_through_support() -> None:
+    found = shared_test_code_violations(modules(("tests",)))
+    assert not found, "\n".join(found)
+
+
 # The checker itself: each case must be caught, so the tests above cannot pass by reading nothing.
 
 def _check(path: str, source: str) -> list[str]:
@@ -309,7 +337,8 @@ def test_checker_resolves_relative_imports() -> None:
 
 
 def test_checker_keeps_the_telegram_standin_apart() -> None:
-    assert _check("bot/devtools/telegram_standin.py", "from bot.core.i18n import Translator\n")
+    assert _check("bot/devtools/telegram_standin/methods.py", "from bot.core.i18n import Translator\n")
+    assert _check("bot/devtools/telegram_standin/server.py", "from .methods import BotApiMethods\n") == []
     assert _check("bot/devtools/console.py", "from bot.devtools import telegram_standin\n") == []
     assert _check("bot/devtools/console.py", "from bot.cli import main\n")
 
@@ -318,6 +347,14 @@ def test_checker_lets_benchmarks_use_only_the_test_harnesses() -> None:
     assert _check("benchmarks/x_bench.py", "from tests.support.botproc import BotProcess\nimport bot.cli\n") == []
     found = _check("benchmarks/x_bench.py", "from tests.e2e.conftest import bot\n")
     assert found and "never other tests modules" in found[0]
+
+
+def test_checker_catches_a_test_importing_another_test() -> None:
+    imports = read_imports("from tests.e2e.test_pledges import make_pledge\nfrom tests.support import bulk\n",
+                           "tests.e2e.test_reminders", False)
+    found = shared_test_code_violations((SourceModule("tests/e2e/test_reminders.py", "x", imports),))
+    assert found == ["tests/e2e/test_reminders.py:1 imports tests.e2e.test_pledges: tests share helpers through "
+                     "tests/support/, not through another test module or a conftest"]
 
 
 def test_checker_finds_a_cycle_and_its_path() -> None:

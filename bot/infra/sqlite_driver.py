@@ -7,7 +7,7 @@ Here one function does all four on the thread. Everything else (transactions, er
 cursors) is SQLAlchemy's own adapter, unchanged.
 
 It relies on two aiosqlite internals that SQLAlchemy's adapter relies on too (`Connection._conn`, the sqlite3
-connection, and `Connection._execute`, which runs a function on the thread); tests/test_database.py fails if
+connection, and `Connection._execute`, which runs a function on the thread); tests/infra/test_database.py fails if
 they change.
 """
 

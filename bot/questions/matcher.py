@@ -3,7 +3,7 @@
 The ranking is BM25 over every example phrasing (a topic scores its best phrasing, plus a little for its
 keyword list). The confidence combines how strongly the best phrasing matched with how much of the question's
 informative content that topic explains; it is mapped to [0, 1] by a logistic curve fitted on the development
-set (tests/data/faq_dev.yaml), so a score of 0.8 means "right about four times in five" there. Below
+set (tests/questions/data/faq_dev.yaml), so a score of 0.8 means "right about four times in five" there. Below
 `threshold` the answer is `unknown`.
 """
 

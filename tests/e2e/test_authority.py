@@ -34,17 +34,18 @@ from bot.contributions.rules import parse_discount
 from bot.core.calendar import this_month
 from bot.core.i18n import default_translator
 from bot.core.logs import pseudonym_key, user_ref
-from bot.devtools.telegram_standin import BotEvent, ThreadedSandbox
+from bot.devtools.telegram_standin import BotEvent
 from bot.infra.database import Database
 from handlers.command_list import COMMANDS
 from models import broadcast, enrollment, pledge, reminder, support
 from models.base import utcnow
 from models.discount import add_period
 from models.flow import save_flow
-from tests.e2e.conftest import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
-from tests.e2e.test_enrollment import nik_for
 from tests.support.botproc import TEST_TOKEN
 from tests.support.databases import run_sync
+from tests.support.e2e_steps import nik_for
+from tests.support.running_bot import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
+from tests.support.sim_user import ThreadedSandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from bot.devtools.telegram_standin import ThreadedSandbox
 from bot.infra import migrations as migrate
 from bot.infra.database import Database
 from models import broadcast as table
@@ -24,6 +23,7 @@ from models.user import User
 from tests.support.botproc import BotProcess
 from tests.support.bulk import count_by_status, messages_per_chat, user_rows, wait_until
 from tests.support.databases import run_sync
+from tests.support.sim_user import ThreadedSandbox
 
 pytestmark = pytest.mark.e2e
 FIRST = 970_000_000

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.devtools.telegram_standin import ThreadedSandbox
 from handlers.command_list import COMMANDS
 from tests.support.botproc import BotProcess
 from tests.support.databases import discard_database_url, new_database_url
+from tests.support.sim_user import ThreadedSandbox
 
 pytestmark = pytest.mark.e2e
 ADMIN = 990_000_777

@@ -8,7 +8,7 @@ import struct
 import pytest
 
 from bot.devtools.telegram_standin import ChatMessage
-from tests.e2e.conftest import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
+from tests.support.running_bot import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
 
 pytestmark = pytest.mark.e2e
 

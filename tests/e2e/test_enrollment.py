@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.devtools.telegram_standin import SimUser
-from tests.e2e.conftest import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
+from tests.support.e2e_steps import nik_for
+from tests.support.running_bot import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
+from tests.support.sim_user import SimUser
 
 pytestmark = pytest.mark.e2e
-
-
-def nik_for(user_id: int) -> str:
-    """A valid NIK unique to the test user: Banjarmasin (6371), a woman born 17-08-1990 (day 17 + 40)."""
-    return f"637101570890{user_id % 9000 + 1:04d}"
 
 
 def enroll_until_review(user: SimUser, nik: str, *, start: bool = True) -> str:

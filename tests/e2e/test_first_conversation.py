@@ -6,8 +6,8 @@ import pytest
 
 from bot.infra.database import Database
 from models.user import get_user
-from tests.e2e.conftest import RunningBot
 from tests.support.databases import run_sync
+from tests.support.running_bot import RunningBot
 
 pytestmark = pytest.mark.e2e
 

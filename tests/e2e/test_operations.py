@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.crypto import new_data_key
-from bot.devtools.telegram_standin import ThreadedSandbox
 from tests.support.botproc import TEST_TOKEN, BotProcess, run_cli
+from tests.support.sim_user import ThreadedSandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -7,19 +7,17 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.core.formatting import month_name, rupiah
-from bot.devtools.telegram_standin import SimUser
 from bot.pledges.rules import SponsoredWorker, first_pledge_month, month_amounts
-from tests.e2e.conftest import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
-from tests.e2e.test_enrollment import nik_for
-from tests.e2e.test_quote import PP50
 from tests.support.botproc import run_cli
+from tests.support.discounts import PP50
+from tests.support.e2e_steps import make_pledge, nik_for, pledge_id_of, pledge_until_review
+from tests.support.running_bot import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
 
 pytestmark = pytest.mark.e2e
 
@@ -27,44 +25,6 @@ pytestmark = pytest.mark.e2e
 def first_month() -> date:
     """Pledges start this month, or next month once the 15th has passed."""
     return first_pledge_month(datetime.now(ZoneInfo("Asia/Makassar")).date())
-
-
-def pledge_until_review(sponsor: SimUser, months: str = "3 bulan") -> str:
-    sponsor.send("/sponsor")
-    assert "Berapa pekerja" in sponsor.replies()[-1].text
-    sponsor.press("2")
-    assert "Pekerja 1 dari 2" in sponsor.reply().text
-    sponsor.send("Ahmad Fauzi")
-    assert "Apa pekerjaan A**** F****" in sponsor.reply().text
-    sponsor.press("Marbot")
-    assert "Nomor HP" in sponsor.reply().text
-    sponsor.send("0812 1111 2222")
-    assert "Pekerja 2 dari 2" in sponsor.reply().text
-    sponsor.send("Budi Santoso")
-    sponsor.reply()
-    sponsor.press("Lainnya")
-    assert "ketik pekerjaannya" in sponsor.reply().text
-    sponsor.send("tukang parkir")
-    sponsor.reply()
-    sponsor.press("Tidak tahu")
-    assert "Berapa lama" in sponsor.reply().text
-    sponsor.press(months)
-    assert "Program apa" in sponsor.reply().text
-    sponsor.press("JKK + JKM")
-    return sponsor.reply().text
-
-
-def make_pledge(sponsor: SimUser) -> tuple[str, list[str]]:
-    """A confirmed 3-month pledge for two workers: (review text, invitation payloads)."""
-    review = pledge_until_review(sponsor)
-    sponsor.press("Ya, simpan janji")
-    texts = [m.text for m in sponsor.replies()]
-    payloads = [found for text in texts for found in re.findall(r"start=(inv_[\w-]+)", text)]
-    return review, payloads
-
-
-def pledge_id_of(bot: RunningBot, sponsor_id: int) -> int:
-    return int(bot.scalar("SELECT id FROM pledges WHERE sponsor_id = :s ORDER BY id DESC", s=sponsor_id))
 
 
 def test_a_sponsor_pledges_for_two_workers_priced_month_by_month(running_bot: RunningBot, user_id: int) -> None:

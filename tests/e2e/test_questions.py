@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.devtools.telegram_standin import ChatMessage
-from tests.e2e.conftest import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
+from tests.support.running_bot import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
 
 pytestmark = pytest.mark.e2e
 

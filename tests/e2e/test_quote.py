@@ -8,19 +8,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.contributions.rules import AUDIENCE_OTHER, AUDIENCE_TRANSPORT, Discount, quote
+from bot.contributions.rules import quote
 from bot.core.calendar import add_months
 from bot.core.formatting import month_name, rupiah
-from bot.devtools.telegram_standin import ThreadedSandbox
-from tests.e2e.conftest import ADMIN_ID, RunningBot
 from tests.support.botproc import BotProcess
+from tests.support.discounts import PP50
+from tests.support.running_bot import ADMIN_ID, RunningBot
+from tests.support.sim_user import ThreadedSandbox
 
 pytestmark = pytest.mark.e2e
-
-PP50 = [
-    Discount("a", "PP 50/2025", 50, date(2026, 1, 1), date(2027, 3, 1), frozenset({"jkk", "jkm"}), AUDIENCE_TRANSPORT),
-    Discount("b", "PP 50/2025", 50, date(2026, 4, 1), date(2026, 12, 1), frozenset({"jkk", "jkm"}), AUDIENCE_OTHER),
-]
 
 
 def this_month() -> date:

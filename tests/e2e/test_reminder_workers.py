@@ -16,16 +16,16 @@ import pytest
 from sqlalchemy import insert
 
 from bot.core.crypto import new_data_key
-from bot.devtools.telegram_standin import ThreadedSandbox
 from bot.infra import migrations as migrate
 from bot.infra.database import Database
 from models.pledge import Pledge, PledgeMonth
 from models.reminder import Reminder
 from models.user import User
-from tests.e2e.test_reminders import midday_zone
 from tests.support.botproc import BotProcess
 from tests.support.bulk import count_by_status, messages_per_chat, user_rows, wait_until
 from tests.support.databases import POSTGRES_URL, discard_database_url, new_database_url, run_sync
+from tests.support.e2e_steps import midday_zone
+from tests.support.sim_user import ThreadedSandbox
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(POSTGRES_URL is None, reason="needs TEST_DATABASE_URL")]
 FIRST_USER = 9_100_000

@@ -4,7 +4,7 @@
 
 A reminder is made due by moving its time to now in the database, and the sponsor's time zone is set to one where
 it is midday, so the test does not depend on the hour it runs at (quiet hours are tested with a frozen clock in
-tests/test_reminder_store.py).
+tests/models/test_reminder_store.py).
 """
 
 from __future__ import annotations
@@ -13,20 +13,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.devtools.telegram_standin import SimUser
-from tests.e2e.conftest import ADMIN_ID, RunningBot
-from tests.e2e.test_pledges import make_pledge, pledge_id_of
+from tests.support.e2e_steps import make_pledge, midday_zone, pledge_id_of
+from tests.support.running_bot import ADMIN_ID, RunningBot
+from tests.support.sim_user import SimUser
 
 pytestmark = pytest.mark.e2e
-
-
-def midday_zone() -> str:
-    """A fixed-offset zone where it is now about 12:00, far from quiet hours."""
-    offset = 12 - datetime.now(timezone.utc).hour
-    offset = (offset + 12) % 24 - 12 if offset > 14 or offset < -12 else offset
-    if offset == 0:
-        return "Etc/GMT"
-    return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
 
 
 def make_reminder_due(bot: RunningBot, sponsor: SimUser) -> int:

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from bot.core.settings import Settings
-from bot.devtools.telegram_standin import ThreadedSandbox
+from tests.support.sim_user import ThreadedSandbox
 
 TEST_TOKEN = "123456789:TEST-token-for-the-local-stand-in-0001"
 

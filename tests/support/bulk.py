@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bot.devtools.telegram_standin import ThreadedSandbox
 from bot.infra.database import Database
 from tests.support.databases import run_sync
+from tests.support.sim_user import ThreadedSandbox
 
 
 def user_rows(user_ids: Iterable[int], now: datetime, *, timezone: str = "Asia/Makassar") -> list[dict[str, Any]]:

@@ -1,8 +1,8 @@
 """Where the tests read shared/domain/ (every figure the bot may state).
 
 The project's checkout sits beside shared/ on the team's machines; a clone elsewhere (CI) uses the copy in
-tests/data/domain/. test_chart_figures checks that the copy is identical whenever shared/ is present, so the two
-cannot drift apart unnoticed.
+tests/support/data/domain/. test_chart_figures checks that the copy is identical whenever shared/ is present, so
+the two cannot drift apart unnoticed.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 SHARED_DOMAIN = Path(__file__).resolve().parents[3] / "shared" / "domain"
-DOMAIN_COPY = Path(__file__).resolve().parents[1] / "data" / "domain"
+DOMAIN_COPY = Path(__file__).resolve().parent / "data" / "domain"
 DOMAIN_FILE_NAME = "bpjs-ketenagakerjaan.md"
 
 

@@ -136,7 +136,7 @@ class InProcessBot:
             admin_ids=self.admin_ids, telegram_base_url=self.sandbox.base_url, webhook_url=None,
             support_chat_id=self.support_chat_id, data_key=SecretStr(self.data_key), run_scheduler=False,
             default_language="id", default_timezone="Asia/Makassar", log_level="WARNING",
-            message_rate=1000)  # this stand-in has no rate limits; tests/test_retrying.py tests the budget
+            message_rate=1000)  # this stand-in has no rate limits; tests/infra/test_retrying.py tests the budget
         if self.support_chat_id is not None:
             self.sandbox.ensure_group(self.support_chat_id, "Tim Lindungi Pekerja")
         await self._start_application()

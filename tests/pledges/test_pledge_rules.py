@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.contributions.rules import AUDIENCE_OTHER, AUDIENCE_TRANSPORT, JHT, JKK, JKM, Discount
+from bot.contributions.rules import JHT, JKK, JKM
 from bot.core.calendar import due_date
 from bot.core.i18n import default_translator
 from bot.pledges.payment_flow import MAX_REFERENCE, PaymentFlow, clean_reference
@@ -30,11 +30,8 @@ from bot.pledges.rules import (
 )
 from bot.pledges.sponsor_flow import SponsorFlow, next_step
 from bot.reports.export import ExportError, ExportRequest, parse_request, safe_cell, to_csv
+from tests.support.discounts import PP50
 
-PP50 = [
-    Discount("a", "PP 50/2025", 50, date(2026, 1, 1), date(2027, 3, 1), frozenset({"jkk", "jkm"}), AUDIENCE_TRANSPORT),
-    Discount("b", "PP 50/2025", 50, date(2026, 4, 1), date(2026, 12, 1), frozenset({"jkk", "jkm"}), AUDIENCE_OTHER),
-]
 MINIMUM = (JKK, JKM)
 WITH_JHT = (JKK, JKM, JHT)
 NOV_2026 = date(2026, 11, 1)

@@ -32,7 +32,7 @@ def test_the_copy_in_tests_is_the_shared_domain_file() -> None:
     if not SHARED_DOMAIN.exists():
         pytest.skip("shared/domain/ is not beside this checkout; the copy is what there is")
     for path in SHARED_DOMAIN.glob("*"):
-        assert (DOMAIN_COPY / path.name).read_bytes() == path.read_bytes(), f"update tests/data/domain/{path.name}"
+        assert (DOMAIN_COPY / path.name).read_bytes() == path.read_bytes(), f"update tests/support/data/domain/{path.name}"
 
 
 def test_region_figures_are_the_domain_files(domain: str) -> None:
@@ -137,7 +137,7 @@ def test_a_figures_file_that_contradicts_itself_is_refused() -> None:
 def test_the_readme_shows_a_committed_example_of_each_chart() -> None:
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     readme = (root / "README.md").read_text(encoding="utf-8")
     for name in ("statistik_coverage.png", "statistik_claims.png", "dashboard.png"):
         assert f"docs/{name}" in readme

@@ -18,7 +18,7 @@ from models.broadcast import Audience
 from models.enrollment import ApplicantDetails, submit
 from models.pledge import WorkerDetails, create_pledge
 from models.user import User, set_blocked, upsert_user
-from tests.test_reminder_store import FakeBot
+from tests.support.fake_bot import FakeBot
 
 CIPHER = PersonalDataCipher(new_data_key())
 ADMIN = 1

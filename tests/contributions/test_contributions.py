@@ -8,8 +8,6 @@ import pytest
 
 from bot.contributions.rules import (
     AUDIENCE_ALL,
-    AUDIENCE_OTHER,
-    AUDIENCE_TRANSPORT,
     Discount,
     QuoteError,
     as_json,
@@ -17,13 +15,8 @@ from bot.contributions.rules import (
     round_half_up,
 )
 from bot.core.calendar import parse_month
+from tests.support.discounts import PP50
 
-PP50 = [
-    Discount("PP 50 transport", "PP 50/2025", 50, date(2026, 1, 1), date(2027, 3, 1), frozenset({"jkk", "jkm"}),
-             AUDIENCE_TRANSPORT),
-    Discount("PP 50 lainnya", "PP 50/2025", 50, date(2026, 4, 1), date(2026, 12, 1), frozenset({"jkk", "jkm"}),
-             AUDIENCE_OTHER),
-]
 MIN = ("jkk", "jkm")
 ALL = ("jkk", "jkm", "jht")
 
@@ -88,7 +81,7 @@ def test_periods_do_not_stack_the_largest_applies() -> None:
     extra = Discount("Promo daerah", "Perda", 20, date(2026, 4, 1), date(2026, 4, 1), frozenset({"jkk", "jkm", "jht"}),
                      AUDIENCE_ALL)
     result = quote(income=1_000_000, programs=ALL, first_month=date(2026, 4, 1), discounts=[*PP50, extra])
-    assert result.months[0].discount == 8_400 and result.months[0].discount_name == "PP 50 lainnya"
+    assert result.months[0].discount == 8_400 and result.months[0].discount_name == PP50[1].name
     only_extra = quote(income=1_000_000, programs=ALL, first_month=date(2026, 4, 1), discounts=[extra],
                        government_paid=True)
     assert only_extra.months[0].discount == 0  # excluded: paid by government budgets

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text, update
 from sqlmodel import select
 
-from bot.contributions.rules import AUDIENCE_OTHER, AUDIENCE_TRANSPORT, Discount
+from bot.contributions.rules import Discount
 from bot.core.crypto import PersonalDataCipher, new_data_key
 from bot.infra.database import Database
 from bot.pledges.rules import INVITE_LIFETIME, ONGOING, PledgeError, SponsoredWorker, invite_hash, month_amounts
@@ -40,12 +40,9 @@ from models.pledge import (
     verify_payment,
 )
 from models.user import upsert_user
+from tests.support.discounts import PP50
 
 CIPHER = PersonalDataCipher(new_data_key())
-PP50 = [
-    Discount("a", "PP 50/2025", 50, date(2026, 1, 1), date(2027, 3, 1), frozenset({"jkk", "jkm"}), AUDIENCE_TRANSPORT),
-    Discount("b", "PP 50/2025", 50, date(2026, 4, 1), date(2026, 12, 1), frozenset({"jkk", "jkm"}), AUDIENCE_OTHER),
-]
 NOV = date(2026, 11, 1)
 SPONSOR, OTHER_SPONSOR, WORKER, STRANGER, ADMIN = 5_001, 5_002, 6_001, 6_002, 99
 AHMAD = WorkerDetails(name="AHMAD FAUZI", occupation="marbot", transport=False, phone="+6281211112222")

@@ -5,7 +5,6 @@ transient errors are retried, quiet hours and downtime are respected."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from sqlmodel import select
@@ -20,6 +19,7 @@ from models import reminder
 from models.pledge import WorkerDetails, cancel, create_pledge, record_payment
 from models.reminder import Reminder, claim_due
 from models.user import User, upsert_user
+from tests.support.fake_bot import FakeBot
 
 UTC = timezone.utc
 CIPHER = PersonalDataCipher(new_data_key())
@@ -27,25 +27,6 @@ SPONSOR = 7_001
 DEC = date(2026, 12, 1)
 # 2026-12-12 09:00 WITA is 01:00 UTC: the "before" reminder of December.
 BEFORE_DEC = datetime(2026, 12, 12, 1, tzinfo=UTC)
-
-
-@dataclass
-class Sent:
-    message_id: int
-
-
-class FakeBot:
-    """Records messages; `failures[chat_id]` is a list of exceptions raised by the next sends to that chat."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, str, object]] = []
-        self.failures: dict[int, list[Exception]] = {}
-
-    async def send_message(self, chat_id: int, text: str, reply_markup=None) -> Sent:  # noqa: ANN001
-        if self.failures.get(chat_id):
-            raise self.failures[chat_id].pop(0)
-        self.sent.append((chat_id, text, reply_markup))
-        return Sent(len(self.sent))
 
 
 async def add_user(db: Database, user_id: int, tz: str = "Asia/Makassar") -> None:

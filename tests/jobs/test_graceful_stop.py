@@ -20,7 +20,7 @@ from bot.jobs.scheduler import send_broadcasts
 from models import broadcast as table
 from models.user import User
 from tests.support.bulk import user_rows
-from tests.test_reminder_store import FakeBot
+from tests.support.fake_bot import FakeBot
 
 USERS = range(31_000, 31_060)
 

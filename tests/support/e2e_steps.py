@@ -1,0 +1,62 @@
+"""Steps several end-to-end tests take the same way: a valid NIK per test user, a pledge made through /sponsor, a
+time zone where it is midday now (far from quiet hours)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from tests.support.running_bot import RunningBot
+from tests.support.sim_user import SimUser
+
+
+def nik_for(user_id: int) -> str:
+    """A valid NIK unique to the test user: Banjarmasin (6371), a woman born 17-08-1990 (day 17 + 40)."""
+    return f"637101570890{user_id % 9000 + 1:04d}"
+
+
+def pledge_until_review(sponsor: SimUser, months: str = "3 bulan") -> str:
+    sponsor.send("/sponsor")
+    assert "Berapa pekerja" in sponsor.replies()[-1].text
+    sponsor.press("2")
+    assert "Pekerja 1 dari 2" in sponsor.reply().text
+    sponsor.send("Ahmad Fauzi")
+    assert "Apa pekerjaan A**** F****" in sponsor.reply().text
+    sponsor.press("Marbot")
+    assert "Nomor HP" in sponsor.reply().text
+    sponsor.send("0812 1111 2222")
+    assert "Pekerja 2 dari 2" in sponsor.reply().text
+    sponsor.send("Budi Santoso")
+    sponsor.reply()
+    sponsor.press("Lainnya")
+    assert "ketik pekerjaannya" in sponsor.reply().text
+    sponsor.send("tukang parkir")
+    sponsor.reply()
+    sponsor.press("Tidak tahu")
+    assert "Berapa lama" in sponsor.reply().text
+    sponsor.press(months)
+    assert "Program apa" in sponsor.reply().text
+    sponsor.press("JKK + JKM")
+    return sponsor.reply().text
+
+
+def make_pledge(sponsor: SimUser) -> tuple[str, list[str]]:
+    """A confirmed 3-month pledge for two workers: (review text, invitation payloads)."""
+    review = pledge_until_review(sponsor)
+    sponsor.press("Ya, simpan janji")
+    texts = [m.text for m in sponsor.replies()]
+    payloads = [found for text in texts for found in re.findall(r"start=(inv_[\w-]+)", text)]
+    return review, payloads
+
+
+def pledge_id_of(bot: RunningBot, sponsor_id: int) -> int:
+    return int(bot.scalar("SELECT id FROM pledges WHERE sponsor_id = :s ORDER BY id DESC", s=sponsor_id))
+
+
+def midday_zone() -> str:
+    """A fixed-offset zone where it is now about 12:00, far from quiet hours."""
+    offset = 12 - datetime.now(timezone.utc).hour
+    offset = (offset + 12) % 24 - 12 if offset > 14 or offset < -12 else offset
+    if offset == 0:
+        return "Etc/GMT"
+    return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
