@@ -2,7 +2,9 @@
 written when the admin confirms, so a restart or a crash resumes where it stopped and nobody is sent twice.
 
 Broadcast status: scheduled → sending ⇄ paused → done | cancelled.
-Delivery status: pending → sending (claimed) → sent | failed | blocked | skipped.
+Delivery status: pending → sending (claimed) → handed (to Telegram) → sent | failed | blocked | skipped. Claims
+are fenced like reminders' (models/claims.py): a sender that stalled past its lease cannot send or record a delivery
+another took over.
 """
 
 from __future__ import annotations
@@ -29,16 +31,27 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import audit
+from models import audit, claims
 from models.base import UTCDateTime, utcnow
+from models.claims import (
+    CLAIM_TIMEOUT,
+    IN_FLIGHT_TIMEOUT,
+    OPEN,
+    PENDING,
+    hand_over,
+    held,
+    lapsed,
+    new_claim_token,
+    settle,
+)
 from models.enrollment import REJECTED, EnrollmentApplication
 from models.pledge import ACTIVE, MONTH_DUE, Pledge, PledgeMonth
 from models.user import User
 
-SCHEDULED, SENDING, PAUSED, DONE, CANCELLED = "scheduled", "sending", "paused", "done", "cancelled"
-PENDING, CLAIMED, SENT, FAILED, BLOCKED, SKIPPED = "pending", "sending", "sent", "failed", "blocked", "skipped"
+SCHEDULED, SENDING, PAUSED, DONE, CANCELLED = "scheduled", "sending", "paused", "done", "cancelled"  # broadcasts
+CLAIMED = claims.SENDING  # a delivery taken by a sender (then handed, then an outcome)
+SENT, FAILED, BLOCKED, SKIPPED = "sent", "failed", "blocked", "skipped"
 MAX_ATTEMPTS = 3
-CLAIM_TIMEOUT = timedelta(minutes=2)
 AUDIENCES = ("everyone", "workers", "sponsors", "unpaid", "province", "language")
 
 
@@ -81,6 +94,7 @@ class BroadcastDelivery(SQLModel, table=True):
     user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     status: str = Field(default=PENDING, max_length=10)
     attempts: int = Field(default=0)
+    claimed_by: str | None = Field(default=None, max_length=64)  # the claim's token (models/claims.py)
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
@@ -165,17 +179,18 @@ async def start_due(session: AsyncSession, now: datetime) -> int:
     return int(result.rowcount or 0)
 
 
-async def claim(session: AsyncSession, now: datetime, limit: int,
-                timeout: timedelta = CLAIM_TIMEOUT) -> list[tuple[BroadcastDelivery, Broadcast]]:
-    """Take pending deliveries of broadcasts that are sending, atomically (FOR UPDATE SKIP LOCKED on
-    PostgreSQL); a claim left by a dead process is taken again after CLAIM_TIMEOUT."""
-    stale = and_(BroadcastDelivery.status == CLAIMED, BroadcastDelivery.claimed_at < now - timeout)
+async def claim(session: AsyncSession, worker: str, now: datetime, limit: int, timeout: timedelta = CLAIM_TIMEOUT,
+                in_flight_timeout: timedelta = IN_FLIGHT_TIMEOUT) -> list[tuple[BroadcastDelivery, Broadcast]]:
+    """Take pending deliveries of broadcasts that are sending under a new claim token, atomically (FOR UPDATE SKIP
+    LOCKED on PostgreSQL); a lapsed claim (models/claims.py) is taken over."""
+    stale = lapsed(BroadcastDelivery, now, timeout, in_flight_timeout)
     sending = select(Broadcast.id).where(Broadcast.status == SENDING).scalar_subquery()
     due = (select(BroadcastDelivery.id)
            .where(or_(BroadcastDelivery.status == PENDING, stale), col(BroadcastDelivery.broadcast_id).in_(sending))
            .order_by(BroadcastDelivery.id).limit(limit).with_for_update(skip_locked=True).scalar_subquery())
     ids = list((await session.exec(update(BroadcastDelivery).where(col(BroadcastDelivery.id).in_(due))
-                                   .values(status=CLAIMED, claimed_at=now, attempts=BroadcastDelivery.attempts + 1)
+                                   .values(status=CLAIMED, claimed_by=new_claim_token(worker), claimed_at=now,
+                                           attempts=BroadcastDelivery.attempts + 1)
                                    .returning(BroadcastDelivery.id))).scalars().all())
     if not ids:
         return []
@@ -186,27 +201,33 @@ async def claim(session: AsyncSession, now: datetime, limit: int,
     return [(delivery, broadcast) for delivery, broadcast in rows]
 
 
-async def finish(session: AsyncSession, delivery_id: int, status: str, *, message_id: int | None = None,
-                 error: str | None = None) -> None:
+async def hand_to_telegram(session: AsyncSession, delivery: BroadcastDelivery, now: datetime) -> bool:
+    """Just before sending: False if another sender took this delivery over (then it must not be sent)."""
+    return await hand_over(session, BroadcastDelivery, delivery.id, delivery.claimed_by, now)
+
+
+async def finish(session: AsyncSession, delivery: BroadcastDelivery, status: str, *, message_id: int | None = None,
+                 error: str | None = None) -> bool:
+    """Record the outcome, only while this sender's claim holds the delivery."""
     values: dict[str, Any] = {"status": status, "last_error": error}
     if status == SENT:
         values.update(sent_at=utcnow(), message_id=message_id)
-    await session.exec(update(BroadcastDelivery).where(BroadcastDelivery.id == delivery_id).values(**values))
+    return await settle(session, BroadcastDelivery, delivery.id, delivery.claimed_by, **values)
 
 
-async def release(session: AsyncSession, delivery_id: int, error: str) -> None:
-    """Back to pending (paused broadcast, RetryAfter, a transient error with attempts left)."""
-    await session.exec(update(BroadcastDelivery).where(BroadcastDelivery.id == delivery_id)
-                       .values(status=PENDING, claimed_at=None, last_error=error))
+async def release(session: AsyncSession, delivery: BroadcastDelivery, error: str) -> bool:
+    """Back to pending (paused broadcast, RetryAfter, a transient error with attempts left), if still ours."""
+    return await settle(session, BroadcastDelivery, delivery.id, delivery.claimed_by, status=PENDING,
+                        claimed_by=None, claimed_at=None, last_error=error)
 
 
 async def unclaim(session: AsyncSession, delivery: BroadcastDelivery) -> None:
-    """Shutting down before this delivery was sent: back to pending at once, without using up an attempt. Only
-    while the claim is still ours (same claim time): another process may have taken it over as stale."""
-    await session.exec(update(BroadcastDelivery).where(BroadcastDelivery.id == delivery.id,
-                                                       BroadcastDelivery.status == CLAIMED,
-                                                       BroadcastDelivery.claimed_at == delivery.claimed_at)
-                       .values(status=PENDING, claimed_at=None, attempts=BroadcastDelivery.attempts - 1))
+    """Shutting down before this delivery was handed to Telegram: back to pending at once, without using up an
+    attempt. Only while the claim is still ours: another process may have taken it over and be sending it."""
+    await session.exec(update(BroadcastDelivery).where(held(BroadcastDelivery, delivery.id, delivery.claimed_by,
+                                                            CLAIMED))
+                       .values(status=PENDING, claimed_by=None, claimed_at=None,
+                               attempts=BroadcastDelivery.attempts - 1))
 
 
 async def set_status(session: AsyncSession, broadcast_id: int, status: str, admin_id: int | None) -> bool:
@@ -230,7 +251,7 @@ async def set_status(session: AsyncSession, broadcast_id: int, status: str, admi
 async def complete_finished(session: AsyncSession) -> list[int]:
     """Broadcasts with nothing left to send are done; returns their ids (for the summary)."""
     open_work = exists().where(BroadcastDelivery.broadcast_id == Broadcast.id,
-                               col(BroadcastDelivery.status).in_([PENDING, CLAIMED]))
+                               col(BroadcastDelivery.status).in_(OPEN))
     ids = list((await session.exec(select(Broadcast.id).where(Broadcast.status == SENDING, ~open_work))).all())
     if ids:
         await session.exec(update(Broadcast).where(col(Broadcast.id).in_(ids))
@@ -254,7 +275,7 @@ async def figures(session: AsyncSession, broadcast_id: int) -> Figures:
                                .group_by(BroadcastDelivery.status))).all()
     by = {status: int(n) for status, n in rows}
     return Figures(sum(by.values()), by.get(SENT, 0), by.get(FAILED, 0), by.get(BLOCKED, 0), by.get(SKIPPED, 0),
-                   by.get(PENDING, 0) + by.get(CLAIMED, 0))
+                   sum(by.get(s, 0) for s in OPEN))
 
 
 async def created_since(session: AsyncSession, admin_id: int, since: datetime) -> bool:

@@ -1,10 +1,11 @@
 """Payment reminders as rows: who, about which month, which kind, when, and what happened.
 
 Unique per recipient, subject, month and kind, so planning twice changes nothing. The dispatcher claims due rows
-atomically (PostgreSQL: FOR UPDATE SKIP LOCKED, so any number of workers share the work without sending twice;
-SQLite serves a single instance), sends them, and records the outcome right after Telegram accepts the message.
+atomically (PostgreSQL: FOR UPDATE SKIP LOCKED, so any number of workers share the work), confirms each claim just
+before sending and records the outcome right after Telegram accepts the message, both fenced by the claim's token
+(models/claims.py): a worker that stalled past its lease cannot send or record a row another worker took over.
 
-Statuses: pending → sending (claimed) → sent | failed | expired | cancelled | blocked.
+Statuses: pending → sending (claimed) → handed (to Telegram) → sent | failed | expired | cancelled | blocked.
 """
 
 from __future__ import annotations
@@ -19,12 +20,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.reminders.rules import PlannedReminder
 from models.base import UTCDateTime, insert_for, utcnow
+from models.claims import (
+    CLAIM_TIMEOUT,
+    HANDED,
+    IN_FLIGHT_TIMEOUT,
+    PENDING,
+    SENDING,
+    hand_over,
+    held,
+    lapsed,
+    new_claim_token,
+    settle,
+)
 
-PENDING, SENDING, SENT, FAILED, EXPIRED, CANCELLED, BLOCKED = (
-    "pending", "sending", "sent", "failed", "expired", "cancelled", "blocked")
+SENT, FAILED, EXPIRED, CANCELLED, BLOCKED = "sent", "failed", "expired", "cancelled", "blocked"
 PLEDGE_MONTH, OWN_CONTRIBUTION = "pledge_month", "own"
-# A claim older than this belongs to a process that died: the row is offered again (see release_stale).
-CLAIM_TIMEOUT = timedelta(minutes=2)
 
 
 class Reminder(SQLModel, table=True):
@@ -73,15 +83,15 @@ async def plan_many(session: AsyncSession, items: list[tuple[Subject, Sequence[P
 
 
 async def claim_due(session: AsyncSession, worker: str, now: datetime, limit: int) -> list[Reminder]:
-    """Take up to `limit` due reminders for this worker, atomically. On PostgreSQL concurrent workers skip each
-    other's locked rows; the claim commits with the caller's transaction."""
+    """Take up to `limit` due reminders under a new claim token, atomically. On PostgreSQL concurrent workers skip
+    each other's locked rows; the claim commits with the caller's transaction."""
     # One statement, so the claim is atomic on SQLite too; FOR UPDATE SKIP LOCKED (PostgreSQL only) lets
     # concurrent workers pass over each other's rows instead of waiting for them.
     due = (select(Reminder.id).where(Reminder.status == PENDING, Reminder.due_at <= now)
            .order_by(Reminder.due_at).limit(limit).with_for_update(skip_locked=True).scalar_subquery())
     claimed = await session.exec(
         update(Reminder).where(col(Reminder.id).in_(due))
-        .values(status=SENDING, claimed_by=worker[:64], claimed_at=now, attempts=Reminder.attempts + 1)
+        .values(status=SENDING, claimed_by=new_claim_token(worker), claimed_at=now, attempts=Reminder.attempts + 1)
         .returning(Reminder.id))
     ids = list(claimed.scalars().all())
     if not ids:
@@ -90,41 +100,47 @@ async def claim_due(session: AsyncSession, worker: str, now: datetime, limit: in
                                     .order_by(Reminder.due_at).execution_options(populate_existing=True))).all())
 
 
-async def anything_due(session: AsyncSession, now: datetime, timeout: timedelta = CLAIM_TIMEOUT) -> bool:
+async def anything_due(session: AsyncSession, now: datetime, timeout: timedelta = CLAIM_TIMEOUT,
+                       in_flight_timeout: timedelta = IN_FLIGHT_TIMEOUT) -> bool:
     """A read-only look before claiming: an idle dispatcher never opens a write transaction (on SQLite every
     write takes the database's single write lock)."""
     due = select(Reminder.id).where(or_(and_(Reminder.status == PENDING, Reminder.due_at <= now),
-                                        and_(Reminder.status == SENDING, Reminder.claimed_at < now - timeout)))
+                                        lapsed(Reminder, now, timeout, in_flight_timeout)))
     return (await session.exec(due.limit(1))).first() is not None
 
 
-async def finish(session: AsyncSession, reminder_id: int, status: str, *, message_id: int | None = None,
-                 error: str | None = None, now: datetime | None = None) -> None:
+async def hand_to_telegram(session: AsyncSession, item: Reminder, now: datetime) -> bool:
+    """Just before sending: False if another worker took this reminder over (then it must not be sent)."""
+    return await hand_over(session, Reminder, item.id, item.claimed_by, now)
+
+
+async def finish(session: AsyncSession, item: Reminder, status: str, *, message_id: int | None = None,
+                 error: str | None = None, now: datetime | None = None) -> bool:
+    """Record the outcome, only while this worker's claim holds the row."""
     values: dict = {"status": status, "last_error": error}
     if status == SENT:
         values.update(sent_at=now or utcnow(), message_id=message_id)
-    await session.exec(update(Reminder).where(Reminder.id == reminder_id).values(**values))
+    return await settle(session, Reminder, item.id, item.claimed_by, **values)
 
 
-async def retry_later(session: AsyncSession, reminder_id: int, when: datetime, error: str) -> None:
-    await session.exec(update(Reminder).where(Reminder.id == reminder_id)
-                       .values(status=PENDING, due_at=when, last_error=error, claimed_by=None, claimed_at=None))
+async def retry_later(session: AsyncSession, item: Reminder, when: datetime, error: str) -> bool:
+    return await settle(session, Reminder, item.id, item.claimed_by, status=PENDING, due_at=when, last_error=error,
+                        claimed_by=None, claimed_at=None)
 
 
 async def unclaim(session: AsyncSession, item: Reminder) -> None:
-    """Shutting down before this reminder was sent: back to pending at once, without using up an attempt. Only
-    while the claim is still this process's: another may have taken it over as stale and be about to send it."""
-    await session.exec(update(Reminder).where(Reminder.id == item.id, Reminder.status == SENDING,
-                                              Reminder.claimed_by == item.claimed_by,
-                                              Reminder.claimed_at == item.claimed_at)
+    """Shutting down before this reminder was handed to Telegram: back to pending at once, without using up an
+    attempt. Only while the claim is still this process's: another may have taken it over and be sending it."""
+    await session.exec(update(Reminder).where(held(Reminder, item.id, item.claimed_by, SENDING))
                        .values(status=PENDING, claimed_by=None, claimed_at=None, attempts=Reminder.attempts - 1))
 
 
-async def release_stale(session: AsyncSession, now: datetime, timeout: timedelta = CLAIM_TIMEOUT) -> int:
-    """Claims left by a process that died go back to pending. If that process had already handed the message to
-    Telegram, the recipient gets it twice: this is the only way a duplicate can happen."""
-    result = await session.exec(update(Reminder).where(Reminder.status == SENDING,
-                                                       Reminder.claimed_at < now - timeout)
+async def release_stale(session: AsyncSession, now: datetime, timeout: timedelta = CLAIM_TIMEOUT,
+                        in_flight_timeout: timedelta = IN_FLIGHT_TIMEOUT) -> int:
+    """Lapsed claims go back to pending. A claimed row was never handed to Telegram: taking it over is safe (its
+    old claim can no longer send it). A handed row may have reached Telegram before its process died: that
+    recipient may get it twice, the only way a duplicate can happen."""
+    result = await session.exec(update(Reminder).where(lapsed(Reminder, now, timeout, in_flight_timeout))
                                 .values(status=PENDING, claimed_by=None, claimed_at=None))
     return int(result.rowcount or 0)
 
@@ -163,7 +179,7 @@ async def counts(session: AsyncSession, since: datetime) -> dict[str, int]:
     by_status = {status: int(n) for status, n in rows}
     sent_today = (await session.exec(select(func.count()).select_from(Reminder)
                                      .where(Reminder.status == SENT, Reminder.sent_at >= since))).one()
-    return {"pending": by_status.get(PENDING, 0) + by_status.get(SENDING, 0), "sent_today": int(sent_today),
+    return {"pending": sum(by_status.get(s, 0) for s in (PENDING, SENDING, HANDED)), "sent_today": int(sent_today),
             "failed": by_status.get(FAILED, 0), "blocked": by_status.get(BLOCKED, 0),
             "expired": by_status.get(EXPIRED, 0)}
 

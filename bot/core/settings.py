@@ -49,8 +49,12 @@ class Settings(BaseSettings):
     # instead of drawing 429s.
     message_rate: float = Field(default=28.0, gt=0, le=1000)
     dispatch_every: float = Field(default=20.0, ge=0.1, le=3600)  # seconds between "send what is due" runs
-    # A reminder claimed this long ago by a process that never recorded the outcome is offered again.
+    # A reminder or broadcast delivery claimed this long ago, and not yet handed to Telegram, is offered to another
+    # process (the slow one can no longer send it).
     claim_timeout: float = Field(default=120.0, ge=1, le=86400)
+    # One handed to Telegram this long ago with no outcome recorded: its process is taken for dead and the row is
+    # offered again (the recipient may get it twice: the only duplicate possible).
+    in_flight_timeout: float = Field(default=600.0, ge=1, le=86400)
     # HTTP client for Bot API calls: aiohttp (default, about a third of httpx's CPU per call under load) or
     # httpx (PTB's own default).
     http_client: Literal["aiohttp", "httpx"] = "aiohttp"

@@ -119,6 +119,11 @@ class PacedSender:
     def stopping(self) -> bool:
         return self._stopping.is_set()
 
+    def batch_within(self, lease: float, limit: int) -> int:
+        """How many rows to claim at once: what this sender sends in half a lease (seconds) at its rate, so a
+        batch goes out well before its claim lapses (a long 429 pause can still outlast it: claims are fenced)."""
+        return max(1, min(limit, int(self.rate * lease / 2)))
+
     def stop(self) -> None:
         """Shutting down: messages waiting for a slot are not sent (SenderStopping); those already handed to
         Telegram finish and are recorded."""

@@ -22,6 +22,7 @@ from bot.infra.database import Database
 from bot.infra.pacing import PacedSender, SenderStopping, retry_after_seconds
 from models import broadcast as table
 from models.base import utcnow
+from models.claims import this_process
 from models.user import set_blocked
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class BroadcastRun:
     blocked: int = 0
     retried: int = 0
     unsent: int = 0  # claimed, then not sent because this process is stopping (back to pending)
+    taken_over: int = 0  # claimed here, then taken over by another sender while this one was slow: not sent
     finished: list[int] = field(default_factory=list)
 
 
@@ -62,11 +64,14 @@ async def send_broadcast_message(bot: Bot, chat_id: int, item: table.Broadcast, 
 
 class BroadcastSender:
     def __init__(self, db: Database, texts: Translator, bot: Bot, sender: PacedSender, *,
-                 concurrency: int = 16, claim_timeout: timedelta = table.CLAIM_TIMEOUT) -> None:
+                 concurrency: int = 16, claim_timeout: timedelta = table.CLAIM_TIMEOUT,
+                 in_flight_timeout: timedelta = table.IN_FLIGHT_TIMEOUT, worker: str | None = None) -> None:
         self.db, self.texts, self.bot, self.sender = db, texts, bot, sender
         self.paid_sender = PacedSender(PAID_RATE)
         self.concurrency = concurrency
         self.claim_timeout = claim_timeout
+        self.in_flight_timeout = in_flight_timeout
+        self.worker = worker or this_process()
         self._progress_at: dict[int, float] = {}
         self._status: dict[int, tuple[str, float]] = {}
 
@@ -80,7 +85,9 @@ class BroadcastSender:
                 return run
         async with self.db.transaction() as session:
             await table.start_due(session, now)
-            claimed = await table.claim(session, now, limit, self.claim_timeout)
+            claimed = await table.claim(session, self.worker, now,
+                                        self.sender.batch_within(self.claim_timeout.total_seconds(), limit),
+                                        self.claim_timeout, self.in_flight_timeout)
             for broadcast_id in {b.id for _, b in claimed}:
                 await table.mark_started(session, broadcast_id, now)
         run.claimed = len(claimed)
@@ -121,37 +128,40 @@ class BroadcastSender:
         if status != table.SENDING:  # paused or cancelled since this row was claimed
             async with self.db.transaction() as session:
                 if status == table.CANCELLED:
-                    await table.finish(session, delivery.id, table.SKIPPED, error="cancelled")
+                    await table.finish(session, delivery, table.SKIPPED, error="cancelled")
                 else:
-                    await table.release(session, delivery.id, "paused")
+                    await table.release(session, delivery, "paused")
             return "retried"
+        async with self.db.transaction() as session:
+            if not await table.hand_to_telegram(session, delivery, utcnow()):
+                return "taken_over"  # this sender stalled past its lease; another has the delivery now
         try:
             sent = await send_broadcast_message(self.bot, delivery.user_id, item, paid=item.paid)
         except Forbidden:
             async with self.db.transaction() as session:
                 await set_blocked(session, delivery.user_id, True)
-                await table.finish(session, delivery.id, table.BLOCKED, error="forbidden")
+                await table.finish(session, delivery, table.BLOCKED, error="forbidden")
             return "blocked"
         except RetryAfter as error:
             wait = retry_after_seconds(error)
             (self.paid_sender if item.paid else self.sender).pause(float(wait))
             async with self.db.transaction() as session:
-                await table.release(session, delivery.id, "retry_after")
+                await table.release(session, delivery, "retry_after")
             return "retried"
         except BadRequest as error:
             async with self.db.transaction() as session:
-                await table.finish(session, delivery.id, table.FAILED, error=type(error).__name__)
+                await table.finish(session, delivery, table.FAILED, error=type(error).__name__)
             return "failed"
         except TelegramError as error:
             async with self.db.transaction() as session:
                 if delivery.attempts >= table.MAX_ATTEMPTS:
-                    await table.finish(session, delivery.id, table.FAILED, error=type(error).__name__)
+                    await table.finish(session, delivery, table.FAILED, error=type(error).__name__)
                     return "failed"
-                await table.release(session, delivery.id, type(error).__name__)
+                await table.release(session, delivery, type(error).__name__)
             return "retried"
         # Recorded at once: a crash can only repeat a message between Telegram's answer and this commit.
         async with self.db.transaction() as session:
-            await table.finish(session, delivery.id, table.SENT, message_id=sent.message_id)
+            await table.finish(session, delivery, table.SENT, message_id=sent.message_id)
         return "sent"
 
     async def show_progress(self, broadcast_id: int, *, final: bool = False) -> None:

@@ -2,17 +2,17 @@
 
 plan_all(): for every unpaid month of an active pledge (and every worker who asked for reminders), make sure its
 reminders exist (rows are unique, so planning again changes nothing).
-dispatch_once(): claim what is due, decide per row (still unpaid? recipient reachable? still the same local day?
-quiet hours?), send through the paced sender, and record the outcome at once. A row is marked sent in its own
-transaction right after Telegram accepts it; a process killed in between is the only way to a duplicate.
+dispatch_once(): claim what is due (no more than this process sends in half a lease), decide per row (still unpaid?
+recipient reachable? still the same local day? quiet hours?), confirm the claim just before sending, send through
+the paced sender, and record the outcome at once. Claims are fenced (models/claims.py): a row another worker took
+over while this one stalled is skipped, never sent twice. A row is marked sent in its own transaction right after
+Telegram accepts it; a process killed in between is the only way to a duplicate.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -43,6 +43,7 @@ from bot.reminders.rules import (
 )
 from models import reminder as reminders_table
 from models.base import utcnow
+from models.claims import this_process
 from models.discount import rules
 from models.enrollment import REJECTED, EnrollmentApplication
 from models.pledge import ACTIVE, MONTH_DUE, Pledge, PledgeMonth, encrypted_worker_names, keep_all_ongoing_planned
@@ -60,10 +61,6 @@ def _plan(due: date, preferences: Preferences) -> tuple[PlannedReminder, ...]:
     return tuple(plan(due, preferences))
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"[:64]
-
-
 @dataclass
 class DispatchResult:
     claimed: int = 0
@@ -73,7 +70,8 @@ class DispatchResult:
     blocked: int = 0
     expired: int = 0
     cancelled: int = 0
-    released: int = 0  # stale claims of dead processes taken back
+    released: int = 0  # lapsed claims of stalled or dead processes taken back
+    taken_over: int = 0  # claimed here, then taken over by another worker while this one was slow: not sent
     unsent: int = 0  # claimed, then not sent because this process is stopping (back to pending)
     outcomes: dict[int, str] = field(default_factory=dict)
 
@@ -88,12 +86,14 @@ def preferences_of(user: User | None, default_timezone: str) -> Preferences:
 class ReminderService:
     def __init__(self, db: Database, texts: Translator, cipher, bot: Bot, sender: PacedSender, *,  # noqa: ANN001
                  default_timezone: str, worker: str | None = None, concurrency: int = 16,
-                 claim_timeout: timedelta = reminders_table.CLAIM_TIMEOUT) -> None:
+                 claim_timeout: timedelta = reminders_table.CLAIM_TIMEOUT,
+                 in_flight_timeout: timedelta = reminders_table.IN_FLIGHT_TIMEOUT) -> None:
         self.db, self.texts, self.cipher, self.bot, self.sender = db, texts, cipher, bot, sender
         self.default_timezone = default_timezone
-        self.worker = worker or worker_name()
+        self.worker = worker or this_process()
         self.concurrency = concurrency
         self.claim_timeout = claim_timeout
+        self.in_flight_timeout = in_flight_timeout
 
     # ------------------------------------------------------------------ planning
     async def plan_all(self, now: datetime | None = None, *, only_user: int | None = None) -> int:
@@ -129,10 +129,12 @@ class ReminderService:
         if self.sender.stopping:
             return result
         async with self.db.session() as session:
-            if not await reminders_table.anything_due(session, now, self.claim_timeout):
+            if not await reminders_table.anything_due(session, now, self.claim_timeout, self.in_flight_timeout):
                 return result
+        limit = self.sender.batch_within(self.claim_timeout.total_seconds(), limit)
         async with self.db.transaction() as session:
-            result.released = await reminders_table.release_stale(session, now, self.claim_timeout)
+            result.released = await reminders_table.release_stale(session, now, self.claim_timeout,
+                                                                  self.in_flight_timeout)
             claimed = await reminders_table.claim_due(session, self.worker, now, limit)
         result.claimed = len(claimed)
         if not claimed:
@@ -146,8 +148,7 @@ class ReminderService:
                 except Exception:  # noqa: BLE001 - one bad row must not stop the others
                     log.exception("reminder %s could not be handled", item.id)
                     async with self.db.transaction() as session:
-                        await reminders_table.retry_later(session, item.id, retry_at(item.attempts, now),
-                                                          "internal")
+                        await reminders_table.retry_later(session, item, retry_at(item.attempts, now), "internal")
                     outcome = "retried"
                 result.outcomes[item.id] = outcome
                 setattr(result, outcome, getattr(result, outcome) + 1)
@@ -169,7 +170,7 @@ class ReminderService:
         allowed = outside_quiet_hours(now, prefs.timezone)
         if allowed > now:
             async with self.db.transaction() as session:
-                await reminders_table.retry_later(session, item.id, allowed, "quiet_hours")
+                await reminders_table.retry_later(session, item, allowed, "quiet_hours")
             return "retried"
         try:
             await self.sender.slot()
@@ -177,6 +178,11 @@ class ReminderService:
             async with self.db.transaction() as session:
                 await reminders_table.unclaim(session, item)
             return "unsent"
+        async with self.db.transaction() as session:
+            # The clock of this dispatch may be older than the lease: renew it from the real time (tests freeze
+            # the dispatch's clock, never earlier than what it says).
+            if not await reminders_table.hand_to_telegram(session, item, max(now, utcnow())):
+                return "taken_over"
         try:
             sent = await self.bot.send_message(item.recipient_id, message.text, reply_markup=_markup(message))
         except Forbidden:
@@ -184,14 +190,13 @@ class ReminderService:
                 await set_blocked(session, item.recipient_id, True)
                 await reminders_table.cancel_for_recipient(session, item.recipient_id,
                                                            status=reminders_table.BLOCKED)
-                await reminders_table.finish(session, item.id, reminders_table.BLOCKED, error="forbidden")
+                await reminders_table.finish(session, item, reminders_table.BLOCKED, error="forbidden")
             return "blocked"
         except RetryAfter as error:
             wait = retry_after_seconds(error)
             self.sender.pause(float(wait))
             async with self.db.transaction() as session:
-                await reminders_table.retry_later(session, item.id, now + timedelta(seconds=float(wait)),
-                                                  "retry_after")
+                await reminders_table.retry_later(session, item, now + timedelta(seconds=float(wait)), "retry_after")
             return "retried"
         except BadRequest as error:
             return await self._close(item, reminders_table.FAILED, type(error).__name__)
@@ -199,17 +204,16 @@ class ReminderService:
             if item.attempts >= MAX_ATTEMPTS:
                 return await self._close(item, reminders_table.FAILED, type(error).__name__)
             async with self.db.transaction() as session:
-                await reminders_table.retry_later(session, item.id, retry_at(item.attempts, now),
-                                                  type(error).__name__)
+                await reminders_table.retry_later(session, item, retry_at(item.attempts, now), type(error).__name__)
             return "retried"
         # Recorded at once, in its own transaction: the window for a duplicate is this one statement.
         async with self.db.transaction() as session:
-            await reminders_table.finish(session, item.id, reminders_table.SENT, message_id=sent.message_id)
+            await reminders_table.finish(session, item, reminders_table.SENT, message_id=sent.message_id)
         return "sent"
 
     async def _close(self, item: Reminder, status: str, outcome: str) -> str:
         async with self.db.transaction() as session:
-            await reminders_table.finish(session, item.id, status, error=None if status == reminders_table.SENT
+            await reminders_table.finish(session, item, status, error=None if status == reminders_table.SENT
                                          else outcome)
         return {"cancelled": "cancelled", "expired": "expired", "blocked": "blocked"}.get(outcome, "failed")
 

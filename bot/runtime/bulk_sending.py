@@ -42,8 +42,7 @@ class BulkSending:
         # One bulk budget for reminders and broadcasts, inside the process's overall `budget` when it has one.
         pacer = PacedSender(settings.send_rate, budget=budget)
         self.reminders = _reminder_service(settings, database, texts, cipher, self.bot, pacer)
-        self.broadcasts = BroadcastSender(database, texts, self.bot, pacer,
-                                          claim_timeout=timedelta(seconds=settings.claim_timeout))
+        self.broadcasts = BroadcastSender(database, texts, self.bot, pacer, **_leases(settings))
         self.dispatch_every = settings.dispatch_every
         self.jobs: Jobs | None = None
 
@@ -87,4 +86,9 @@ def reminder_service(services: Services, bot: Bot, pacer: PacedSender) -> Remind
 def _reminder_service(settings: Settings, database: Database, texts: Translator, cipher: PersonalDataCipher,
                       bot: Bot, pacer: PacedSender) -> ReminderService:
     return ReminderService(database, texts, cipher, bot, pacer, default_timezone=settings.default_timezone,
-                           claim_timeout=timedelta(seconds=settings.claim_timeout))
+                           **_leases(settings))
+
+
+def _leases(settings: Settings) -> dict[str, timedelta]:
+    return {"claim_timeout": timedelta(seconds=settings.claim_timeout),
+            "in_flight_timeout": timedelta(seconds=settings.in_flight_timeout)}

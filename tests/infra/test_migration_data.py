@@ -353,6 +353,13 @@ async def _fill_0008_broadcasts(connection: AsyncConnection, state: State) -> No
         "reminder_hour": 7, "reminder_days_before": 5, "reminders_enabled": True, "announcements_opt_out": True})
 
 
+async def _fill_0009_delivery_claims(connection: AsyncConnection, state: State) -> None:
+    await _insert(connection, state, "broadcast_deliveries", {
+        "broadcast_id": state.ids["broadcast"], "user_id": 6_000_000_009, "status": "handed", "attempts": 1,
+        "claimed_by": "worker-7:4242/" + "f" * 12, "claimed_at": datetime(2026, 3, 3, 1, 0, 3, tzinfo=UTC),
+        "sent_at": None, "message_id": None, "last_error": None})
+
+
 @dataclass(frozen=True)
 class Step:
     """One revision: the tables it creates, the columns (with server defaults) it adds, the rows to write after."""
@@ -377,6 +384,7 @@ STEPS: dict[str, Step] = {
                            _fill_0007_reminders),
     "0008_broadcasts": Step(("broadcasts", "broadcast_deliveries"), (("users", "announcements_opt_out", False),),
                             _fill_0008_broadcasts),
+    "0009_delivery_claims": Step((), (("broadcast_deliveries", "claimed_by", None),), _fill_0009_delivery_claims),
 }
 
 MODELS: dict[str, type[SQLModel]] = {mapper.local_table.name: mapper.class_

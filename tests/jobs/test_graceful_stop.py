@@ -84,7 +84,7 @@ async def test_a_stopping_process_never_returns_a_claim_another_process_took_ove
     now = datetime.now(timezone.utc)
     async with db.transaction() as session:
         await table.start_due(session, now)
-        (mine, _), *_ = await table.claim(session, now, 1)
+        (mine, _), *_ = await table.claim(session, "worker-a", now, 1)
         session.add(Reminder(recipient_id=USERS[0], subject="pledge_month", subject_id=1, month=now.date(),
                              kind="due", due_at=now))
     async with db.transaction() as session:
@@ -93,7 +93,7 @@ async def test_a_stopping_process_never_returns_a_claim_another_process_took_ove
     async with db.transaction() as session:
         await reminder.release_stale(session, later, timedelta(minutes=2))
         (theirs,) = await reminder.claim_due(session, "worker-b", later, 10)
-        (taken, _), *_ = await table.claim(session, later, 1, timedelta(minutes=2))
+        (taken, _), *_ = await table.claim(session, "worker-b", later, 1, timedelta(minutes=2))
     assert theirs.id == my_reminder.id and taken.id == mine.id
     async with db.transaction() as session:  # A stops now and tries to hand its old claims back
         await reminder.unclaim(session, my_reminder)
@@ -101,7 +101,8 @@ async def test_a_stopping_process_never_returns_a_claim_another_process_took_ove
     async with db.session() as session:
         stored_reminder = await session.get(Reminder, my_reminder.id)
         stored_delivery = await session.get(table.BroadcastDelivery, mine.id)
-    assert (stored_reminder.status, stored_reminder.claimed_by) == (reminder.SENDING, "worker-b")
+    assert (stored_reminder.status, stored_reminder.claimed_by) == (reminder.SENDING, theirs.claimed_by)
+    assert theirs.claimed_by.startswith("worker-b/")
     assert stored_delivery.status == table.CLAIMED and stored_delivery.attempts == 2
     async with db.transaction() as session:  # B's own unclaim works
         await reminder.unclaim(session, theirs)

@@ -129,7 +129,7 @@ async def test_a_crash_mid_broadcast_resumes_without_resending(db: Database) -> 
     await sender(db, bot).dispatch_once(limit=4)
     now = datetime.now(timezone.utc)
     async with db.transaction() as session:  # a process claims two more and dies before sending them
-        assert len(await table.claim(session, now, 2)) == 2
+        assert len(await table.claim(session, "dead", now, 2)) == 2
     restarted = sender(db, bot)
     assert (await restarted.dispatch_once(now)).sent == 2  # the others; the dead claims wait for their timeout
     assert (await restarted.dispatch_once(now + table.CLAIM_TIMEOUT + timedelta(seconds=1))).sent == 2

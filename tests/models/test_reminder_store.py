@@ -10,37 +10,18 @@ from datetime import date, datetime, timedelta, timezone
 from sqlmodel import select
 from telegram.error import Forbidden, NetworkError, RetryAfter
 
-from bot.core.crypto import PersonalDataCipher, new_data_key
 from bot.core.i18n import default_translator
 from bot.infra.database import Database
 from bot.infra.pacing import PacedSender
 from bot.jobs.reminder_sender import ReminderService
 from models import reminder
-from models.pledge import WorkerDetails, cancel, create_pledge, record_payment
+from models.pledge import cancel, record_payment
 from models.reminder import Reminder, claim_due
-from models.user import User, upsert_user
+from models.user import User
 from tests.support.fake_bot import FakeBot
+from tests.support.sponsors import BEFORE_DEC, CIPHER, DEC, SPONSOR, add_user, pledge_for
 
 UTC = timezone.utc
-CIPHER = PersonalDataCipher(new_data_key())
-SPONSOR = 7_001
-DEC = date(2026, 12, 1)
-# 2026-12-12 09:00 WITA is 01:00 UTC: the "before" reminder of December.
-BEFORE_DEC = datetime(2026, 12, 12, 1, tzinfo=UTC)
-
-
-async def add_user(db: Database, user_id: int, tz: str = "Asia/Makassar") -> None:
-    async with db.transaction() as session:
-        await upsert_user(session, telegram_id=user_id, first_name="Rahmat", username=None, default_language="id",
-                          default_timezone=tz, role="user", interacting=True)
-
-
-async def pledge_for(db: Database, sponsor: int = SPONSOR, months: int = 2) -> int:
-    async with db.transaction() as session:
-        created, _ = await create_pledge(
-            session, CIPHER, sponsor, [WorkerDetails("AHMAD FAUZI", "marbot", False, None)], months=months,
-            programs=("jkk", "jkm"), first_month=DEC, current_month=DEC, discounts=[])
-        return created.id
 
 
 def service(db: Database, bot: FakeBot, worker: str = "w1") -> ReminderService:
