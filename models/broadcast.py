@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    delete,
     exists,
     func,
     literal,
@@ -201,9 +202,21 @@ async def claim(session: AsyncSession, worker: str, now: datetime, limit: int, t
     return [(delivery, broadcast) for delivery, broadcast in rows]
 
 
-async def hand_to_telegram(session: AsyncSession, delivery: BroadcastDelivery, now: datetime) -> bool:
-    """Just before sending: False if another sender took this delivery over (then it must not be sent)."""
-    return await hand_over(session, BroadcastDelivery, delivery.id, delivery.claimed_by, now)
+async def hand_to_telegram(session: AsyncSession, delivery: BroadcastDelivery, now: datetime) -> str:
+    """Just before sending: HANDED, or why it must not be sent (models.claims: TAKEN_OVER by another sender,
+    UNWANTED since the recipient erased their data, opted out of announcements or blocked the bot)."""
+    wanted = exists().where(User.telegram_id == BroadcastDelivery.user_id, col(User.is_blocked).is_(False),
+                            col(User.announcements_opt_out).is_(False))
+    return await hand_over(session, BroadcastDelivery, delivery.id, delivery.claimed_by, now, wanted)
+
+
+async def forget_recipient(session: AsyncSession, user_id: int) -> None:
+    """/hapusdata: deliveries not yet sent are dropped; the others keep their outcome for the broadcast's figures
+    but no longer name the person (a negative placeholder, unique per row, stands for them)."""
+    await session.exec(delete(BroadcastDelivery).where(BroadcastDelivery.user_id == user_id,
+                                                       col(BroadcastDelivery.status).in_(OPEN)))
+    await session.exec(update(BroadcastDelivery).where(BroadcastDelivery.user_id == user_id)
+                       .values(user_id=-BroadcastDelivery.id))
 
 
 async def finish(session: AsyncSession, delivery: BroadcastDelivery, status: str, *, message_id: int | None = None,
@@ -288,7 +301,12 @@ async def recent(session: AsyncSession, limit: int = 10) -> list[Broadcast]:
 
 
 async def set_opt_out(session: AsyncSession, user_id: int, opted_out: bool) -> None:
+    """Opting out also skips what is queued for them (a sender holding one checks again before it goes out)."""
     await session.exec(update(User).where(User.telegram_id == user_id).values(announcements_opt_out=opted_out))
+    if opted_out:
+        await session.exec(update(BroadcastDelivery).where(BroadcastDelivery.user_id == user_id,
+                                                           BroadcastDelivery.status == PENDING)
+                           .values(status=SKIPPED, last_error="opted_out"))
 
 
 async def set_progress_message(session: AsyncSession, broadcast_id: int, chat_id: int, message_id: int) -> None:

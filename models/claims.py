@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, update
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 PENDING, SENDING, HANDED = "pending", "sending", "handed"
@@ -53,11 +53,24 @@ def held(model: Any, row_id: int, token: str | None, *statuses: str):  # noqa: A
     return and_(model.id == row_id, model.claimed_by == token, col(model.status).in_(statuses or (SENDING, HANDED)))
 
 
-async def hand_over(session: AsyncSession, model: Any, row_id: int, token: str | None, now: datetime) -> bool:
-    """Just before sending: is the row still this claim's? If so it is marked handed, its lease renewed."""
-    result = await session.exec(update(model).where(held(model, row_id, token, SENDING))
-                                .values(status=HANDED, claimed_at=now))
-    return bool(result.rowcount)
+TAKEN_OVER, UNWANTED = "taken_over", "unwanted"
+
+
+async def hand_over(session: AsyncSession, model: Any, row_id: int, token: str | None, now: datetime,
+                    recipient_wants_it: Any = None) -> str:
+    """Just before sending: is the row still this claim's, and (`recipient_wants_it`, a condition checked in the
+    same statement) does its recipient still exist and want it? Then it is marked handed, its lease renewed, and
+    HANDED returned. Otherwise TAKEN_OVER (another process has it) or UNWANTED (still ours; the recipient erased
+    their data, opted out or blocked the bot since it was claimed)."""
+    statement = update(model).where(held(model, row_id, token, SENDING))
+    if recipient_wants_it is not None:
+        statement = statement.where(recipient_wants_it)
+    if (await session.exec(statement.values(status=HANDED, claimed_at=now))).rowcount:
+        return HANDED
+    if recipient_wants_it is not None and (await session.exec(
+            select(model.id).where(held(model, row_id, token, SENDING)))).first() is not None:
+        return UNWANTED
+    return TAKEN_OVER
 
 
 async def settle(session: AsyncSession, model: Any, row_id: int, token: str | None, **values: Any) -> bool:

@@ -1,6 +1,7 @@
 """Everything the bot keeps about one person, gathered for /datasaya and erased for /hapusdata.
 
-Erasure removes the user's row, applications, questions to the team and any half-finished conversation. Pledges
+Erasure removes the user's row, applications, questions to the team, any half-finished conversation, their
+reminders and the announcements queued for them (a sender holding one checks again before sending it). Pledges
 they made stay as anonymous amounts and payments (so the branch office's totals remain true); see
 models.pledge.forget_user. Admin audit entries keep only what admins did, so a refused attempt by this user loses
 its link to them.
@@ -14,7 +15,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import enrollment, pledge, reminder
+from models import broadcast, enrollment, pledge, reminder
 from models.audit import AuditEntry
 from models.flow import FlowState
 from models.support import SupportTicket
@@ -50,6 +51,7 @@ async def erase(session: AsyncSession, user_id: int) -> dict[str, int]:
     counts["tickets"] = int(tickets.rowcount or 0)
     await session.exec(delete(FlowState).where(FlowState.user_id == user_id))
     await reminder.delete_for_recipient(session, user_id)
+    await broadcast.forget_recipient(session, user_id)
     await session.exec(update(AuditEntry).where(AuditEntry.actor_id == user_id, AuditEntry.action == "refused")
                        .values(actor_id=None))
     await session.exec(delete(User).where(User.telegram_id == user_id))

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, Column, Date, Index, Integer, UniqueConstraint, and_, func, or_, update
+from sqlalchemy import BigInteger, Column, Date, Index, Integer, UniqueConstraint, and_, exists, func, or_, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -32,6 +32,7 @@ from models.claims import (
     new_claim_token,
     settle,
 )
+from models.user import User
 
 SENT, FAILED, EXPIRED, CANCELLED, BLOCKED = "sent", "failed", "expired", "cancelled", "blocked"
 PLEDGE_MONTH, OWN_CONTRIBUTION = "pledge_month", "own"
@@ -109,9 +110,12 @@ async def anything_due(session: AsyncSession, now: datetime, timeout: timedelta 
     return (await session.exec(due.limit(1))).first() is not None
 
 
-async def hand_to_telegram(session: AsyncSession, item: Reminder, now: datetime) -> bool:
-    """Just before sending: False if another worker took this reminder over (then it must not be sent)."""
-    return await hand_over(session, Reminder, item.id, item.claimed_by, now)
+async def hand_to_telegram(session: AsyncSession, item: Reminder, now: datetime) -> str:
+    """Just before sending: HANDED, or why it must not be sent (models.claims: TAKEN_OVER by another worker,
+    UNWANTED since the recipient erased their data, switched reminders off or blocked the bot)."""
+    wanted = exists().where(User.telegram_id == Reminder.recipient_id, col(User.is_blocked).is_(False),
+                            col(User.reminders_enabled).is_(True))
+    return await hand_over(session, Reminder, item.id, item.claimed_by, now, wanted)
 
 
 async def finish(session: AsyncSession, item: Reminder, status: str, *, message_id: int | None = None,

@@ -22,7 +22,7 @@ from bot.infra.database import Database
 from bot.infra.pacing import PacedSender, SenderStopping, retry_after_seconds
 from models import broadcast as table
 from models.base import utcnow
-from models.claims import this_process
+from models.claims import TAKEN_OVER, UNWANTED, this_process
 from models.user import set_blocked
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ class BroadcastRun:
     retried: int = 0
     unsent: int = 0  # claimed, then not sent because this process is stopping (back to pending)
     taken_over: int = 0  # claimed here, then taken over by another sender while this one was slow: not sent
+    skipped: int = 0  # the recipient erased their data, opted out or blocked the bot after the claim
     finished: list[int] = field(default_factory=list)
 
 
@@ -133,8 +134,12 @@ class BroadcastSender:
                     await table.release(session, delivery, "paused")
             return "retried"
         async with self.db.transaction() as session:
-            if not await table.hand_to_telegram(session, delivery, utcnow()):
-                return "taken_over"  # this sender stalled past its lease; another has the delivery now
+            handed = await table.hand_to_telegram(session, delivery, utcnow())
+            if handed == UNWANTED:  # erased, opted out or blocked since the delivery was claimed
+                await table.finish(session, delivery, table.SKIPPED, error="recipient")
+                return "skipped"
+            if handed == TAKEN_OVER:  # this sender stalled past its lease; another has the delivery now
+                return "taken_over"
         try:
             sent = await send_broadcast_message(self.bot, delivery.user_id, item, paid=item.paid)
         except Forbidden:

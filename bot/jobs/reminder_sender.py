@@ -43,7 +43,7 @@ from bot.reminders.rules import (
 )
 from models import reminder as reminders_table
 from models.base import utcnow
-from models.claims import this_process
+from models.claims import TAKEN_OVER, UNWANTED, this_process
 from models.discount import rules
 from models.enrollment import REJECTED, EnrollmentApplication
 from models.pledge import ACTIVE, MONTH_DUE, Pledge, PledgeMonth, encrypted_worker_names, keep_all_ongoing_planned
@@ -181,7 +181,11 @@ class ReminderService:
         async with self.db.transaction() as session:
             # The clock of this dispatch may be older than the lease: renew it from the real time (tests freeze
             # the dispatch's clock, never earlier than what it says).
-            if not await reminders_table.hand_to_telegram(session, item, max(now, utcnow())):
+            handed = await reminders_table.hand_to_telegram(session, item, max(now, utcnow()))
+            if handed == UNWANTED:  # erased, switched off or blocked while it waited for its turn
+                await reminders_table.finish(session, item, reminders_table.CANCELLED, error="recipient")
+                return "cancelled"
+            if handed == TAKEN_OVER:
                 return "taken_over"
         try:
             sent = await self.bot.send_message(item.recipient_id, message.text, reply_markup=_markup(message))

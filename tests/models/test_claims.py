@@ -79,13 +79,13 @@ async def test_a_handed_reminder_waits_for_the_in_flight_timeout_not_the_lease(d
     await jobs.plan_all(datetime(2026, 12, 1, 3, tzinfo=timezone.utc))
     async with db.transaction() as session:  # a worker hands it to Telegram, then dies before recording
         (dead,) = await claim_due(session, "dead", BEFORE_DEC, 10)
-        assert await reminder.hand_to_telegram(session, dead, BEFORE_DEC)
+        assert await reminder.hand_to_telegram(session, dead, BEFORE_DEC) == claims.HANDED
     assert (await jobs.dispatch_once(BEFORE_DEC + reminder.CLAIM_TIMEOUT * 2)).claimed == 0  # it may have gone out
     late = await jobs.dispatch_once(BEFORE_DEC + reminder.IN_FLIGHT_TIMEOUT + timedelta(seconds=1))
     assert (late.released, late.sent) == (1, 1)  # its process is taken for dead: sent again
     async with db.transaction() as session:  # and the dead worker's claim can no longer record anything
         assert not await reminder.finish(session, dead, reminder.FAILED, error="late")
-        assert not await reminder.hand_to_telegram(session, dead, BEFORE_DEC)
+        assert await reminder.hand_to_telegram(session, dead, BEFORE_DEC) == claims.TAKEN_OVER
         assert (await session.get(Reminder, dead.id)).status == reminder.SENT
 
 
