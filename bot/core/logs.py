@@ -1,8 +1,11 @@
 """Logging set-up: one line per event, secrets redacted, chatty libraries quietened.
 
-Personal data (names, NIK, phone numbers, message text) is never passed to a logger in this code base.
-The formatter below is the second line of defence for secrets that libraries may print: httpx logs
-request URLs, and a Bot API URL contains the token; tracebacks can quote them too.
+Personal data (names, NIK, phone numbers, message text) is never passed to a logger in this code base. The
+libraries underneath are another matter: at DEBUG python-telegram-bot writes whole updates and API results,
+httpx, aiohttp and the database drivers write request payloads and SQL parameters. Their loggers never go below
+INFO, whatever LOG_LEVEL says, and a filter on the handler drops any DEBUG record of theirs that gets through.
+The formatter is the last line of defence for secrets that libraries may print: httpx logs request URLs, and a
+Bot API URL contains the token; tracebacks can quote them too.
 """
 
 from __future__ import annotations
@@ -49,6 +52,22 @@ class ShortNetworkRetries(logging.Filter):
         return True
 
 
+# Loggers (and their children) that write message contents or request payloads below INFO.
+PAYLOAD_LOGGERS = ("telegram", "httpx", "httpcore", "hpack", "aiohttp", "sqlalchemy", "aiosqlite", "asyncpg",
+                   "apscheduler", "asyncio", "alembic", "urllib3", "multipart")
+
+
+def _is_payload_logger(name: str) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in PAYLOAD_LOGGERS)
+
+
+class NoLibraryDebug(logging.Filter):
+    """Drops DEBUG records of the libraries in PAYLOAD_LOGGERS, even if something lowered their level."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.INFO or not _is_payload_logger(record.name)
+
+
 class ExpectedSkips(logging.Filter):
     """APScheduler warns each time a run is skipped because the previous one is still going. For the one-second
     broadcast job that is the normal state during a broadcast, not a problem worth a line a second."""
@@ -65,16 +84,21 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
         _pseudonym_key = pseudonym_key(secrets[0])
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
+    handler.addFilter(NoLibraryDebug())
     handler.addFilter(ShortNetworkRetries())
     handler.addFilter(ExpectedSkips())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL (with the token) at INFO; apscheduler logs every job run.
+    for library in PAYLOAD_LOGGERS:
+        logging.getLogger(library).setLevel(max(logging.INFO, logging.getLevelName(level)))
+    # httpx logs every request URL (with the token) at INFO; apscheduler logs every job run; SQLAlchemy's engine
+    # logs each statement with its parameters at INFO.
     quiet = max(logging.WARNING, logging.getLevelName(level))
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "asyncio", "aiohttp.access",
-                   "alembic"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "asyncio", "aiohttp.access", "alembic",
+                  "sqlalchemy", "asyncpg"):
         logging.getLogger(noisy).setLevel(quiet)
+    logging.getLogger(__name__).debug("debug logging on; the libraries' loggers stay at INFO or above")
 
 
 # Keyed with the deployment's first secret (the bot token) once logging is configured, so a pseudonym cannot be

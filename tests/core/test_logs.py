@@ -69,3 +69,17 @@ def test_pseudonyms_are_keyed_with_the_deployments_secret() -> None:
     ours, theirs = pseudonym_key(TOKEN), pseudonym_key("987654321:AnotherBotsTokenAnotherBotsToken12")
     assert user_ref(5, key=ours) != user_ref(5, key=theirs)  # not reversible with a key from the source code
     assert user_ref(5, key=ours) == user_ref(5, key=pseudonym_key(TOKEN))  # every process of a deployment agrees
+
+
+def test_library_debug_records_never_pass_but_ours_do() -> None:
+    from bot.core.logs import NoLibraryDebug
+
+    def record(name: str, level: int) -> logging.LogRecord:
+        return logging.LogRecord(name, level, __file__, 1, "Update(message=Message(text='6371015708900001'))",
+                                 None, None)
+
+    keep = NoLibraryDebug().filter
+    assert not keep(record("telegram.ext.Updater", logging.DEBUG))
+    assert not keep(record("httpx", logging.DEBUG)) and not keep(record("sqlalchemy.engine.Engine", logging.DEBUG))
+    assert keep(record("telegram.ext.Application", logging.WARNING))
+    assert keep(record("bot.jobs.reminder_sender", logging.DEBUG)) and keep(record("telegramish", logging.DEBUG))

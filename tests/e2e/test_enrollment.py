@@ -6,38 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.e2e_steps import nik_for
+from tests.support.e2e_steps import enroll_until_review, nik_for
 from tests.support.running_bot import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
-from tests.support.sim_user import SimUser
 
 pytestmark = pytest.mark.e2e
-
-
-def enroll_until_review(user: SimUser, nik: str, *, start: bool = True) -> str:
-    """Answer every question correctly; returns the review text."""
-    if start:
-        user.send("/daftar")
-        assert "persis seperti di KTP" in user.reply().text
-    user.send("Siti Aminah")
-    assert "NIK" in user.reply().text
-    user.send(nik)
-    assert "Tanggal lahir" in user.reply().text
-    user.send("17-08-1990")
-    assert "Nomor HP" in user.reply().text
-    user.send("0812-3456-7890")
-    assert "pekerjaan" in user.reply().text
-    user.press("Marbot")
-    assert "provinsi" in user.reply().text
-    user.press("Kalimantan Selatan")
-    assert "Kabupaten" in user.reply().text
-    user.send("Banjarmasin")
-    assert "penghasilan" in user.reply().text
-    user.send("1,5 jt")
-    assert "JKK+JKM adalah minimum" in user.reply().text
-    user.press("JKK + JKM + JHT")
-    assert "Persetujuan" in user.reply().text
-    user.press("Saya setuju")
-    return user.reply().text
 
 
 def test_a_worker_applies_with_a_masked_review_and_one_press_records_one_application(

@@ -1,5 +1,5 @@
-"""Steps several end-to-end tests take the same way: a valid NIK per test user, a pledge made through /sponsor, a
-time zone where it is midday now (far from quiet hours)."""
+"""Steps several end-to-end tests take the same way: a valid NIK per test user, an enrollment up to its review, a
+pledge made through /sponsor, a time zone where it is midday now (far from quiet hours)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,33 @@ from tests.support.sim_user import SimUser
 def nik_for(user_id: int) -> str:
     """A valid NIK unique to the test user: Banjarmasin (6371), a woman born 17-08-1990 (day 17 + 40)."""
     return f"637101570890{user_id % 9000 + 1:04d}"
+
+
+def enroll_until_review(user: SimUser, nik: str, *, start: bool = True) -> str:
+    """Answer every question correctly; returns the review text."""
+    if start:
+        user.send("/daftar")
+        assert "persis seperti di KTP" in user.reply().text
+    user.send("Siti Aminah")
+    assert "NIK" in user.reply().text
+    user.send(nik)
+    assert "Tanggal lahir" in user.reply().text
+    user.send("17-08-1990")
+    assert "Nomor HP" in user.reply().text
+    user.send("0812-3456-7890")
+    assert "pekerjaan" in user.reply().text
+    user.press("Marbot")
+    assert "provinsi" in user.reply().text
+    user.press("Kalimantan Selatan")
+    assert "Kabupaten" in user.reply().text
+    user.send("Banjarmasin")
+    assert "penghasilan" in user.reply().text
+    user.send("1,5 jt")
+    assert "JKK+JKM adalah minimum" in user.reply().text
+    user.press("JKK + JKM + JHT")
+    assert "Persetujuan" in user.reply().text
+    user.press("Saya setuju")
+    return user.reply().text
 
 
 def pledge_until_review(sponsor: SimUser, months: str = "3 bulan") -> str:
