@@ -167,6 +167,9 @@ def run_bot(settings: Settings) -> int:
     log.info("Lindungi Pekerja starting (%s, %s database)", mode, application.bot_data["services"].db.dialect)
     try:
         if settings.webhook_url:
+            from bot.infra.webhook_limits import limit_webhook_bodies
+
+            limit_webhook_bodies()
             application.run_webhook(
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,

@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, Column, Text, update
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.identity import mask_personal_numbers
 from models.base import UTCDateTime, utcnow
 
 DRAFT = "draft"  # the user's question is kept, not yet sent to a person
@@ -36,7 +37,7 @@ class SupportTicket(SQLModel, table=True):
 
 async def create_ticket(session: AsyncSession, user_id: int, question: str, language: str,
                         status: str = DRAFT) -> SupportTicket:
-    ticket = SupportTicket(user_id=user_id, question=question[:MAX_QUESTION], language=language, status=status)
+    ticket = SupportTicket(user_id=user_id, question=mask_personal_numbers(question)[:MAX_QUESTION], language=language, status=status)
     session.add(ticket)
     await session.flush()
     return ticket
@@ -92,7 +93,7 @@ async def take_awaiting(session: AsyncSession, user_id: int, question: str) -> S
     )).first()
     if ticket is None:
         return None
-    ticket.question, ticket.status, ticket.updated_at = question[:MAX_QUESTION], SENDING, utcnow()
+    ticket.question, ticket.status, ticket.updated_at = mask_personal_numbers(question)[:MAX_QUESTION], SENDING, utcnow()
     return ticket
 
 

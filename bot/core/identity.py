@@ -152,14 +152,60 @@ def check_name(text: str) -> tuple[str | None, str | None]:
     return name.upper(), None
 
 
-_NIK_IN_TEXT = re.compile(r"(?<!\d)\d(?:[\s.\-]?\d){15}(?!\d)")
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?62|0)[\s.\-]?8(?:[\s.\-]?\d){7,11}(?!\d)")
+# A stretch of digits as people type numbers: "0812-3456-7890", "+62 (812) 3456 7890", "6371/0157/0890/0001".
+# A token is digits joined by . , - / ( ); tokens are separated by spaces.
+_NUMBER_TOKEN = re.compile(r"\+?\(?\d+(?:[.,\-/()]+\d+)*\)?")
+_DIGIT_RUN = re.compile(r"\+?\(?\d+(?:[.,\-/()]+\d+)*\)?(?:[ \t\u00a0]+\+?\(?\d+(?:[.,\-/()]+\d+)*\)?)*")
+_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:[.,]\d{3})+$")  # 1.500.000: an amount, never a NIK or a phone
+_MAX_PERSONAL_DIGITS = 16
+MASKED_NUMBER = "[nomor disembunyikan]"
+
+
+def _is_personal(digits: str, tokens: list[str]) -> bool:
+    """A NIK (16 digits) or an Indonesian mobile number (08.../628... with 9-12 national digits)."""
+    if any(_THOUSANDS.match(token.strip("+()")) for token in tokens):
+        return False
+    if len(digits) == 16:
+        return True
+    national = digits[1:] if digits.startswith("08") else digits[2:] if digits.startswith("628") else ""
+    return 9 <= len(national) <= 12
+
+
+def personal_number_spans(text: str) -> list[tuple[int, int]]:
+    """Where free text holds a NIK or a mobile number, however grouped. Within a run of numbers the longest
+    stretch of whole tokens wins ("umur 45 0812 3456 7890" masks the phone, not the age)."""
+    spans: list[tuple[int, int]] = []
+    for run in _DIGIT_RUN.finditer(text or ""):
+        tokens = [(m.start() + run.start(), m.end() + run.start(), m.group()) for m in
+                  _NUMBER_TOKEN.finditer(run.group())]
+        candidates: list[tuple[int, int, int]] = []  # (token count, first, last)
+        for first in range(len(tokens)):
+            digits = ""
+            for last in range(first, len(tokens)):
+                digits += re.sub(r"\D", "", tokens[last][2])
+                if len(digits) > _MAX_PERSONAL_DIGITS:
+                    break
+                if _is_personal(digits, [token for _, _, token in tokens[first:last + 1]]):
+                    candidates.append((last - first + 1, first, last))
+        taken: set[int] = set()
+        for _, first, last in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            if taken.isdisjoint(range(first, last + 1)):
+                taken.update(range(first, last + 1))
+                spans.append((tokens[first][0], tokens[last][1]))
+    return sorted(spans)
 
 
 def looks_like_personal_number(text: str) -> bool:
     """True when free text contains something shaped like a NIK or an Indonesian mobile number, which must not
     be kept as a question or passed to the team in the clear."""
-    return bool(_NIK_IN_TEXT.search(text or "") or _PHONE_IN_TEXT.search(text or ""))
+    return bool(personal_number_spans(text))
+
+
+def mask_personal_numbers(text: str) -> str:
+    """Free text with every NIK or mobile number replaced, for anything kept or shown to the team."""
+    for start, end in reversed(personal_number_spans(text)):
+        text = text[:start] + MASKED_NUMBER + text[end:]
+    return text
 
 
 def mask_nik(nik: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -25,6 +27,7 @@ def make_engine(database_url: str, *, echo: bool = False, reads_only: bool = Fal
     path = sqlite_path(database_url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _create_owner_only(path)
         # Sessions always end their transaction, so the pool's extra rollback on check-in would be one more
         # round trip to the connection's thread per session for nothing.
         engine = create_async_engine(database_url, echo=echo, connect_args={"timeout": 30},
@@ -41,6 +44,15 @@ def make_engine(database_url: str, *, echo: bool = False, reads_only: bool = Fal
     engine = create_async_engine(database_url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5,
                                  **reads)
     return engine
+
+
+def _create_owner_only(path: Path) -> None:
+    """The database holds personal data: a new file is readable by its owner only (0600, whatever the umask).
+    SQLite gives its -wal and -shm files the database file's permissions."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _transactional_ddl(engine: AsyncEngine) -> None:

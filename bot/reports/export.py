@@ -41,12 +41,25 @@ class ExportError(ValueError):
         self.code = code
 
 
+# Dates an export may name: wide enough for any real record, narrow enough that date arithmetic never overflows
+# ("sampai 9999-12-31" once ended in a traceback).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
 @dataclass(frozen=True)
 class ExportRequest:
     kind: str
     status: str | None = None
     since: date | None = None  # inclusive, local date
     until: date | None = None  # inclusive, local date
+
+    def checked(self) -> ExportRequest:
+        """This request, or ExportError: "range" (a date outside FIRST_DAY..LAST_DAY), "dates" (from after to)."""
+        if any(day is not None and not FIRST_DAY <= day <= LAST_DAY for day in (self.since, self.until)):
+            raise ExportError("range")
+        if self.since and self.until and self.since > self.until:
+            raise ExportError("dates")
+        return self
 
     def window(self, timezone: str) -> tuple[datetime | None, datetime | None]:
         zone = ZoneInfo(timezone)
@@ -96,9 +109,7 @@ def parse_request(words: list[str]) -> ExportRequest:
             raise ExportError("dates")
         since, until = (day, until) if end == "since" else (since, day)
         marker = None
-    if since and until and since > until:
-        raise ExportError("dates")
-    return ExportRequest(kind, status, since, until)
+    return ExportRequest(kind, status, since, until).checked()
 
 
 def safe_cell(value: object) -> str:

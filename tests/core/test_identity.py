@@ -6,7 +6,17 @@ from datetime import date
 
 import pytest
 
-from bot.core.identity import check_name, check_nik, check_phone, mask_name, mask_nik, mask_phone, parse_birth_date
+from bot.core.identity import (
+    check_name,
+    check_nik,
+    check_phone,
+    looks_like_personal_number,
+    mask_name,
+    mask_nik,
+    mask_personal_numbers,
+    mask_phone,
+    parse_birth_date,
+)
 
 TODAY = date(2026, 11, 23)
 
@@ -78,3 +88,18 @@ def test_names_and_masks() -> None:
     assert mask_nik("6371011708850001") == "63************01"
     assert mask_phone("+6281234567890") == "+6281******890"
     assert mask_name("SITI AMINAH") == "S*** A*****"
+
+
+@pytest.mark.parametrize("text", [
+    "+62 (812) 3456 7890 tolong hubungi", "nik saya 6371/0157/0890/0001", "0812.3456.7890", "umur 45 0812 3456 7890",
+    "6371.0157.0890.0001", "637101 570890 0001", "wa 628123456789", "6371015708900001"])
+def test_personal_numbers_are_found_however_they_are_written(text: str) -> None:
+    assert looks_like_personal_number(text)
+    masked = mask_personal_numbers(text)
+    assert "[nomor disembunyikan]" in masked and not any(run in masked for run in ("3456", "0157", "8123", "5708"))
+
+
+@pytest.mark.parametrize("text", ["gaji 1.500.000 sebulan", "1.500.000 2.000.000 3.000", "tahun 2026 umur 45",
+                                  "kantor (0511) 3252 111", "Rp 15.000.000"])
+def test_amounts_dates_and_office_numbers_are_left_alone(text: str) -> None:
+    assert not looks_like_personal_number(text) and mask_personal_numbers(text) == text

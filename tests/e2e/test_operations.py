@@ -124,6 +124,15 @@ def test_webhook_mode_receives_updates_and_checks_telegrams_secret_header(tmp_pa
                 urllib.request.urlopen(forged, timeout=5)
             assert refused.value.code == 403
 
+            # 90 MB announced, without the secret header: refused from the headers, before the body is read.
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+                raw.sendall(b"POST /telegram-hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            b"Content-Length: 94371840\r\n\r\n" + b"{" * 65536)
+                answer = raw.recv(4096)
+            assert answer.startswith(b"HTTP/1.1 400"), answer[:80]
+            user.send("/start")  # and the bot goes on answering
+            assert "Halo, Rina!" in user.replies()[0].text
+
 
 def test_a_webhook_port_in_use_is_one_line(tmp_path: Path, fresh_database) -> None:  # noqa: ANN001
     _, url = fresh_database

@@ -237,6 +237,12 @@ def test_exports_in_the_chat_and_from_the_command_line(running_bot: RunningBot, 
     refused = run_cli("export", "pledges", "--status", "registered", cwd=running_bot.workdir,
                       DATABASE_URL=running_bot.database_url, **key)
     assert refused.returncode == 2 and "active, cancelled" in refused.stderr
+    far = run_cli("export", "applications", "--to", "9999-12-31", cwd=running_bot.workdir,
+                  DATABASE_URL=running_bot.database_url, **key)
+    assert far.returncode == 2 and far.stderr.strip().splitlines() == [
+        "Cannot export: --from and --to must be between 2000-01-01 and 2099-12-31"]
+    admin.send("/ekspor pendaftaran sampai 9999-12-31")
+    assert "antara 2000-01-01 dan 2099-12-31" in admin.reply().text
 
 
 def test_a_sponsor_deleting_their_data_keeps_anonymous_totals(running_bot: RunningBot, new_user_id) -> None:  # noqa: ANN001

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.infra.database import Database, WriteInReadSession
 from models.support import SupportTicket
-from models.user import User
+from models.user import User, upsert_user
 from tests.support.databases import _admin_dsn
 
 
@@ -104,3 +104,27 @@ async def test_connections_postgresql_closed_are_replaced_without_failing_anyone
         session.add(User(telegram_id=2001, first_name="Ijul"))
     async with db.session() as session:
         assert (await session.get(User, 2001)).first_name == "Ijul"
+
+
+async def test_a_new_sqlite_database_and_its_journal_are_readable_by_the_owner_only(tmp_path) -> None:  # noqa: ANN001
+    import os
+    import stat
+
+    from bot.infra import migrations as migrate
+
+    old_umask = os.umask(0o022)  # the usual default, under which files come out world-readable
+    try:
+        url = f"sqlite+aiosqlite:///{tmp_path}/people.db"
+        await migrate.upgrade_async(url)
+        database = Database(url)
+        try:
+            async with database.transaction() as session:  # a write, so the -wal and -shm files exist
+                await upsert_user(session, telegram_id=5, first_name="Siti", username=None, default_language="id",
+                                  default_timezone="Asia/Makassar", role="user", interacting=True)
+            files = sorted(tmp_path.glob("people.db*"))
+            modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files}
+        finally:
+            await database.dispose()
+    finally:
+        os.umask(old_umask)
+    assert "people.db" in modes and set(modes.values()) == {0o600}, modes

@@ -521,6 +521,14 @@ def test_export_dates() -> None:
         assert caught.value.code == "dates"
 
 
+@pytest.mark.parametrize("words", [["pendaftaran", "sampai", "9999-12-31"], ["janji", "dari", "0001-01-01"],
+                                   ["pembayaran", "1999-12-31", "2026-01-01"]])
+def test_export_dates_are_bounded(words: list[str]) -> None:
+    with pytest.raises(ExportError) as caught:
+        parse_request(words)
+    assert caught.value.code == "range"
+
+
 def test_a_single_until_date_is_an_end_date() -> None:
     assert parse_request(["janji", "sampai", "2026-11-30"]) == ExportRequest("pledges", None, None,
                                                                              date(2026, 11, 30))

@@ -89,6 +89,13 @@ class SimUser:
         self.box.call(self.box.sandbox.user_message(self.id, text, first_name=self.first_name,
                                                     language_code=self.language_code, extra=extra))
 
+    def edit_last(self, text: str) -> None:
+        """Edit this user's newest message in their private chat to `text`."""
+        box = self.box
+        newest = box.run(lambda: max(m.message_id for (chat, _), m in box.sandbox.messages.items()
+                                     if chat == self.id and not m.from_bot))
+        box.call(box.sandbox.edit(self.id, newest, text))
+
     def press_data(self, data: str, message_id: int | None = None) -> None:
         """Send callback data as if from a button (use for forged or stale buttons)."""
         if message_id is None:

@@ -54,12 +54,20 @@ class SimulatedUsers(StandinState):
         body: dict[str, Any] = {"message_id": message.message_id, "date": message.date, "chat": chat,
                                 "from": self._user_json(user_id, user_chat)}
         if text is not None:
-            body["text"] = text
-            match = re.match(r"/[A-Za-z0-9_]+(@\w+)?", text)
-            if match:
-                body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(match.group(0))}]
+            body.update(text=text, **_command_entities(text))
         body.update(extra or {})
         await self.push_update({"message": body})
+        return message
+
+    async def edit(self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None) -> ChatMessage:
+        """A user edits a message they sent: the bot gets an edited_message update."""
+        chat_id = user_id if chat_id is None else chat_id
+        message = self.messages[(chat_id, message_id)]
+        message.text = text
+        sender = self._user_json(user_id, self.ensure_user(user_id))
+        body: dict[str, Any] = {"message_id": message_id, "date": message.date, "edit_date": int(time.time()),
+                                "chat": self.chats[chat_id], "from": sender, "text": text, **_command_entities(text)}
+        await self.push_update({"edited_message": body})
         return message
 
     async def reply_to(self, user_id: int, chat_id: int, message_id: int, text: str) -> ChatMessage:
@@ -108,3 +116,8 @@ class SimulatedUsers(StandinState):
             "chat": chat, "from": self._user_json(user_id, chat), "date": int(time.time()),
             "old_chat_member": member(old), "new_chat_member": member(new)}})
 
+
+def _command_entities(text: str) -> dict[str, Any]:
+    """Telegram marks a leading /command as an entity; the bot's CommandHandlers look for it."""
+    match = re.match(r"/[A-Za-z0-9_]+(@\w+)?", text)
+    return {"entities": [{"type": "bot_command", "offset": 0, "length": len(match.group(0))}]} if match else {}

@@ -18,7 +18,7 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.core.crypto import DataKeyError
     from bot.infra.data_key_file import cipher_for
     from bot.infra.database import Database
-    from bot.reports.export import STATUS_WORDS, ExportRequest
+    from bot.reports.export import FIRST_DAY, LAST_DAY, STATUS_WORDS, ExportError, ExportRequest
     from models.export import export_csv
 
     try:
@@ -31,8 +31,11 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Cannot export: --status for {args.kind} is one of "
               f"{', '.join(sorted(set(STATUS_WORDS[args.kind].values())))}", file=sys.stderr)
         return 2
-    if since and until and since > until:
-        print("Cannot export: --from is after --to", file=sys.stderr)
+    try:
+        request = ExportRequest(args.kind, args.status, since, until).checked()
+    except ExportError as error:
+        print("Cannot export: " + {"range": f"--from and --to must be between {FIRST_DAY} and {LAST_DAY}",
+                                   "dates": "--from is after --to"}[error.code], file=sys.stderr)
         return 2
     try:
         data_key = settings.data_key.get_secret_value() if settings.data_key else None
@@ -42,7 +45,6 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     if (code := prepare_database(settings)) != 0:
         return code
-    request = ExportRequest(args.kind, args.status, since, until)
 
     async def export() -> tuple[bytes, int]:
         database = Database(settings.database_url)
