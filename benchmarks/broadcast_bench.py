@@ -3,9 +3,13 @@ Bot API stand-in with Telegram's limits on (30/s overall, 1/s per chat, 429 when
 asks a question every second.
 
     .venv/bin/python benchmarks/broadcast_bench.py [--users 10000] [--rate 25] [--database-url URL]
+                                                   [--workers-users 3000]
 
 Prints: achieved rate as a share of the configured rate (target >= 0.95), 429s received, deliveries lost and
 duplicated (target 0 and 0), and p50/p95 reply time to the questions during the broadcast (target p95 < 1 s).
+With a PostgreSQL --database-url (a server: scratch databases are created on it and dropped), then two worker
+processes share a broadcast to --workers-users people, one frozen (SIGSTOP) past its lease and resumed: their
+rate, lost and duplicated (benchmarks/two_workers.py).
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert  # noqa: E402
 
+from benchmarks.two_workers import two_workers_one_frozen  # noqa: E402
+from bot.core.crypto import new_data_key  # noqa: E402
+from bot.core.settings import normalise_database_url  # noqa: E402
 from bot.devtools.telegram_standin import RateLimits  # noqa: E402
 from bot.infra import migrations as migrate  # noqa: E402
 from bot.infra.database import Database  # noqa: E402
@@ -31,6 +38,7 @@ from models import broadcast as table  # noqa: E402
 from models.user import User  # noqa: E402
 from tests.support.botproc import BotProcess  # noqa: E402
 from tests.support.bulk import user_rows  # noqa: E402
+from tests.support.databases import create_postgres_database, drop_postgres_database  # noqa: E402
 from tests.support.sim_user import ThreadedSandbox  # noqa: E402
 
 FIRST_USER = 50_000_000
@@ -71,16 +79,29 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=25.0)
     parser.add_argument("--database-url", default=None, help="default: a scratch SQLite file")
     parser.add_argument("--debug", action="store_true", help="list the calls for the asking user's chat")
+    parser.add_argument("--workers-users", type=int, default=3000)
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="lp-broadcast-"))
-    url = args.database_url or f"sqlite+aiosqlite:///{workdir}/bench.db"
+    server = normalise_database_url(args.database_url) if args.database_url else None
+    postgres = server is not None and server.startswith("postgresql")
+    url = create_postgres_database(server) if postgres else server or f"sqlite+aiosqlite:///{workdir}/bench.db"
+    try:
+        one_process(args, workdir, url)
+    finally:
+        if postgres:
+            drop_postgres_database(url, server)
+    if postgres:
+        two_workers_one_frozen(server, "broadcasts", args.workers_users, args.rate)
+
+
+def one_process(args: argparse.Namespace, workdir: Path, url: str) -> None:
     asyncio.run(migrate.upgrade_async(url))
     seed(url, args.users)
     recipients = set(range(FIRST_USER, FIRST_USER + args.users))
     with ThreadedSandbox(limits=RateLimits()) as box:
         box.add_users(recipients)
         process = BotProcess(box, url, workdir, SEND_RATE=str(args.rate), DISPATCH_EVERY="5",
-                             LOG_LEVEL="WARNING").start()
+                             LOG_LEVEL="WARNING", DATA_KEY=new_data_key()).start()
         try:
             broadcast_id = queue(url)  # the asking user joins after: the broadcast is not for them
             asker = box.user(ASKER)

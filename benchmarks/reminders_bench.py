@@ -2,8 +2,10 @@
 rate through the local Bot API stand-in, and the time of one dispatch claim at 10,000 and 1,000,000 rows.
 
     .venv/bin/python benchmarks/reminders_bench.py [--database-url postgresql://postgres@127.0.0.1:5432/test]
-                                                   [--months 100000] [--rate 25] [--dispatch 500]
+                                                   [--months 100000] [--rate 25] [--dispatch 500] [--workers-users 3000]
 
+Last, two real worker processes share --workers-users due reminders, one frozen (SIGSTOP) past its lease and
+resumed: their rate, lost and duplicated (targets 0 and 0; benchmarks/two_workers.py).
 A scratch database is created on the server and dropped at the end. Prints its figures; asserts nothing.
 """
 
@@ -28,6 +30,7 @@ from telegram.constants import ParseMode  # noqa: E402
 from telegram.ext import Defaults, ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
+from benchmarks.two_workers import two_workers_one_frozen  # noqa: E402
 from bot.core.crypto import PersonalDataCipher, new_data_key  # noqa: E402
 from bot.core.i18n import default_translator  # noqa: E402
 from bot.core.settings import normalise_database_url  # noqa: E402
@@ -201,6 +204,7 @@ async def main() -> None:
     parser.add_argument("--months", type=int, default=100_000)
     parser.add_argument("--rate", type=float, default=25.0)
     parser.add_argument("--dispatch", type=int, default=500)
+    parser.add_argument("--workers-users", type=int, default=3000)
     args = parser.parse_args()
     url = await create_database(args.database_url)
     try:
@@ -211,6 +215,7 @@ async def main() -> None:
             await claim_time(url, rows)
     finally:
         await drop_database(args.database_url, url)
+    await asyncio.to_thread(two_workers_one_frozen, args.database_url, "reminders", args.workers_users, args.rate)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from bot.runtime.commands.export import run_export
 from bot.runtime.commands.faq import run_faq
 from bot.runtime.commands.quote import run_quote
 from bot.runtime.commands.report import run_report
+from bot.runtime.commands.rotate_key import run_rotate_key
 
 log = logging.getLogger("bot")
 
@@ -71,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     quote.add_argument("--government-paid", action="store_true", help="contributions paid by APBN/APBD")
 
     commands.add_parser("keygen", help="print a new DATA_KEY for encrypting personal data")
+    rotate = commands.add_parser("rotate-key", help='move personal data to a new key: DATA_KEY="NEW,OLD" (see README)')
+    rotate.add_argument("--batch-size", type=int, default=500, help="rows per transaction (default 500)")
 
     broadcast = commands.add_parser("broadcast", help="queue an announcement (a running bot or worker sends it)")
     broadcast.add_argument("--text", help="the message, Telegram HTML (<b>, <i>, <a href=...>)")
@@ -131,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "keygen":
             print(new_data_key())
             return 0
+        if command == "rotate-key":
+            return run_rotate_key(settings, args)
         if command == "broadcast":
             return run_broadcast(settings, args)
         if command == "export":
@@ -153,6 +158,7 @@ def run_bot(settings: Settings) -> int:
     from bot.core.logs import configure_logging
     from bot.infra.data_key_file import cipher_for
     from bot.runtime.application import ALLOWED_UPDATES, build_application
+    from bot.runtime.data_key_check import check_data_key
 
     configure_logging(settings.log_level, settings.secrets())
     try:  # before touching the database: a deployment without its key must not start at all
@@ -162,6 +168,9 @@ def run_bot(settings: Settings) -> int:
         return 2
     if (code := prepare_database(settings)) != 0:
         return code
+    if (problem := check_data_key(settings)) is not None:
+        print(f"Cannot start: {problem}", file=sys.stderr)
+        return 2
     application = build_application(settings)
     mode = "webhook" if settings.webhook_url else "polling"
     log.info("Lindungi Pekerja starting (%s, %s database)", mode, application.bot_data["services"].db.dialect)
@@ -211,6 +220,11 @@ def run_worker(settings: Settings) -> int:
         return 2
     if (code := prepare_database(settings)) != 0:
         return code
+    from bot.runtime.data_key_check import check_data_key
+
+    if (problem := check_data_key(settings)) is not None:
+        print(f"Cannot start: {problem}", file=sys.stderr)
+        return 2
     return asyncio.run(_worker(settings, cipher))
 
 

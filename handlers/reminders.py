@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
+from html import escape
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
@@ -18,7 +19,7 @@ from bot.reminders.rules import DAYS_BEFORE_CHOICES, DEFAULT_DAYS_BEFORE, DEFAUL
 from handlers import replies
 from handlers.admin_guard import admin_only
 from handlers.context import BotApplication, BotContext
-from models import enrollment, pledge, reminder
+from models import broadcast, enrollment, pledge, reminder
 from models.base import utcnow
 from models.user import count_blocked, get_user, set_reminder_settings
 
@@ -171,9 +172,14 @@ async def status_command(update: Update, context: BotContext) -> None:
     async with context.services.db.session() as session:
         counted = await reminder.counts(session, since)
         blocked_users = await count_blocked(session)
+        # Rows our own errors parked (e.g. a key that cannot read the data): the reason is what an admin acts on.
+        parked = [("⏰", reason, count) for reason, count in await reminder.parked_reasons(session)]
+        parked += [("📣", reason, count) for reason, count in await broadcast.parked_reasons(session)]
+    reasons = "".join(f"\n  {kind} {escape(reason)}: {count}" for kind, reason, count in parked)
     await update.effective_message.reply_text(context.t(
         "reminders.status", pending=counted["pending"], sent=counted["sent_today"], failed=counted["failed"],
         blocked=counted["blocked"], expired=counted["expired"], blocked_users=blocked_users,
+        parked=sum(count for _, _, count in parked), parked_reasons=reasons,
         scheduler=context.t("reminders.status_scheduler_on" if _service(context) else "reminders.status_scheduler_off")))
 
 

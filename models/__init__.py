@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 from models.audit import AuditEntry
 from models.broadcast import Broadcast, BroadcastDelivery
+from models.data_key import DataKeyState
 from models.discount import DiscountPeriod
 from models.enrollment import EnrollmentApplication
 from models.flow import FlowState
@@ -17,4 +18,4 @@ from models.user import ROLE_ADMIN, ROLE_USER, User, UserProfile
 
 metadata = SQLModel.metadata
 
-__all__ = ["metadata", "EnrollmentApplication", "FlowState", "Pledge", "PledgeBeneficiary", "PledgeMonth", "PledgePayment", "Reminder", "AuditEntry", "Broadcast", "BroadcastDelivery", "DiscountPeriod", "SupportTicket", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]
+__all__ = ["metadata", "EnrollmentApplication", "FlowState", "Pledge", "PledgeBeneficiary", "PledgeMonth", "PledgePayment", "Reminder", "AuditEntry", "Broadcast", "BroadcastDelivery", "DataKeyState", "DiscountPeriod", "SupportTicket", "User", "UserProfile", "ROLE_ADMIN", "ROLE_USER"]

@@ -52,6 +52,7 @@ from models.user import User
 SCHEDULED, SENDING, PAUSED, DONE, CANCELLED = "scheduled", "sending", "paused", "done", "cancelled"  # broadcasts
 CLAIMED = claims.SENDING  # a delivery taken by a sender (then handed, then an outcome)
 SENT, FAILED, BLOCKED, SKIPPED = "sent", "failed", "blocked", "skipped"
+PARKED = "parked"  # our own error, MAX_ATTEMPTS times: kept with its reason (last_error); counted as failed
 MAX_ATTEMPTS = 3
 AUDIENCES = ("everyone", "workers", "sponsors", "unpaid", "province", "language")
 
@@ -287,8 +288,16 @@ async def figures(session: AsyncSession, broadcast_id: int) -> Figures:
                                .where(BroadcastDelivery.broadcast_id == broadcast_id)
                                .group_by(BroadcastDelivery.status))).all()
     by = {status: int(n) for status, n in rows}
-    return Figures(sum(by.values()), by.get(SENT, 0), by.get(FAILED, 0), by.get(BLOCKED, 0), by.get(SKIPPED, 0),
-                   sum(by.get(s, 0) for s in OPEN))
+    return Figures(sum(by.values()), by.get(SENT, 0), by.get(FAILED, 0) + by.get(PARKED, 0), by.get(BLOCKED, 0),
+                   by.get(SKIPPED, 0), sum(by.get(s, 0) for s in OPEN))
+
+
+async def parked_reasons(session: AsyncSession) -> list[tuple[str, int]]:
+    """Why deliveries were parked, most frequent first (for /status)."""
+    rows = (await session.exec(select(BroadcastDelivery.last_error, func.count())
+                               .where(BroadcastDelivery.status == PARKED)
+                               .group_by(BroadcastDelivery.last_error).order_by(func.count().desc()))).all()
+    return [(reason or "internal", int(n)) for reason, n in rows]
 
 
 async def created_since(session: AsyncSession, admin_id: int, since: datetime) -> bool:

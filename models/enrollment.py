@@ -100,7 +100,7 @@ class DuplicateNik(Exception):
 
 async def find_by_nik(session: AsyncSession, cipher: PersonalDataCipher, nik: str) -> EnrollmentApplication | None:
     return (await session.exec(
-        select(EnrollmentApplication).where(EnrollmentApplication.nik_hash == cipher.lookup_hash(nik),
+        select(EnrollmentApplication).where(EnrollmentApplication.nik_hash.in_(cipher.lookup_hashes(nik)),
                                             EnrollmentApplication.status != REJECTED)
         .order_by(EnrollmentApplication.id.desc()).limit(1)
     )).first()

@@ -35,6 +35,7 @@ from models.claims import (
 from models.user import User
 
 SENT, FAILED, EXPIRED, CANCELLED, BLOCKED = "sent", "failed", "expired", "cancelled", "blocked"
+PARKED = "parked"  # our own error, MAX_ATTEMPTS times: kept with its reason (last_error) for an admin to see
 PLEDGE_MONTH, OWN_CONTRIBUTION = "pledge_month", "own"
 
 
@@ -185,7 +186,14 @@ async def counts(session: AsyncSession, since: datetime) -> dict[str, int]:
                                      .where(Reminder.status == SENT, Reminder.sent_at >= since))).one()
     return {"pending": sum(by_status.get(s, 0) for s in (PENDING, SENDING, HANDED)), "sent_today": int(sent_today),
             "failed": by_status.get(FAILED, 0), "blocked": by_status.get(BLOCKED, 0),
-            "expired": by_status.get(EXPIRED, 0)}
+            "expired": by_status.get(EXPIRED, 0), "parked": by_status.get(PARKED, 0)}
+
+
+async def parked_reasons(session: AsyncSession) -> list[tuple[str, int]]:
+    """Why reminders were parked, most frequent first (for /status)."""
+    rows = (await session.exec(select(Reminder.last_error, func.count()).where(Reminder.status == PARKED)
+                               .group_by(Reminder.last_error).order_by(func.count().desc()))).all()
+    return [(reason or "internal", int(n)) for reason, n in rows]
 
 
 async def delete_pending(session: AsyncSession, recipient_id: int) -> int:

@@ -181,9 +181,10 @@ class Settings(BaseSettings):
         values = []
         if self.bot_token is not None:
             values.append(self.bot_token.get_secret_value())
-        for secret in (self.webhook_secret, self.data_key):
-            if secret is not None:
-                values.append(secret.get_secret_value())
+        if self.webhook_secret is not None:
+            values.append(self.webhook_secret.get_secret_value())
+        if self.data_key is not None:  # "NEW,OLD" during a key rotation: each key is a secret on its own
+            values += [key.strip() for key in self.data_key.get_secret_value().split(",") if key.strip()]
         return values
 
 

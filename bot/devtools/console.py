@@ -44,6 +44,7 @@ class Console:
         from bot.core.logs import configure_logging
         from bot.infra.migrations import upgrade_async
         from bot.runtime.application import ALLOWED_UPDATES, build_application
+        from bot.runtime.data_key_check import data_key_problem
 
         # Warnings and errors only: the conversation is the output.
         configure_logging("WARNING", self.settings.secrets())
@@ -52,6 +53,9 @@ class Console:
         except Exception as error:  # noqa: BLE001
             self.say(f"Cannot prepare the console database: {type(error).__name__}")
             return 1
+        if (problem := await data_key_problem(self.settings)) is not None:
+            self.say(f"Cannot start the console: {problem}")
+            return 2
         await self.sandbox.start()
         self.settings = self.settings.model_copy(update={"telegram_base_url": self.sandbox.base_url})
         self.sandbox.ensure_user(self.user_id, first_name="Anda", language_code="id")

@@ -41,6 +41,7 @@ class BroadcastRun:
     unsent: int = 0  # claimed, then not sent because this process is stopping (back to pending)
     taken_over: int = 0  # claimed here, then taken over by another sender while this one was slow: not sent
     skipped: int = 0  # the recipient erased their data, opted out or blocked the bot after the claim
+    parked: int = 0  # failed inside the bot MAX_ATTEMPTS times: kept aside with the reason, shown in /status
     finished: list[int] = field(default_factory=list)
 
 
@@ -96,7 +97,11 @@ class BroadcastSender:
 
         async def one(delivery: table.BroadcastDelivery, item: table.Broadcast) -> None:
             async with gate:
-                outcome = await self._deliver(delivery, item)
+                try:
+                    outcome = await self._deliver(delivery, item)
+                except Exception as error:  # noqa: BLE001 - one bad row must not stop the others
+                    log.exception("broadcast delivery %s could not be handled", delivery.id)
+                    outcome = await self._internal_error(delivery, error)
                 setattr(run, outcome, getattr(run, outcome) + 1)
 
         await asyncio.gather(*(one(d, b) for d, b in claimed))
@@ -105,6 +110,17 @@ class BroadcastSender:
         for broadcast_id in {b.id for _, b in claimed} | set(run.finished):
             await self.show_progress(broadcast_id, final=broadcast_id in run.finished)
         return run
+
+    async def _internal_error(self, delivery: table.BroadcastDelivery, error: Exception) -> str:
+        """A fault of ours, not Telegram's: back to pending a bounded number of times, then parked with its
+        reason for admins (/status) instead of retried forever."""
+        reason = f"internal:{type(error).__name__}"[:64]
+        async with self.db.transaction() as session:
+            if delivery.attempts >= table.MAX_ATTEMPTS:
+                await table.finish(session, delivery, table.PARKED, error=reason)
+                return "parked"
+            await table.release(session, delivery, reason)
+        return "retried"
 
     async def _current_status(self, broadcast_id: int) -> str:
         """The broadcast's status, re-read at most every STATUS_TTL seconds: a pause or cancel takes effect

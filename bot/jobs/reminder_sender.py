@@ -73,6 +73,7 @@ class DispatchResult:
     released: int = 0  # lapsed claims of stalled or dead processes taken back
     taken_over: int = 0  # claimed here, then taken over by another worker while this one was slow: not sent
     unsent: int = 0  # claimed, then not sent because this process is stopping (back to pending)
+    parked: int = 0  # failed inside the bot MAX_ATTEMPTS times: kept aside with the reason, shown in /status
     outcomes: dict[int, str] = field(default_factory=dict)
 
 
@@ -145,11 +146,9 @@ class ReminderService:
             async with gate:
                 try:
                     outcome = await self._deliver(item, now)
-                except Exception:  # noqa: BLE001 - one bad row must not stop the others
+                except Exception as error:  # noqa: BLE001 - one bad row must not stop the others
                     log.exception("reminder %s could not be handled", item.id)
-                    async with self.db.transaction() as session:
-                        await reminders_table.retry_later(session, item, retry_at(item.attempts, now), "internal")
-                    outcome = "retried"
+                    outcome = await self._internal_error(item, error, now)
                 result.outcomes[item.id] = outcome
                 setattr(result, outcome, getattr(result, outcome) + 1)
 
@@ -214,6 +213,17 @@ class ReminderService:
         async with self.db.transaction() as session:
             await reminders_table.finish(session, item, reminders_table.SENT, message_id=sent.message_id)
         return "sent"
+
+    async def _internal_error(self, item: Reminder, error: Exception, now: datetime) -> str:
+        """A fault of ours (a key that cannot read the data, a bug), not Telegram's: retried with backoff a bounded
+        number of times, then parked with its reason for admins (/status) instead of retried forever."""
+        reason = f"internal:{type(error).__name__}"[:64]
+        async with self.db.transaction() as session:
+            if item.attempts >= MAX_ATTEMPTS:
+                await reminders_table.finish(session, item, reminders_table.PARKED, error=reason)
+                return "parked"
+            await reminders_table.retry_later(session, item, retry_at(item.attempts, now), reason)
+        return "retried"
 
     async def _close(self, item: Reminder, status: str, outcome: str) -> str:
         async with self.db.transaction() as session:

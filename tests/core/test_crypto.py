@@ -23,7 +23,23 @@ def test_lookup_hashes_find_duplicates_without_storing_the_value() -> None:
     assert PersonalDataCipher(new_data_key()).lookup_hash("6371011708850001") != first.lookup_hash("6371011708850001")
 
 
-@pytest.mark.parametrize("key", ["", "short", "x" * 44])
+def test_during_a_rotation_new_comma_old_reads_both_writes_new_and_looks_up_both_hashes() -> None:
+    old_key, new_key = new_data_key(), new_data_key()
+    old, both, new = PersonalDataCipher(old_key), PersonalDataCipher(f"{new_key}, {old_key}"), PersonalDataCipher(new_key)
+    written_before = old.encrypt("6371011708850001")
+    written_during = both.encrypt("6371011708850001")
+    assert both.decrypt(written_before) == both.decrypt(written_during) == "6371011708850001"
+    assert new.decrypt(written_during) == "6371011708850001"  # new data is under the new key alone
+    assert not both.under_current_key(written_before) and both.under_current_key(written_during)
+    assert both.lookup_hashes("6371011708850001") == [new.lookup_hash("6371011708850001"),
+                                                     old.lookup_hash("6371011708850001")]
+    assert both.fingerprints == (new.fingerprint, old.fingerprint) and new.fingerprint != old.fingerprint
+    assert new_key not in new.fingerprint and len(new.fingerprint) == 16
+    with pytest.raises(DataKeyError, match="twice"):
+        PersonalDataCipher(f"{new_key},{new_key}")
+
+
+@pytest.mark.parametrize("key", ["", "short", "x" * 44, ","])
 def test_a_bad_data_key_is_refused_clearly(key: str) -> None:
     with pytest.raises(DataKeyError, match="DATA_KEY"):
         PersonalDataCipher(key)

@@ -112,3 +112,9 @@ def test_settings_change_the_hour_and_admins_see_the_status(running_bot: Running
     admin.send("/status")
     status = admin.reply().text
     assert "Status pengingat" in status and "Menunggu dikirim" in status and "Penjadwal di proses ini: menyala" in status
+    # A reminder our own error parked (here: made to look so) is shown with its reason, for the admin to act on.
+    running_bot.execute("UPDATE reminders SET status = 'parked', last_error = 'internal:DataKeyError' "
+                        "WHERE recipient_id = :u", u=user_id)
+    admin.send("/status")
+    status = admin.reply().text
+    assert "Ditahan karena kesalahan sistem: " in status and "internal:DataKeyError: " in status

@@ -13,54 +13,18 @@ import signal
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from bot.core.crypto import new_data_key
 from bot.infra import migrations as migrate
-from tests.support.botproc import BotProcess
-from tests.support.bulk import (
-    count_by_status,
-    messages_per_chat,
-    queue_broadcast,
-    read_rows,
-    seed_due_reminders,
-    wait_until,
-)
+from tests.support.bulk import messages_per_chat, wait_until
 from tests.support.databases import BACKENDS, discard_database_url, new_database_url, run_sync
-from tests.support.e2e_steps import midday_zone
 from tests.support.sim_user import ThreadedSandbox
+from tests.support.workers import WORK, Work, Workers
 
 pytestmark = pytest.mark.e2e
 FIRST_USER = 9_300_000
-
-
-@dataclass(frozen=True)
-class Work:
-    """Reminders or broadcast deliveries: how to queue them and how to read their rows."""
-
-    name: str
-    table: str
-    chat_column: str
-
-    def queue(self, url: str, users: list[int]) -> None:
-        if self.name == "reminders":
-            seed_due_reminders(url, users, zone=midday_zone())
-        else:
-            queue_broadcast(url, users)
-
-    def statuses(self, url: str) -> Counter:
-        return count_by_status(url, f"SELECT status, count(*) FROM {self.table} GROUP BY status")
-
-    def in_flight(self, url: str) -> set[int]:
-        """Chats whose message was handed to Telegram with no outcome recorded."""
-        return {int(chat) for (chat,) in read_rows(url, f"SELECT {self.chat_column} FROM {self.table} "
-                                                        "WHERE status = 'handed'")}
-
-
-WORK = [Work("reminders", "reminders", "recipient_id"), Work("broadcasts", "broadcast_deliveries", "user_id")]
 
 
 @pytest.fixture(params=[(backend, work) for backend in BACKENDS for work in WORK],
@@ -71,26 +35,6 @@ def queue(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str,
     run_sync(lambda: migrate.upgrade_async(url))
     yield url, work
     discard_database_url(backend, url)
-
-
-class Workers:
-    """Worker processes on one database and one stand-in, with the same key and settings."""
-
-    def __init__(self, box: ThreadedSandbox, url: str, workdir: Path, **settings: str) -> None:
-        self.box, self.url, self.workdir = box, url, workdir
-        self.settings = {"DATA_KEY": new_data_key(), "DISPATCH_EVERY": "0.2", **settings}
-        self.running: list[BotProcess] = []
-
-    def start(self) -> BotProcess:
-        worker = BotProcess(self.box, self.url, self.workdir, "worker", **self.settings).start(ready="getMe")
-        self.running.append(worker)
-        return worker
-
-    def stop_all(self) -> None:
-        for worker in self.running:
-            if worker.process is not None and worker.process.poll() is None:
-                os.kill(worker.process.pid, signal.SIGCONT)  # a stopped process cannot act on SIGTERM
-            worker.stop()
 
 
 def delivered_once_each(box: ThreadedSandbox, work: Work, url: str, users: list[int], workers: Workers,

@@ -360,6 +360,12 @@ async def _fill_0009_delivery_claims(connection: AsyncConnection, state: State) 
         "sent_at": None, "message_id": None, "last_error": None})
 
 
+async def _fill_0010_data_key_state(connection: AsyncConnection, state: State) -> None:
+    await _insert(connection, state, "data_key_state", {
+        "id": 1, "fingerprint": "0123456789abcdef", "previous_fingerprint": "fedcba9876543210",
+        "updated_at": datetime(2026, 3, 4, 1, 0, 0, tzinfo=UTC)})
+
+
 @dataclass(frozen=True)
 class Step:
     """One revision: the tables it creates, the columns (with server defaults) it adds, the rows to write after."""
@@ -385,6 +391,7 @@ STEPS: dict[str, Step] = {
     "0008_broadcasts": Step(("broadcasts", "broadcast_deliveries"), (("users", "announcements_opt_out", False),),
                             _fill_0008_broadcasts),
     "0009_delivery_claims": Step((), (("broadcast_deliveries", "claimed_by", None),), _fill_0009_delivery_claims),
+    "0010_data_key_state": Step(("data_key_state",), (), _fill_0010_data_key_state),
 }
 
 MODELS: dict[str, type[SQLModel]] = {mapper.local_table.name: mapper.class_

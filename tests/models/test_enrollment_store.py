@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import text
 
@@ -13,7 +11,6 @@ from models import audit
 from models.enrollment import (
     REGISTERED,
     REJECTED,
-    ApplicantDetails,
     DuplicateNik,
     delete_for_user,
     of_user,
@@ -21,11 +18,9 @@ from models.enrollment import (
     submit,
     view,
 )
+from tests.support.applicants import SITI
 
 CIPHER = PersonalDataCipher(new_data_key())
-SITI = ApplicantDetails(name="SITI AMINAH", nik="6371015708850002", birth_date=date(1985, 8, 17),
-                        phone="+6281234567890", occupation="pedagang", transport=False, province="Kalimantan Selatan",
-                        regency="Banjarmasin", income=1_500_000, programs=("jkk", "jkm"))
 
 
 async def test_personal_fields_are_never_stored_in_the_clear(db: Database) -> None:

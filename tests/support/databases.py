@@ -38,33 +38,34 @@ def run_sync(factory: Callable[[], Awaitable[T]]) -> T:
     return result["value"]
 
 
-def _admin_dsn() -> str:
-    assert POSTGRES_URL
-    url = make_url(normalise_database_url(POSTGRES_URL))
+def _admin_dsn(server: str | None = None) -> str:
+    assert server or POSTGRES_URL
+    url = make_url(normalise_database_url(server or POSTGRES_URL or ""))
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def create_postgres_database() -> str:
-    """A new, empty database on the test server; returns its async URL."""
+def create_postgres_database(server: str | None = None) -> str:
+    """A new, empty database on `server` (default: the test server); returns its async URL."""
     name = f"lp_test_{uuid.uuid4().hex[:12]}"
 
     async def create() -> None:
-        connection = await asyncpg.connect(_admin_dsn())
+        connection = await asyncpg.connect(_admin_dsn(server))
         try:
             await connection.execute(f'CREATE DATABASE "{name}"')
         finally:
             await connection.close()
 
     run_sync(create)
-    url = make_url(normalise_database_url(POSTGRES_URL or "")).set(database=name)
+    url = make_url(normalise_database_url(server or POSTGRES_URL or "")).set(database=name)
     return url.render_as_string(hide_password=False)
 
 
-def drop_postgres_database(url: str) -> None:
+def drop_postgres_database(url: str, server: str | None = None) -> None:
+    """Drop a database made by create_postgres_database on `server` (default: the test server)."""
     name = make_url(url).database
 
     async def drop() -> None:
-        connection = await asyncpg.connect(_admin_dsn())
+        connection = await asyncpg.connect(_admin_dsn(server))
         try:
             await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:

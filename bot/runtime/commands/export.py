@@ -19,6 +19,7 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.infra.data_key_file import cipher_for
     from bot.infra.database import Database
     from bot.reports.export import FIRST_DAY, LAST_DAY, STATUS_WORDS, ExportError, ExportRequest
+    from bot.runtime.data_key_check import check_data_key
     from models.export import export_csv
 
     try:
@@ -45,6 +46,9 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     if (code := prepare_database(settings)) != 0:
         return code
+    if (problem := check_data_key(settings)) is not None:
+        print(f"Cannot export: {problem}", file=sys.stderr)
+        return 2
 
     async def export() -> tuple[bytes, int]:
         database = Database(settings.database_url)
