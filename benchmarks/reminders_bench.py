@@ -17,15 +17,12 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import asyncpg  # noqa: E402
 from sqlalchemy import text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 from telegram.constants import ParseMode  # noqa: E402
 from telegram.ext import Defaults, ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
@@ -33,37 +30,17 @@ from telegram.request import HTTPXRequest  # noqa: E402
 from benchmarks.two_workers import two_workers_one_frozen  # noqa: E402
 from bot.core.crypto import PersonalDataCipher, new_data_key  # noqa: E402
 from bot.core.i18n import default_translator  # noqa: E402
-from bot.core.settings import normalise_database_url  # noqa: E402
 from bot.devtools.telegram_standin import RateLimits  # noqa: E402
 from bot.infra import migrations as migrate  # noqa: E402
 from bot.infra.database import Database  # noqa: E402
 from bot.infra.pacing import PacedSender  # noqa: E402
 from bot.jobs.reminder_sender import ReminderService  # noqa: E402
 from models.reminder import claim_due  # noqa: E402
+from tests.support.databases import create_postgres_database, drop_postgres_database  # noqa: E402
 from tests.support.sim_user import ThreadedSandbox  # noqa: E402
 
 NOW = datetime(2026, 12, 10, 3, tzinfo=timezone.utc)  # 11:00 WITA: inside sending hours
 MONTH = date(2026, 12, 1)
-
-
-async def create_database(server: str) -> str:
-    name = f"lp_bench_{uuid.uuid4().hex[:10]}"
-    admin = make_url(normalise_database_url(server)).set(drivername="postgresql")
-    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return make_url(normalise_database_url(server)).set(database=name).render_as_string(hide_password=False)
-
-
-async def drop_database(server: str, url: str) -> None:
-    admin = make_url(normalise_database_url(server)).set(drivername="postgresql")
-    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-    finally:
-        await connection.close()
 
 
 async def seed_pledges(db: Database, count: int, first_user: int = 10_000_000, due_day: int = 12) -> None:
@@ -206,7 +183,7 @@ async def main() -> None:
     parser.add_argument("--dispatch", type=int, default=500)
     parser.add_argument("--workers-users", type=int, default=3000)
     args = parser.parse_args()
-    url = await create_database(args.database_url)
+    url = create_postgres_database(args.database_url)
     try:
         await migrate.upgrade_async(url)
         await planning(url, args.months)
@@ -214,7 +191,7 @@ async def main() -> None:
         for rows in (10_000, 1_000_000):
             await claim_time(url, rows)
     finally:
-        await drop_database(args.database_url, url)
+        drop_postgres_database(url, args.database_url)
     await asyncio.to_thread(two_workers_one_frozen, args.database_url, "reminders", args.workers_users, args.rate)
 
 

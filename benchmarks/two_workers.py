@@ -5,11 +5,8 @@ lost or sent twice (targets 0 and 0). Used by reminders_bench.py and broadcast_b
 
 from __future__ import annotations
 
-import os
-import signal
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -38,12 +35,7 @@ def two_workers_one_frozen(server: str, kind: str, users: int, rate: float, *, l
             workers = Workers(box, url, Path(tempfile.mkdtemp(prefix="lp-two-workers-")), SEND_RATE=f"{rate:g}",
                               CLAIM_TIMEOUT=f"{lease:g}", IN_FLIGHT_TIMEOUT="300", LOG_LEVEL="WARNING")
             try:
-                frozen = workers.start()
-                wait_until(lambda: work.statuses(url)["sent"] >= users // 10, timeout=120)
-                os.kill(frozen.process.pid, signal.SIGSTOP)  # holding a claim it has not finished
-                workers.start()
-                time.sleep(freeze)
-                os.kill(frozen.process.pid, signal.SIGCONT)
+                workers.freeze_the_first_while_a_second_works(work, after_sent=users // 10, seconds=freeze)
                 done = wait_until(lambda: work.statuses(url)["sent"] >= users, timeout=users / rate * 2 + 120)
             finally:
                 workers.stop_all()

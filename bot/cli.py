@@ -149,20 +149,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     raise AssertionError(command)
 
 
-def run_bot(settings: Settings) -> int:
+def _ready_to_start(settings: Settings) -> PersonalDataCipher | int:
+    """What `run` and `worker` check first, in this order: the token, the key (before touching the database: a
+    deployment without its key must not start at all), the database, and that the key is the database's. Returns
+    the cipher, or the exit status to stop with (the reason printed in one line)."""
     if settings.bot_token is None:
         print(MISSING_TOKEN_MESSAGE, file=sys.stderr)
         return 2
-    from telegram.error import InvalidToken, NetworkError
-
     from bot.core.logs import configure_logging
-    from bot.infra.data_key_file import cipher_for
-    from bot.runtime.application import ALLOWED_UPDATES, build_application
-    from bot.runtime.data_key_check import check_data_key
+    from bot.runtime.data_key_check import check_data_key, settings_cipher
 
     configure_logging(settings.log_level, settings.secrets())
-    try:  # before touching the database: a deployment without its key must not start at all
-        cipher_for(settings.data_key.get_secret_value() if settings.data_key else None, settings.database_url)
+    try:
+        cipher = settings_cipher(settings)
     except DataKeyError as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         return 2
@@ -171,6 +170,16 @@ def run_bot(settings: Settings) -> int:
     if (problem := check_data_key(settings)) is not None:
         print(f"Cannot start: {problem}", file=sys.stderr)
         return 2
+    return cipher
+
+
+def run_bot(settings: Settings) -> int:
+    if isinstance(ready := _ready_to_start(settings), int):
+        return ready
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.runtime.application import ALLOWED_UPDATES, build_application
+
     application = build_application(settings)
     mode = "webhook" if settings.webhook_url else "polling"
     log.info("Lindungi Pekerja starting (%s, %s database)", mode, application.bot_data["services"].db.dialect)
@@ -205,27 +214,9 @@ def run_bot(settings: Settings) -> int:
 
 
 def run_worker(settings: Settings) -> int:
-    if settings.bot_token is None:
-        print(MISSING_TOKEN_MESSAGE, file=sys.stderr)
-        return 2
-    from bot.core.logs import configure_logging
-    from bot.infra.data_key_file import cipher_for
-
-    configure_logging(settings.log_level, settings.secrets())
-    try:
-        cipher, _ = cipher_for(settings.data_key.get_secret_value() if settings.data_key else None,
-                               settings.database_url)
-    except DataKeyError as error:
-        print(f"Cannot start: {error}", file=sys.stderr)
-        return 2
-    if (code := prepare_database(settings)) != 0:
-        return code
-    from bot.runtime.data_key_check import check_data_key
-
-    if (problem := check_data_key(settings)) is not None:
-        print(f"Cannot start: {problem}", file=sys.stderr)
-        return 2
-    return asyncio.run(_worker(settings, cipher))
+    if isinstance(ready := _ready_to_start(settings), int):
+        return ready
+    return asyncio.run(_worker(settings, ready))
 
 
 async def _worker(settings: Settings, cipher: PersonalDataCipher) -> int:

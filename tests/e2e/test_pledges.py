@@ -13,11 +13,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.formatting import month_name, rupiah
+from bot.devtools.telegram_standin.records import ChatMessage
 from bot.pledges.rules import SponsoredWorker, first_pledge_month, month_amounts
 from tests.support.botproc import run_cli
 from tests.support.discounts import PP50
 from tests.support.e2e_steps import make_pledge, nik_for, pledge_id_of, pledge_until_review
 from tests.support.running_bot import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
+from tests.support.sim_user import SimUser
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +27,14 @@ pytestmark = pytest.mark.e2e
 def first_month() -> date:
     """Pledges start this month, or next month once the 15th has passed."""
     return first_pledge_month(datetime.now(ZoneInfo("Asia/Makassar")).date())
+
+
+def press_on_the_pledge_card(sponsor: SimUser, button: str) -> ChatMessage:
+    """/janji, then a button on the pledge card: the bot's answer."""
+    sponsor.send("/janji")
+    sponsor.reply()
+    sponsor.press(button)
+    return sponsor.reply()
 
 
 def test_a_sponsor_pledges_for_two_workers_priced_month_by_month(running_bot: RunningBot, user_id: int) -> None:
@@ -174,24 +184,15 @@ def test_extend_and_cancel_with_confirmation(running_bot: RunningBot, new_user_i
     sponsor = running_bot.sandbox.user(new_user_id())
     make_pledge(sponsor)
     pledge_id = pledge_id_of(running_bot, sponsor.id)
-    sponsor.send("/janji")
-    sponsor.reply()
-    sponsor.press("Perpanjang")
-    sponsor.reply()
+    press_on_the_pledge_card(sponsor, "Perpanjang")
     sponsor.press("+3 bulan")
     assert "sekarang 6 bulan" in sponsor.reply().text
     assert running_bot.scalar("SELECT count(*) FROM pledge_months WHERE pledge_id = :p", p=pledge_id) == 6
-    sponsor.send("/janji")
-    sponsor.reply()
-    sponsor.press("Hentikan janji")
-    assert "Hentikan janji" in sponsor.reply().text
+    assert "Hentikan janji" in press_on_the_pledge_card(sponsor, "Hentikan janji").text
     sponsor.press("Tidak jadi")
     assert "tidak ada yang diubah" in sponsor.reply().text
     assert running_bot.scalar("SELECT status FROM pledges WHERE id = :p", p=pledge_id) == "active"
-    sponsor.send("/janji")
-    sponsor.reply()
-    sponsor.press("Hentikan janji")
-    question = sponsor.reply()
+    question = press_on_the_pledge_card(sponsor, "Hentikan janji")
     sponsor.press("Ya, hentikan")
     assert "sudah dihentikan" in sponsor.reply().text
     sponsor.press_data(f"j:stopok:{pledge_id}", question.message_id)
@@ -266,10 +267,7 @@ def test_double_presses_extend_once_and_keep_fresh_invitations(running_bot: Runn
     sponsor = running_bot.sandbox.user(new_user_id())
     make_pledge(sponsor)
     pledge_id = pledge_id_of(running_bot, sponsor.id)
-    sponsor.send("/janji")
-    sponsor.reply()
-    sponsor.press("Perpanjang")
-    choices = sponsor.reply()
+    choices = press_on_the_pledge_card(sponsor, "Perpanjang")
     sponsor.press("+3 bulan", choices)
     assert "sekarang 6 bulan" in sponsor.reply().text
     sponsor.press_data(f"j:ext:{pledge_id}:3:3", choices.message_id)  # the same button again

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,12 +53,7 @@ def test_a_worker_frozen_past_its_lease_sends_nothing_twice(queue: tuple[str, Wo
         box.add_users(users)
         # Claims of 60 (a second's sending): the frozen one always holds claimed rows it has not handed over.
         workers = Workers(box, url, tmp_path, SEND_RATE="60", CLAIM_TIMEOUT="2", IN_FLIGHT_TIMEOUT="300")
-        frozen = workers.start()
-        assert wait_until(lambda: work.statuses(url)["sent"] >= 20, timeout=60), work.statuses(url)
-        os.kill(frozen.process.pid, signal.SIGSTOP)
-        workers.start()
-        time.sleep(4)  # the scenario: frozen for twice its 2-second lease while the other works on
-        os.kill(frozen.process.pid, signal.SIGCONT)
+        workers.freeze_the_first_while_a_second_works(work, after_sent=20, seconds=4)  # twice its 2-second lease
         per_chat = delivered_once_each(box, work, url, users, workers)
     assert sorted(per_chat) == users
     assert Counter(per_chat.values()) == Counter({1: len(users)})

@@ -44,6 +44,13 @@ async def people(db: Database) -> None:
                             current_month=date(2026, 1, 1), discounts=[])
 
 
+async def hello_to_everyone(db: Database) -> table.Broadcast:
+    """The people, and an announcement to all of them waiting to be sent."""
+    await people(db)
+    async with db.transaction() as session:
+        return await table.create(session, ADMIN, Audience("everyone"), text_html="Halo")
+
+
 def sender(db: Database, bot: FakeBot) -> BroadcastSender:
     return BroadcastSender(db, default_translator(), bot, PacedSender(1000))  # type: ignore[arg-type]
 
@@ -81,9 +88,7 @@ async def test_each_recipient_gets_the_broadcast_once_and_it_finishes(db: Databa
 
 
 async def test_pause_resume_and_cancel(db: Database) -> None:
-    await people(db)
-    async with db.transaction() as session:
-        item = await table.create(session, ADMIN, Audience("everyone"), text_html="Halo")
+    item = await hello_to_everyone(db)
     bot = FakeBot()
     jobs = sender(db, bot)
     await jobs.dispatch_once(limit=3)
@@ -104,9 +109,7 @@ async def test_pause_resume_and_cancel(db: Database) -> None:
 
 
 async def test_blocked_users_are_marked_and_retry_after_only_delays(db: Database) -> None:
-    await people(db)
-    async with db.transaction() as session:
-        item = await table.create(session, ADMIN, Audience("everyone"), text_html="Halo")
+    item = await hello_to_everyone(db)
     bot = FakeBot()
     bot.failures[PEOPLE[0]] = [Forbidden("bot was blocked by the user")]
     bot.failures[PEOPLE[1]] = [RetryAfter(0)]
@@ -122,9 +125,7 @@ async def test_blocked_users_are_marked_and_retry_after_only_delays(db: Database
 
 
 async def test_a_crash_mid_broadcast_resumes_without_resending(db: Database) -> None:
-    await people(db)
-    async with db.transaction() as session:
-        item = await table.create(session, ADMIN, Audience("everyone"), text_html="Halo")
+    item = await hello_to_everyone(db)
     bot = FakeBot()
     await sender(db, bot).dispatch_once(limit=4)
     now = datetime.now(timezone.utc)

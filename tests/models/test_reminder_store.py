@@ -29,6 +29,16 @@ def service(db: Database, bot: FakeBot, worker: str = "w1") -> ReminderService:
                            default_timezone="Asia/Makassar", worker=worker)
 
 
+async def one_pledge_planned(db: Database, bot: FakeBot | None = None) -> tuple[FakeBot, ReminderService, int]:
+    """A sponsor with a two-month pledge from December, its reminders planned on 1 December."""
+    await add_user(db, SPONSOR)
+    pledge_id = await pledge_for(db)
+    bot = bot or FakeBot()
+    jobs = service(db, bot)
+    await jobs.plan_all(datetime(2026, 12, 1, 3, tzinfo=UTC))
+    return bot, jobs, pledge_id
+
+
 async def rows(db: Database) -> list[Reminder]:
     async with db.session() as session:
         return list((await session.exec(select(Reminder).order_by(Reminder.due_at, Reminder.id))).all())
@@ -53,11 +63,7 @@ async def test_planning_twice_changes_nothing_and_past_reminders_are_not_planned
 
 
 async def test_a_due_reminder_is_sent_once_with_its_buttons_and_recorded(db: Database) -> None:
-    await add_user(db, SPONSOR)
-    await pledge_for(db)
-    bot = FakeBot()
-    jobs = service(db, bot)
-    await jobs.plan_all(datetime(2026, 12, 1, 3, tzinfo=UTC))
+    bot, jobs, _ = await one_pledge_planned(db)
     result = await jobs.dispatch_once(BEFORE_DEC + timedelta(minutes=1))
     assert (result.claimed, result.sent) == (1, 1)
     chat_id, text, markup = bot.sent[0]
@@ -70,11 +76,7 @@ async def test_a_due_reminder_is_sent_once_with_its_buttons_and_recorded(db: Dat
 
 
 async def test_paying_the_month_cancels_its_remaining_reminders(db: Database) -> None:
-    await add_user(db, SPONSOR)
-    pledge_id = await pledge_for(db)
-    bot = FakeBot()
-    jobs = service(db, bot)
-    await jobs.plan_all(datetime(2026, 12, 1, 3, tzinfo=UTC))
+    bot, jobs, pledge_id = await one_pledge_planned(db)
     async with db.transaction() as session:
         await record_payment(session, pledge_id, SPONSOR, 16_800, date(2026, 12, 2), None)
     december = [r for r in await rows(db) if r.month == DEC]
@@ -88,12 +90,9 @@ async def test_paying_the_month_cancels_its_remaining_reminders(db: Database) ->
 
 
 async def test_a_user_who_blocked_the_bot_is_marked_and_gets_nothing_more(db: Database) -> None:
-    await add_user(db, SPONSOR)
-    await pledge_for(db)
-    bot = FakeBot()
-    bot.failures[SPONSOR] = [Forbidden("bot was blocked by the user")]
-    jobs = service(db, bot)
-    await jobs.plan_all(datetime(2026, 12, 1, 3, tzinfo=UTC))
+    failing = FakeBot()
+    failing.failures[SPONSOR] = [Forbidden("bot was blocked by the user")]
+    bot, jobs, _ = await one_pledge_planned(db, failing)
     result = await jobs.dispatch_once(BEFORE_DEC)
     assert result.blocked == 1
     async with db.session() as session:
@@ -103,12 +102,9 @@ async def test_a_user_who_blocked_the_bot_is_marked_and_gets_nothing_more(db: Da
 
 
 async def test_transient_errors_are_retried_with_backoff_and_retry_after_is_respected(db: Database) -> None:
-    await add_user(db, SPONSOR)
-    await pledge_for(db)
-    bot = FakeBot()
-    bot.failures[SPONSOR] = [NetworkError("timed out"), RetryAfter(7)]
-    jobs = service(db, bot)
-    await jobs.plan_all(datetime(2026, 12, 1, 3, tzinfo=UTC))
+    failing = FakeBot()
+    failing.failures[SPONSOR] = [NetworkError("timed out"), RetryAfter(7)]
+    bot, jobs, _ = await one_pledge_planned(db, failing)
     assert (await jobs.dispatch_once(BEFORE_DEC)).retried == 1
     waiting = (await rows(db))[0]
     assert waiting.status == reminder.PENDING and waiting.last_error == "NetworkError" and waiting.attempts == 1
@@ -120,11 +116,7 @@ async def test_transient_errors_are_retried_with_backoff_and_retry_after_is_resp
 
 
 async def test_quiet_hours_hold_a_reminder_until_seven_and_downtime_expires_old_ones(db: Database) -> None:
-    await add_user(db, SPONSOR)
-    await pledge_for(db)
-    bot = FakeBot()
-    jobs = service(db, bot)
-    await jobs.plan_all(datetime(2026, 12, 1, 3, tzinfo=UTC))
+    bot, jobs, _ = await one_pledge_planned(db)
     # The bot was down from before 09:00 until 21:30 WITA on the 12th: still the same day, but quiet hours.
     result = await jobs.dispatch_once(datetime(2026, 12, 12, 13, 30, tzinfo=UTC))
     assert result.retried == 1 and bot.sent == []
@@ -159,11 +151,7 @@ async def test_concurrent_claims_never_overlap(db: Database) -> None:
 
 
 async def test_a_claim_left_by_a_dead_process_is_offered_again(db: Database) -> None:
-    await add_user(db, SPONSOR)
-    await pledge_for(db)
-    bot = FakeBot()
-    jobs = service(db, bot)
-    await jobs.plan_all(datetime(2026, 12, 1, 3, tzinfo=UTC))
+    bot, jobs, _ = await one_pledge_planned(db)
     async with db.transaction() as session:
         assert len(await claim_due(session, "dead", BEFORE_DEC, 10)) == 1  # claimed, then the process died
     assert (await jobs.dispatch_once(BEFORE_DEC + timedelta(minutes=1))).claimed == 0  # not yet: maybe still sending

@@ -44,34 +44,28 @@ def _admin_dsn(server: str | None = None) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def create_postgres_database(server: str | None = None) -> str:
-    """A new, empty database on `server` (default: the test server); returns its async URL."""
-    name = f"lp_test_{uuid.uuid4().hex[:12]}"
-
-    async def create() -> None:
+def _on_server(statement: str, server: str | None) -> None:
+    async def run() -> None:
         connection = await asyncpg.connect(_admin_dsn(server))
         try:
-            await connection.execute(f'CREATE DATABASE "{name}"')
+            await connection.execute(statement)
         finally:
             await connection.close()
 
-    run_sync(create)
+    run_sync(run)
+
+
+def create_postgres_database(server: str | None = None) -> str:
+    """A new, empty database on `server` (default: the test server); returns its async URL."""
+    name = f"lp_test_{uuid.uuid4().hex[:12]}"
+    _on_server(f'CREATE DATABASE "{name}"', server)
     url = make_url(normalise_database_url(server or POSTGRES_URL or "")).set(database=name)
     return url.render_as_string(hide_password=False)
 
 
 def drop_postgres_database(url: str, server: str | None = None) -> None:
     """Drop a database made by create_postgres_database on `server` (default: the test server)."""
-    name = make_url(url).database
-
-    async def drop() -> None:
-        connection = await asyncpg.connect(_admin_dsn(server))
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
-
-    run_sync(drop)
+    _on_server(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)', server)
 
 
 def new_database_url(backend: str, directory: os.PathLike[str]) -> str:

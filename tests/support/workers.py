@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.crypto import new_data_key
 from tests.support.botproc import BotProcess
-from tests.support.bulk import count_by_status, queue_broadcast, read_rows, seed_due_reminders
+from tests.support.bulk import count_by_status, queue_broadcast, read_rows, seed_due_reminders, wait_until
 from tests.support.e2e_steps import midday_zone
 from tests.support.sim_user import ThreadedSandbox
 
@@ -60,3 +61,13 @@ class Workers:
             if worker.process is not None and worker.process.poll() is None:
                 os.kill(worker.process.pid, signal.SIGCONT)  # a stopped process cannot act on SIGTERM
             worker.stop()
+
+    def freeze_the_first_while_a_second_works(self, work: Work, *, after_sent: int, seconds: float) -> None:
+        """Start a worker; once `after_sent` rows are sent, freeze it (SIGSTOP) with a claim in hand, start a
+        second one, and resume the first `seconds` later."""
+        frozen = self.start()
+        assert wait_until(lambda: work.statuses(self.url)["sent"] >= after_sent, timeout=120), work.statuses(self.url)
+        os.kill(frozen.process.pid, signal.SIGSTOP)
+        self.start()
+        time.sleep(seconds)  # the scenario's length, not a wait for something to happen
+        os.kill(frozen.process.pid, signal.SIGCONT)

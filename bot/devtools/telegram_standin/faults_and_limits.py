@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,13 +11,17 @@ from bot.devtools.telegram_standin.records import SEND_METHODS, ApiError, Fault
 from bot.devtools.telegram_standin.request_checks import chat_id_of
 
 
+Clock = Callable[[], float]
+
+
 class TokenBucket:
-    def __init__(self, rate: float, capacity: float) -> None:
-        self.rate, self.capacity, self.tokens, self.stamp = rate, capacity, capacity, time.monotonic()
+    def __init__(self, rate: float, capacity: float, clock: Clock = time.monotonic) -> None:
+        self.clock = clock
+        self.rate, self.capacity, self.tokens, self.stamp = rate, capacity, capacity, clock()
 
     def take(self) -> float:
         """Take one token; returns 0, or the seconds to wait when empty."""
-        now = time.monotonic()
+        now = self.clock()
         self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
         if self.tokens >= 1:
@@ -35,14 +40,15 @@ class RateLimits:
 class FaultsAndLimits:
     """Checked for every call: the first matching asked-for fault fails it; then sends pass the flood limits."""
 
-    def __init__(self, limits: RateLimits | None) -> None:
+    def __init__(self, limits: RateLimits | None, clock: Clock = time.monotonic) -> None:
         self.limits = limits  # None: no rate limits (tests); set: enforced with 429s (benchmarks)
+        self.clock = clock  # a test may stop it: the limits then count calls, not how fast the machine makes them
         self.faults: list[Fault] = []
         self.too_many_requests = 0
         self._global_bucket: TokenBucket | None = None
         self._chat_buckets: dict[int, TokenBucket] = {}
         if limits:
-            self._global_bucket = TokenBucket(limits.global_per_second, limits.global_per_second)
+            self._global_bucket = TokenBucket(limits.global_per_second, limits.global_per_second, clock)
 
     def fail(self, method: str | None, status: int, *, count: int = 1, retry_after: int = 1,
              chat_id: int | None = None, description: str | None = None) -> None:
@@ -83,7 +89,7 @@ class FaultsAndLimits:
             bucket = self._chat_buckets.get(chat_id)
             if bucket is None:
                 bucket = self._chat_buckets[chat_id] = TokenBucket(
-                    self.limits.per_chat_per_second, self.limits.per_chat_burst
+                    self.limits.per_chat_per_second, self.limits.per_chat_burst, self.clock
                 )
             wait = bucket.take()
             if wait:

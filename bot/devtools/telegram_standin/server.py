@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-from bot.devtools.telegram_standin.faults_and_limits import FaultsAndLimits, RateLimits
+from bot.devtools.telegram_standin.faults_and_limits import Clock, FaultsAndLimits, RateLimits
 from bot.devtools.telegram_standin.methods import BotApiMethods
 from bot.devtools.telegram_standin.records import ApiCall, ApiError, BotEvent, bad_request
 from bot.devtools.telegram_standin.user_driver import SimulatedUsers
@@ -25,9 +25,10 @@ _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 class BotApiSandbox(BotApiMethods, SimulatedUsers):
     """The stand-in: its state, the Bot API methods, the simulated users, behind one HTTP application."""
 
-    def __init__(self, *, limits: RateLimits | None = None, bot_username: str = "LindungiPekerjaBot") -> None:
+    def __init__(self, *, limits: RateLimits | None = None, bot_username: str = "LindungiPekerjaBot",
+                 clock: Clock = time.monotonic) -> None:
         super().__init__(bot_username=bot_username)
-        self.gate = FaultsAndLimits(limits)
+        self.gate = FaultsAndLimits(limits, clock)
         self._runner: web.AppRunner | None = None
 
     @property
