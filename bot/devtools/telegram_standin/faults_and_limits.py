@@ -10,7 +10,6 @@ from typing import Any
 from bot.devtools.telegram_standin.records import SEND_METHODS, ApiError, Fault
 from bot.devtools.telegram_standin.request_checks import chat_id_of
 
-
 Clock = Callable[[], float]
 
 
