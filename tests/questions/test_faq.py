@@ -72,15 +72,16 @@ def test_development_set_accuracy_does_not_regress() -> None:
 
 
 def test_classify_command_writes_one_json_object_per_line_and_nothing_else(tmp_path: Path) -> None:
-    questions = "gmn cara daftar bpjs tk\nresep soto banjar\n\n😀\n"
+    questions = "gmn cara daftar bpjs tk\nresep soto banjar\n\n😀\nbrp iurannya sebulan, trus klo kecelakaan pas narik ditanggung gk\n"
     result = subprocess.run([sys.executable, "-m", "bot", "faq", "classify"], input=questions, text=True,
                             capture_output=True, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5
     parsed = [json.loads(line) for line in lines]
-    assert [p["topic"] for p in parsed] == ["daftar", "unknown", "unknown", "unknown"]
-    assert all(set(p) == {"topic", "score"} and isinstance(p["score"], float) for p in parsed)
+    assert [p["topic"] for p in parsed] == ["daftar", "unknown", "unknown", "unknown", "iuran"]
+    assert [p["topics"] for p in parsed] == [["daftar"], ["unknown"], ["unknown"], ["unknown"], ["iuran", "jkk"]]
+    assert all(set(p) == {"topic", "topics", "score"} and isinstance(p["score"], float) for p in parsed)
 
 
 def test_ask_command_prints_the_answer_with_its_buttons(tmp_path: Path) -> None:

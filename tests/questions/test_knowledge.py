@@ -69,3 +69,21 @@ def test_payment_points_the_sources_do_not_confirm_are_not_named() -> None:
     for lang in ("id", "en"):
         answer = KNOWLEDGE["bayar"].answer[lang].lower()
         assert "indomaret" not in answer or "tidak" in answer or "not" in answer
+
+
+def test_no_message_of_the_evaluation_or_development_sets_is_copied_into_the_phrasings() -> None:
+    # A phrasing that is also a test question makes the figures measure memory, not understanding.
+    from pathlib import Path
+
+    import yaml
+
+    def key(text: str) -> str:
+        return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+    root = Path(__file__).resolve().parents[2]
+    held_out = set()
+    for path in [root / "benchmarks" / "data" / "faq_eval.yaml", *(Path(__file__).parent / "data").glob("*.yaml")]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        held_out |= {key(str(item["q"])) for item in data.get("questions") or data.get("messages") or ()}
+    copied = [p for topic in KNOWLEDGE.topics.values() for p in topic.phrasings if key(p) in held_out]
+    assert not copied, copied

@@ -15,9 +15,13 @@ def run_faq(settings: Settings, args: argparse.Namespace) -> int:
 
     matcher = default_matcher()
     if args.faq_command == "classify":
+        from bot.questions.asked import topics_asked
+
         for line in sys.stdin:
-            result = matcher.match(line.rstrip("\n"))
-            sys.stdout.write(json.dumps({"topic": result.topic, "score": result.score}) + "\n")
+            asked = topics_asked(matcher, line.rstrip("\n"))
+            best = asked.topics[0] if asked.topics else "unknown"
+            sys.stdout.write(json.dumps({"topic": best, "topics": list(asked.topics) or ["unknown"],
+                                         "score": asked.score}) + "\n")
             sys.stdout.flush()
         return 0
     from bot.core.i18n import default_translator
