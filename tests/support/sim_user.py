@@ -147,9 +147,11 @@ class SimUser:
         return [e for e in events if wanted is None or e.kind in wanted]
 
     def replies(self, timeout: float = 10, settle: float = 0.3) -> list[ChatMessage]:
-        """New messages and edits the bot made in this chat since the last read."""
-        return [e.message for e in self.events(timeout, settle=settle) if e.kind in ("message", "edit")
-                and e.message is not None]
+        """New messages and edits the bot made in this chat since the last read. Waits for a message or an edit,
+        not just any event: a pressed button is answered first and its message may follow after a slow database
+        write, later than `settle` on a busy machine."""
+        return [e.message for e in self.events(timeout, settle=settle, kinds=("message", "edit"))
+                if e.message is not None]
 
     def reply(self, timeout: float = 10) -> ChatMessage:
         """The newest message or edit; fails if the bot said nothing."""
