@@ -14,10 +14,10 @@ import sys
 from collections.abc import Sequence
 from urllib.parse import urlparse
 
-from bot.core.crypto import DataKeyError, PersonalDataCipher, new_data_key
+from bot.core.crypto import PersonalDataCipher, new_data_key
 from bot.core.settings import MISSING_TOKEN_MESSAGE, Settings, SettingsError, load_settings
 from bot.runtime.commands.broadcast import run_broadcast
-from bot.runtime.commands.database import prepare_database, run_db
+from bot.runtime.commands.database import run_db
 from bot.runtime.commands.export import run_export
 from bot.runtime.commands.faq import run_faq
 from bot.runtime.commands.quote import run_quote
@@ -150,27 +150,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _ready_to_start(settings: Settings) -> PersonalDataCipher | int:
-    """What `run` and `worker` check first, in this order: the token, the key (before touching the database: a
-    deployment without its key must not start at all), the database, and that the key is the database's. Returns
-    the cipher, or the exit status to stop with (the reason printed in one line)."""
+    """What `run` and `worker` check first: the token, then the key and the database
+    (bot.runtime.data_key_check.ready_for_personal_data). The cipher, or the exit status to stop with."""
     if settings.bot_token is None:
         print(MISSING_TOKEN_MESSAGE, file=sys.stderr)
         return 2
     from bot.core.logs import configure_logging
-    from bot.runtime.data_key_check import check_data_key, settings_cipher
+    from bot.runtime.data_key_check import ready_for_personal_data
 
     configure_logging(settings.log_level, settings.secrets())
-    try:
-        cipher = settings_cipher(settings)
-    except DataKeyError as error:
-        print(f"Cannot start: {error}", file=sys.stderr)
-        return 2
-    if (code := prepare_database(settings)) != 0:
-        return code
-    if (problem := check_data_key(settings)) is not None:
-        print(f"Cannot start: {problem}", file=sys.stderr)
-        return 2
-    return cipher
+    return ready_for_personal_data(settings, "Cannot start")
 
 
 def run_bot(settings: Settings) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 
 from bot.core.crypto import DataKeyError, PersonalDataCipher
 from bot.core.settings import Settings
@@ -62,6 +63,26 @@ async def data_key_problem(settings: Settings, database: Database | None = None)
     finally:
         if database is None:
             await db.dispose()
+
+
+def ready_for_personal_data(settings: Settings, failing: str) -> PersonalDataCipher | int:
+    """For a command about to read or write personal data, in this order: the key (before touching the database:
+    a deployment without its key must not start at all), the database migrated, and the key being the database's.
+    Returns the cipher, or the exit status to stop with, the reason printed in one line after `failing`
+    ("Cannot start", "Cannot export")."""
+    from bot.runtime.commands.database import prepare_database
+
+    try:
+        cipher = settings_cipher(settings)
+    except DataKeyError as error:
+        print(f"{failing}: {error}", file=sys.stderr)
+        return 2
+    if (code := prepare_database(settings)) != 0:
+        return code
+    if (problem := check_data_key(settings)) is not None:
+        print(f"{failing}: {problem}", file=sys.stderr)
+        return 2
+    return cipher
 
 
 def check_data_key(settings: Settings) -> str | None:

@@ -20,24 +20,10 @@ from models import claims, reminder
 from models.broadcast import Audience
 from models.reminder import Reminder, claim_due
 from models.user import upsert_user
-from tests.support.fake_bot import FakeBot, Sent
+from tests.support.fake_bot import FakeBot, HoldingBot
 from tests.support.sponsors import BEFORE_DEC, CIPHER, add_user, pledge_for
 
 SPONSORS = list(range(31_001, 31_011))  # ten
-
-
-class StallingBot(FakeBot):
-    """Its first send hangs (the process stalled mid-send) until `resume` is set."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stalled, self.resume = asyncio.Event(), asyncio.Event()
-
-    async def send_message(self, chat_id: int, text: str, reply_markup=None, **_: object) -> Sent:  # noqa: ANN001
-        if not self.stalled.is_set():
-            self.stalled.set()
-            await self.resume.wait()
-        return await super().send_message(chat_id, text, reply_markup)
 
 
 def reminders_by(db: Database, bot: FakeBot, worker: str) -> ReminderService:
@@ -53,16 +39,16 @@ async def test_a_stalled_reminder_worker_sends_nothing_that_another_took_over(db
     for sponsor in SPONSORS:
         await add_user(db, sponsor)
         await pledge_for(db, sponsor=sponsor, months=1)
-    slow_bot, other_bot = StallingBot(), FakeBot()
+    slow_bot, other_bot = HoldingBot(), FakeBot()
     slow = reminders_by(db, slow_bot, "slow")
     await slow.plan_all(datetime(2026, 12, 1, 3, tzinfo=timezone.utc))
     slow_run = asyncio.create_task(slow.dispatch_once(BEFORE_DEC))
-    await asyncio.wait_for(slow_bot.stalled.wait(), 10)  # one handed to Telegram, nine claimed behind it
+    await asyncio.wait_for(slow_bot.holding.wait(), 10)  # one handed to Telegram, nine claimed behind it
     # The lease runs out while the slow worker hangs: the other worker takes over the nine it had not handed yet.
     taken = await reminders_by(db, other_bot, "other").dispatch_once(BEFORE_DEC + reminder.CLAIM_TIMEOUT
                                                                      + timedelta(seconds=1))
     assert (taken.released, taken.sent) == (9, 9)
-    slow_bot.resume.set()
+    slow_bot.go.set()
     result = await asyncio.wait_for(slow_run, 10)
     assert (result.claimed, result.sent, result.taken_over) == (10, 1, 9)
     assert per_chat(slow_bot, other_bot) == Counter(SPONSORS)
@@ -116,14 +102,14 @@ async def test_a_stalled_broadcast_sender_sends_nothing_that_another_took_over(d
             await upsert_user(session, telegram_id=user_id, first_name="P", username=None, default_language="id",
                               default_timezone="Asia/Makassar", role="user", interacting=True)
         item = await deliveries.create(session, 1, Audience("everyone"), text_html="Kantor tutup besok")
-    slow_bot, other_bot = StallingBot(), FakeBot()
+    slow_bot, other_bot = HoldingBot(), FakeBot()
     now = datetime.now(timezone.utc)
     slow_run = asyncio.create_task(broadcasts_by(db, slow_bot, "slow").dispatch_once(now))
-    await asyncio.wait_for(slow_bot.stalled.wait(), 10)
+    await asyncio.wait_for(slow_bot.holding.wait(), 10)
     taken = await broadcasts_by(db, other_bot, "other").dispatch_once(now + claims.CLAIM_TIMEOUT
                                                                       + timedelta(seconds=1))
     assert taken.sent == 9
-    slow_bot.resume.set()
+    slow_bot.go.set()
     result = await asyncio.wait_for(slow_run, 10)
     assert (result.claimed, result.sent, result.taken_over) == (10, 1, 9)
     assert per_chat(slow_bot, other_bot) == Counter(SPONSORS)

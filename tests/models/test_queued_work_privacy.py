@@ -19,24 +19,10 @@ from models import personal_data, reminder
 from models.broadcast import Audience, BroadcastDelivery
 from models.reminder import Reminder
 from models.user import set_reminder_settings, upsert_user
-from tests.support.fake_bot import FakeBot, Sent
+from tests.support.fake_bot import FakeBot, HoldingBot
 from tests.support.sponsors import BEFORE_DEC, CIPHER, add_user, pledge_for
 
 PEOPLE = list(range(41_001, 41_006))  # five
-
-
-class HoldingBot(FakeBot):
-    """Its first send waits for `go`: the sender holds the rest of its claim meanwhile."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.holding, self.go = asyncio.Event(), asyncio.Event()
-
-    async def send_message(self, chat_id: int, text: str, reply_markup=None, **_: object) -> Sent:  # noqa: ANN001
-        if not self.holding.is_set():
-            self.holding.set()
-            await self.go.wait()
-        return await super().send_message(chat_id, text, reply_markup)
 
 
 async def people(db: Database) -> None:

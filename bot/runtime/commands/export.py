@@ -7,7 +7,6 @@ import asyncio
 import sys
 
 from bot.core.settings import Settings
-from bot.runtime.commands.database import prepare_database
 
 
 def run_export(settings: Settings, args: argparse.Namespace) -> int:
@@ -16,10 +15,9 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from bot.core.crypto import DataKeyError
-    from bot.infra.data_key_file import cipher_for
     from bot.infra.database import Database
     from bot.reports.export import FIRST_DAY, LAST_DAY, STATUS_WORDS, ExportError, ExportRequest
-    from bot.runtime.data_key_check import check_data_key
+    from bot.runtime.data_key_check import ready_for_personal_data
     from models.export import export_csv
 
     try:
@@ -38,17 +36,8 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
         print("Cannot export: " + {"range": f"--from and --to must be between {FIRST_DAY} and {LAST_DAY}",
                                    "dates": "--from is after --to"}[error.code], file=sys.stderr)
         return 2
-    try:
-        data_key = settings.data_key.get_secret_value() if settings.data_key else None
-        cipher, _ = cipher_for(data_key, settings.database_url)
-    except DataKeyError as error:
-        print(f"Cannot export: {error}", file=sys.stderr)
-        return 2
-    if (code := prepare_database(settings)) != 0:
-        return code
-    if (problem := check_data_key(settings)) is not None:
-        print(f"Cannot export: {problem}", file=sys.stderr)
-        return 2
+    if isinstance(cipher := ready_for_personal_data(settings, "Cannot export"), int):
+        return cipher
 
     async def export() -> tuple[bytes, int]:
         database = Database(settings.database_url)

@@ -70,13 +70,13 @@ async def rotate_data_key(settings: Settings, *, batch_size: int = 500, out: Tex
             await key_state.finish_rotation(session, cipher.fingerprint)
     finally:
         await database.dispose()
-    key_file_note = _update_key_file(settings, cipher)
+    key_file_note = _update_key_file(settings)
     print(f"Done: {moved} values moved to key {cipher.fingerprint}. Every process may now use the new key alone "
           f"(DATA_KEY=NEW){key_file_note}. Keep the old key as long as backups made before today are kept.", file=out)
     return 0
 
 
-def _update_key_file(settings: Settings, cipher) -> str:  # noqa: ANN001
+def _update_key_file(settings: Settings) -> str:
     """A SQLite install whose old key lives in data.key gets the new key written there (owner-only, atomically)."""
     database_file = sqlite_path(settings.database_url)
     key_file = database_file.parent / "data.key" if database_file is not None else None
