@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.core.i18n import escape
 from bot.core.identity import looks_like_personal_number
 from bot.core.logs import user_ref
-from bot.questions.desk import income_in_question, small_talk
+from bot.questions.desk import income_in_question
 from bot.questions.support_replies import team_reply_messages
 from handlers import charts, quote, replies
 from handlers.context import BotApplication, BotContext
@@ -84,23 +84,24 @@ async def question(update: Update, context: BotContext) -> None:
     if waiting is not None:  # they pressed "ask a person" and this is their message
         await _forward_to_support(update, context, waiting.id, text)
         return
-    chat = small_talk(text)
-    if chat is not None:
-        await message.reply_text(context.t(f"faq.{chat}"), reply_markup=main_menu(context))
-        return
     desk = context.services.desk
-    match = desk.classify(text)
-    income = income_in_question(text, match.topic)
+    asked = desk.read(text)
+    if asked.small_talk and not asked.questions and not asked.unanswered:  # "assalamualaikum", "makasih ya"
+        await message.reply_text(desk.small_talk_only(asked, context.lang), reply_markup=main_menu(context))
+        return
+    income = income_in_question(text, asked)
     if income is not None:  # "iuran kalau gaji 2 juta berapa": straight into the quote, amount filled in
         await quote.start_quote(update, context, income=income)
         return
     ticket_id = None
-    if match.topic in ("unknown", "manusia"):
+    if not asked.questions or asked.unanswered or "manusia" in asked.questions:
         # Keep what they asked, so "ask a person" can pass it on without retyping.
         async with db.transaction() as session:
             ticket_id = (await support.create_ticket(session, user_id, text, context.lang)).id
-    await replies.send(context, update.effective_chat.id, desk.reply_to(match, context.lang, ticket_id=ticket_id))
-    await charts.after_topic_answer(context, update.effective_chat.id, match.topic)
+    await replies.send(context, update.effective_chat.id,
+                       desk.reply_to_message(asked, context.lang, ticket_id=ticket_id))
+    for topic in asked.questions:
+        await charts.after_topic_answer(context, update.effective_chat.id, topic)
 
 
 async def ask_for_human_message(update: Update, context: BotContext) -> None:

@@ -2,7 +2,8 @@
 
 A message of one question is matched as it is. A message of several (bot/questions/splitting.py) has each asking
 piece matched on its own; a piece's topic counts when the matcher is sure enough of it on so little text. When no
-piece is recognised, the whole message still may be ("... jadi kaya apa ulun mambayar?").
+piece is recognised, the whole message still may be ("... jadi kaya apa ulun mambayar?"). Greetings and thanks
+around the questions (bot/questions/small_talk.py) are topics of their own and are taken off before matching.
 """
 
 from __future__ import annotations
@@ -11,37 +12,109 @@ from dataclasses import dataclass
 
 from bot.questions.knowledge_base import UNKNOWN
 from bot.questions.matcher import FaqMatcher, Match
-from bot.questions.splitting import split_questions
+from bot.questions.normalise import normalise
+from bot.questions.small_talk import SALAM, TOPIC_OF, read_small_talk
+from bot.questions.splitting import Piece, split_questions
 
 PIECE_THRESHOLD = 0.6  # a piece is short: ask for more confidence than the matcher's own threshold
+STORY_THRESHOLD = 0.97  # a piece that asks nothing ("mau daftar bpjs") counts only when it is unmistakable
+
+SHORT_MESSAGE = 20  # words
+
+# Programmes a later piece may leave unnamed: "jht itu apa, trus bs dicairin kapan" asks about JHT twice.
+PROGRAMMES = {"jht": "jht", "jkk": "jkk", "jkm": "jkm", "jp": "jp", "jkp": "jkp", "kecelakaan": "jkk",
+              "meninggal": "jkm", "kematian": "jkm", "pensiun": "jp", "phk": "jkp"}
+# "apa bedanya jkk sm jkm", "jht vs jp": one question about each programme named.
+_COMPARING = frozenset("beda bedanya perbedaan bedain difference vs versus banding bandingkan".split())
 
 
 @dataclass(frozen=True)
 class Asked:
-    topics: tuple[str, ...]  # every recognised topic, in the order asked; () when nothing is recognised
-    whole: Match  # the message as one question: its candidates feed the "not understood" suggestions
+    topics: tuple[str, ...]  # every recognised topic (small talk included), in the order asked; () when none
+    whole: Match  # the message without its small talk, as one question: its candidates feed the suggestions
     unanswered: tuple[str, ...] = ()  # asking pieces in which nothing was recognised
+    small_talk: tuple[str, ...] = ()  # kinds of small talk (bot/questions/small_talk.py), in order
 
     @property
     def score(self) -> float:
         return self.whole.score
 
+    @property
+    def questions(self) -> tuple[str, ...]:
+        """The topics that are questions (not small talk)."""
+        return tuple(topic for topic in self.topics if topic not in TOPIC_OF.values())
+
+
+def _without_small_talk(pieces: list[Piece]) -> tuple[list[Piece], list[str], list[str]]:
+    """The pieces left once greetings and thanks are taken off, and the topics and kinds of those taken off."""
+    left: list[Piece] = []
+    topics: list[str] = []
+    kinds: list[str] = []
+    for piece in pieces:
+        talk = read_small_talk(piece.text)
+        for kind in talk.kinds:
+            kinds.append(kind)
+            if TOPIC_OF[kind] not in topics:
+                topics.append(TOPIC_OF[kind])
+        if talk.rest:
+            left.append(piece if not talk.kinds else Piece(talk.rest, piece.asks))
+    return left, topics, kinds
+
 
 def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
-    whole = matcher.match(text)
-    pieces = split_questions(text)
-    if len(pieces) <= 1:
-        return Asked((whole.topic,) if whole.topic != UNKNOWN else (), whole)
-    asking = [piece for piece in pieces if piece.asks] or pieces
-    topics: list[str] = []
+    pieces, small_topics, kinds = _without_small_talk(split_questions(text))
+    question = " ".join(piece.text for piece in pieces) if kinds else text
+    whole = matcher.match(question)
+    if not pieces:
+        return Asked(tuple(small_topics), whole, (), tuple(kinds))
+    found_topics: list[str] = []
     unanswered: list[str] = []
-    for piece in asking:
-        found = matcher.match(piece.text)
-        if found.topic != UNKNOWN and found.score >= PIECE_THRESHOLD:
-            if found.topic not in topics:
-                topics.append(found.topic)
-        else:
-            unanswered.append(piece.text)
-    if not topics and whole.topic != UNKNOWN:
-        return Asked((whole.topic,), whole)
-    return Asked(tuple(topics), whole, tuple(unanswered) if topics else ())
+    if len(pieces) == 1:
+        compared = _compared(normalise(pieces[0].text))
+        if compared:
+            found_topics += compared
+        elif whole.topic != UNKNOWN:
+            found_topics.append(whole.topic)
+    else:
+        asking = [piece for piece in pieces if piece.asks] or ([] if kinds else pieces)
+        short = len(text.split()) <= SHORT_MESSAGE  # in a story, a piece that asks nothing is the story
+        named: list[str] = []  # programme words named so far, for the pieces that leave them out
+        for piece in pieces:
+            words = normalise(piece.text)
+            compared = _compared(words)
+            if compared and piece in asking:
+                found_topics += [topic for topic in compared if topic not in found_topics]
+                named += [w for w in words if w in PROGRAMMES]
+                continue
+            found = matcher.match(piece.text)
+            if piece in asking and (found.topic == UNKNOWN or found.score < PIECE_THRESHOLD) and named \
+                    and not any(w in PROGRAMMES for w in words):
+                found = matcher.match(" ".join(dict.fromkeys(named)) + " " + piece.text)
+            named += [w for w in words if w in PROGRAMMES]
+            threshold = PIECE_THRESHOLD if piece in asking else STORY_THRESHOLD if short else 2.0
+            if found.topic != UNKNOWN and found.score >= threshold:
+                if found.topic not in found_topics:
+                    found_topics.append(found.topic)
+            elif piece in asking:
+                unanswered.append(piece.text)
+        if not found_topics and whole.topic != UNKNOWN and (not kinds or asking):
+            found_topics, unanswered = [whole.topic], []
+    if not found_topics:
+        unanswered = []
+    topics = _in_order(small_topics, kinds, found_topics)
+    return Asked(topics, whole, tuple(unanswered), tuple(kinds))
+
+
+def _in_order(small_topics: list[str], kinds: list[str], questions: list[str]) -> tuple[str, ...]:
+    """Greetings first, then the questions, then thanks and goodbyes: the order people write them in."""
+    opening = [SALAM] if kinds and TOPIC_OF[kinds[0]] == SALAM else []
+    closing = [t for t in small_topics if t not in opening]
+    return tuple(opening + questions + closing)
+
+
+def _compared(words: list[str]) -> list[str]:
+    """The programmes a comparing question names, in order ("apa bedanya jkk sm jkm" -> jkk, jkm)."""
+    if not _COMPARING & set(words):
+        return []
+    named = list(dict.fromkeys(PROGRAMMES[w] for w in words if w in PROGRAMMES))
+    return named if len(named) >= 2 else []

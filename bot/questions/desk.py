@@ -9,45 +9,33 @@ from __future__ import annotations
 import math
 import re
 
-from bot.core.i18n import Translator
+from bot.core.i18n import Translator, escape
 from bot.core.money import find_rupiah
-from bot.core.replies import Button, Reply, rows
-from bot.questions.knowledge_base import UNKNOWN, KnowledgeBase, Topic
+from bot.core.replies import MAX_MESSAGE_LENGTH, Button, Reply, rows, shown_length
+from bot.questions.asked import Asked, topics_asked
+from bot.questions.knowledge_base import KnowledgeBase, Topic
 from bot.questions.matcher import FaqMatcher, Match
 from bot.questions.normalise import raw_tokens
+from bot.questions.small_talk import GOODBYE, GREETING, ISLAMIC_GREETING
 
 TOPICS_PER_PAGE = 8
 SUGGESTIONS = 3
+MAX_FOLLOW_UPS = 6  # buttons under an answer to several questions
+MAX_PART_SHOWN = 120  # characters of an unanswered part quoted back
 ACTION_LABELS = {"quote": "menu.quote", "enroll": "menu.enroll", "sponsor": "menu.sponsor",
                  "reminders": "menu.reminders", "human": "faq.ask_human", "menu": "menu.back",
                  "mydata": "mydata.button"}
-
-_GREETINGS = frozenset("halo hallo helo hai hay hi hello hey assalamualaikum assalamu alaikum asalamualaikum "
-                       "salam pagi siang sore malam selamat permisi min kak bang pak bu om mas mbak".split())
-_THANKS = frozenset("terima kasih makasih makasi mksh trims trimakasih thanks thank you thx tq ok oke okay sip "
-                    "mantap siap baik".split())
-
-
-def small_talk(text: str) -> str | None:
-    """'greeting' or 'thanks' when the message is nothing else; None otherwise."""
-    tokens = raw_tokens(text)
-    if not tokens or len(tokens) > 6:
-        return None
-    if all(t in _GREETINGS for t in tokens):
-        return "greeting"
-    if all(t in _THANKS or t in _GREETINGS for t in tokens) and any(t in _THANKS for t in tokens):
-        return "thanks"
-    return None
-
 
 _MONEY_WORDS = frozenset("iuran iurannya gaji gajinya penghasilan pendapatan penghasilannya income salary "
                          "bayar berapa brp".split())
 QUOTE_TOPICS = frozenset({"iuran", "diskon"})
 
 
-def income_in_question(text: str, topic: str) -> int | None:
-    """The income in a question about the contribution ("iuran kalau gaji 2 juta"), if there is one."""
-    if topic not in QUOTE_TOPICS and not (topic == "unknown" and _MONEY_WORDS & set(raw_tokens(text))):
+def income_in_question(text: str, asked: Asked) -> int | None:
+    """The income in a question about the contribution alone ("iuran kalau gaji 2 juta"), if there is one."""
+    questions = set(asked.questions)
+    if not (questions and questions <= QUOTE_TOPICS) and not (
+            not questions and not asked.small_talk and _MONEY_WORDS & set(raw_tokens(text))):
         return None
     amount = find_rupiah(text)
     return amount if amount is not None and amount > 0 else None
@@ -64,6 +52,10 @@ class QuestionDesk:
 
     def classify(self, question: str) -> Match:
         return self.matcher.match(question)
+
+    def read(self, message: str) -> Asked:
+        """Every topic the message asks about, small talk included, in the order asked."""
+        return topics_asked(self.matcher, message)
 
     def topic(self, topic_id: str) -> Topic | None:
         return self.knowledge.topics.get(topic_id) if _TOPIC_ID.match(topic_id or "") else None
@@ -92,10 +84,72 @@ class QuestionDesk:
         key = "faq.unknown" if suggestions else "faq.unknown_no_suggestions"
         return Reply(self.texts.t(lang, key), rows(suggestions, 1) + rows(extra, 2))
 
-    def reply_to(self, match: Match, lang: str, *, ticket_id: int | None) -> Reply:
-        if match.topic == UNKNOWN:
-            return self.not_understood(match, lang, ticket_id=ticket_id)
-        return self.answer(self.knowledge[match.topic], lang, ticket_id=ticket_id)
+    def small_talk_lines(self, asked: Asked, lang: str) -> list[str]:
+        """One line per kind of small talk, once each: "Waalaikumsalam" answers a salam, and stands for "Halo"."""
+        kinds = list(dict.fromkeys(asked.small_talk))
+        if ISLAMIC_GREETING in kinds and GREETING in kinds:
+            kinds.remove(GREETING)
+        if GOODBYE in kinds:  # "makasih, dadah": thanks first, the goodbye closes
+            kinds.remove(GOODBYE)
+            kinds.append(GOODBYE)
+        return [self.texts.t(lang, f"faq.small_talk.{kind}") for kind in kinds]
+
+    def small_talk_only(self, asked: Asked, lang: str) -> str:
+        """The reply to a message that is only small talk (the main menu goes under it)."""
+        lines = self.small_talk_lines(asked, lang)
+        kinds = set(asked.small_talk)
+        if kinds <= {ISLAMIC_GREETING, GREETING}:
+            lines.append(self.texts.t(lang, "faq.small_talk.ask_away"))
+        elif GOODBYE not in kinds:
+            lines.append(self.texts.t(lang, "faq.small_talk.anything_else"))
+        return "\n".join(lines)
+
+    def reply_to_message(self, asked: Asked, lang: str, *, ticket_id: int | None) -> Reply:
+        """The answer to every recognised question of a message, in the order asked, each under its title; the
+        parts not understood named honestly with the person button; the greeting or thanks answered first."""
+        opening = self.small_talk_lines(asked, lang)
+        questions = [self.knowledge[topic] for topic in asked.questions if topic in self.knowledge]
+        if not questions:
+            reply = self.not_understood(asked.whole, lang, ticket_id=ticket_id)
+            return Reply("\n\n".join(opening + [reply.text]), reply.buttons)
+        if len(questions) == 1 and not asked.unanswered:
+            reply = self.answer(questions[0], lang, ticket_id=ticket_id)
+            return Reply("\n\n".join(opening + [reply.text]), reply.buttons)
+        return self._several_answers(opening, questions, asked.unanswered, lang, ticket_id)
+
+    def _several_answers(self, opening: list[str], questions: list[Topic], unanswered: tuple[str, ...],
+                         lang: str, ticket_id: int | None) -> Reply:
+        answered = {topic.id for topic in questions}
+        closing = []
+        if unanswered:
+            parts = [escape(_shortened(part)) for part in unanswered]
+            closing.append(self.texts.t(lang, "faq.unanswered_part", part=parts[0]) if len(parts) == 1 else
+                           self.texts.t(lang, "faq.unanswered_parts", parts="\n".join(f"• <i>{p}</i>" for p in parts)))
+        sections: list[str] = []
+        left_out: list[Topic] = []
+        for topic in questions:  # every answer that fits in one message; the rest become buttons
+            section = f"<b>{escape(topic.text('title', lang))}</b>\n{topic.text('answer', lang)}"
+            text = "\n\n".join(opening + sections + [section] + closing + [self.texts.t(lang, "faq.more_answers")])
+            if left_out or shown_length(text) > MAX_MESSAGE_LENGTH:
+                left_out.append(topic)
+            else:
+                sections.append(section)
+        if left_out:
+            closing.append(self.texts.t(lang, "faq.more_answers"))
+        buttons: list[Button] = []
+        if unanswered:
+            buttons.append(Button(self.texts.t(lang, "faq.ask_human"), f"h:{ticket_id}" if ticket_id else "a:human"))
+        buttons += [Button(topic.text("short", lang), f"t:{topic.id}") for topic in left_out]
+        for topic in questions:
+            for item in topic.follow_ups:
+                if item in answered or (item == "action:human" and unanswered):
+                    continue
+                button = self._follow_up(item, lang, ticket_id)
+                if button.data not in {b.data for b in buttons}:
+                    buttons.append(button)
+        buttons = buttons[: max(MAX_FOLLOW_UPS, len(left_out) + bool(unanswered))]
+        buttons.append(Button(self.texts.t(lang, "menu.back"), "m:home"))
+        return Reply("\n\n".join(opening + sections + closing), rows(buttons, 2))
 
     def browse(self, page: int, lang: str) -> Reply:
         topics = self.knowledge.ordered()
@@ -112,3 +166,8 @@ class QuestionDesk:
         footer += ((Button(self.texts.t(lang, "menu.back"), "m:home"),),)
         text = self.texts.t(lang, "faq.browse_title", page=page + 1, pages=pages)
         return Reply(text, buttons + footer)
+
+
+def _shortened(part: str) -> str:
+    part = " ".join(part.split())
+    return part if len(part) <= MAX_PART_SHOWN else part[: MAX_PART_SHOWN - 1].rstrip() + "…"

@@ -47,6 +47,10 @@ PHRASES: dict[str, str] = {
     "talk to": "bicara",
     "real person": "manusia",
     "my data": "data saya",
+    # "I want to ask" opens a question; it is not the wish to talk to a person (the `manusia` topic).
+    "mau tanya": "", "mau nanya": "", "mo tanya": "", "mo nanya": "", "numpang tanya": "", "numpang nanya": "",
+    "ingin bertanya": "", "mau bertanya": "", "boleh tanya": "", "handak batakun": "", "ulun batakun": "saya",
+    "mau tanya dong": "", "izin bertanya": "", "ijin tanya": "", "sy mau tanya": "saya", "saya mau tanya": "saya",
 }
 
 TOKENS: dict[str, str] = {
@@ -80,7 +84,7 @@ TOKENS: dict[str, str] = {
     "ikut": "ikut", "ikutan": "ikut", "gabung": "ikut", "join": "ikut",
     "bayarnya": "bayar", "byr": "bayar", "bayar2": "bayar",
     "klaimnya": "klaim", "kalim": "klaim", "klem": "klaim", "cair": "klaim",
-    "cairin": "klaim", "pencairan": "klaim", "dicairkan": "klaim", "mencairkan": "klaim",
+    "cairin": "klaim", "dicairin": "klaim", "cairkan": "klaim", "nyairin": "klaim", "pencairan": "klaim", "dicairkan": "klaim", "mencairkan": "klaim",
     "iuran": "iuran", "iurannya": "iuran", "premi": "iuran", "preminya": "iuran",
     "bpjstk": "bpjs ketenagakerjaan", "bpjsketenagakerjaan": "bpjs ketenagakerjaan", "naker": "ketenagakerjaan",
     "jamsostek": "bpjs ketenagakerjaan", "bpjskes": "bpjs kesehatan", "jkn": "bpjs kesehatan",

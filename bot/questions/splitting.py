@@ -19,7 +19,7 @@ _JOINERS = re.compile(
 # Words that make a piece a question (Indonesian, Banjar, English), or a final "kah"/"gk" as people write it.
 _ASKING = re.compile(
     r"\b(?:berapa|brp|barapa|brapa|apa|apakah|bagaimana|gimana|gmn|gmana|kaya apa|kayapa|bisa|bisakah|bs|boleh|"
-    r"kawa|dimana|dmn|di mana|mana|kapan|bilanya|siapa|kenapa|knp|perlu|harus|hrs|dapat|dpt|dapet|"
+    r"kawa|dimana|dmn|di mana|mana|kapan|bilanya|siapa|kenapa|knp|perlu|harus|hrs|dapat|dpt|dapet|cara|caranya|"
     r"ditanggung|how|what|which|where|when|who|can|could|is|are|do|does|should|will|would)\b|kah\b|\?|"
     # "... ditanggung gk", "... kawa kada": a "not" at the end asks; inside a piece it states ("kada tentu").
     r"\b(?:gak|gk|ga|tidak|nggak|ngga|enggak|kada|kd|ndak|or not)\s*$", re.IGNORECASE)

@@ -41,6 +41,35 @@ def test_greetings_are_answered_kindly_without_a_fallback(running_bot: RunningBo
     assert "Halo!" in reply.text and "Tanya program" in " ".join(reply.button_labels)
 
 
+def test_salam_and_thanks_in_their_everyday_forms_are_answered_in_kind(running_bot: RunningBot, user_id: int) -> None:
+    user = running_bot.sandbox.user(user_id)
+    user.send("Assalamualaikum pian")
+    reply = user.reply()
+    assert reply.text.startswith("Waalaikumsalam") and "Tanya program" in " ".join(reply.button_labels)
+    user.send("makasih ya infonya kak")
+    assert user.reply().text.startswith("Sama-sama")
+
+
+def test_two_questions_in_one_message_get_both_answers_in_one_reply(running_bot: RunningBot, user_id: int) -> None:
+    user = running_bot.sandbox.user(user_id)
+    user.send("assalamualaikum, brp iurannya sebulan, trus klo kecelakaan kerja ditanggung gk?")
+    reply = user.reply()
+    assert reply.text.startswith("Waalaikumsalam")
+    assert "16.800" in reply.text and "Jaminan Kecelakaan Kerja" in reply.text
+    datas = [b["callback_data"] for b in reply.buttons]
+    assert len(datas) == len(set(datas)) and "t:iuran" not in datas
+
+
+def test_a_part_the_bot_cannot_answer_is_named_and_can_go_to_a_person(running_bot: RunningBot, user_id: int) -> None:
+    user = running_bot.sandbox.user(user_id)
+    user.send("cara daftar bpjs tk gmn, terus harga hp samsung brp")
+    reply = user.reply()
+    assert "Cara mendaftar" in reply.text
+    assert "belum bisa saya jawab" in reply.text and "harga hp samsung brp" in reply.text
+    user.press("Tanya petugas")
+    assert "diteruskan" in user.reply().text
+
+
 def test_browsing_topics_pages_back_and_forth_and_opens_one(running_bot: RunningBot, user_id: int) -> None:
     user = running_bot.sandbox.user(user_id)
     user.send("/tanya")

@@ -29,3 +29,26 @@ def test_the_story_is_not_a_question() -> None:
 ])
 def test_every_topic_asked_is_named_in_order(message: str, topics: tuple[str, ...]) -> None:
     assert topics_asked(default_matcher(), message).topics == topics
+
+
+@pytest.mark.parametrize(("message", "topics"), [
+    ("apa bedanya jkk sm jkm", ("jkk", "jkm")),  # one question about each programme compared
+    ("jht itu apa sih trus bs dicairin kapan", ("jht", "klaim_jht")),  # the second part leaves "jht" unsaid
+    ("assalamualaikum pian, kaya apa cara bedaftar bpjs", ("salam", "daftar")),
+    ("iuran brp ya min, makasih 🙏", ("iuran", "terima_kasih")),
+    ("sip udh jelas. dadah min", ("terima_kasih", "salam")),
+])
+def test_comparisons_unsaid_programmes_and_small_talk_are_read(message: str, topics: tuple[str, ...]) -> None:
+    assert topics_asked(default_matcher(), message).topics == topics
+
+
+def test_a_part_not_understood_is_kept_to_be_named() -> None:
+    asked = topics_asked(default_matcher(), "cara daftar bpjs tk gmn, terus harga hp samsung brp")
+    assert asked.questions == ("daftar",) and asked.unanswered == ("harga hp samsung brp",)
+
+
+def test_in_a_long_story_only_the_asking_pieces_are_questions() -> None:
+    story = ("ulun tukang ojek di barabai, sudah umpat bpjs bpu satahun, bayar tiap bulan lewat jmo. "
+             "bini ulun bajualan wadai di rumah, kawa kah inya umpat jua?")
+    asked = topics_asked(default_matcher(), story)
+    assert "jmo" not in asked.topics and "bayar" not in asked.topics

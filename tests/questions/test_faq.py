@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.questions.desk import small_talk
 from bot.questions.matcher import default_matcher
 
 DEV_SETS = sorted((Path(__file__).parent / "data").glob("faq_dev*.yaml"))
@@ -50,13 +49,6 @@ def test_scores_are_probabilities_and_candidates_are_ranked() -> None:
     assert 0.5 <= result.score <= 1.0
     scores = [score for _, score in result.candidates]
     assert scores == sorted(scores, reverse=True) and result.candidates[0][0] == "iuran"
-
-
-def test_greetings_and_thanks_are_small_talk_not_questions() -> None:
-    assert small_talk("halo min") == "greeting"
-    assert small_talk("makasih ya kak") is None  # "ya" is not in the list: stays a question
-    assert small_talk("terima kasih") == "thanks"
-    assert small_talk("halo brp iuran") is None
 
 
 def test_development_set_accuracy_does_not_regress() -> None:
