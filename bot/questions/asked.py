@@ -8,6 +8,7 @@ around the questions (bot/questions/small_talk.py) are topics of their own and a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.questions.knowledge_base import UNKNOWN
@@ -20,6 +21,12 @@ PIECE_THRESHOLD = 0.6  # a piece is short: ask for more confidence than the matc
 STORY_THRESHOLD = 0.97  # a piece that asks nothing ("mau daftar bpjs") counts only when it is unmistakable
 
 SHORT_MESSAGE = 20  # words
+
+# An income said in the message ("kadang 700rb kadang 1 jt", "sajuta labih"): its "berapa" asks for the quote.
+_AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:jt|juta|jutaan|jtan|jta|rb|ribu|rban|ribuan|k|an)\b|\b(?:sejuta|sajuta|"
+                     r"sejutaan|sajutaan|satu juta|million)\b|\b\d{1,3}(?:\.\d{3})+\b|\b\d{6,}\b", re.IGNORECASE)
+HOW_MUCH = frozenset({"berapa", "totalnya", "total"})
+INCOME_TOPICS = ("iuran", "diskon")  # what a message stating an income and asking "how much" may be about
 
 # Programmes a later piece may leave unnamed: "jht itu apa, trus bs dicairin kapan" asks about JHT twice.
 PROGRAMMES = {"jht": "jht", "jkk": "jkk", "jkm": "jkm", "jp": "jp", "jkp": "jkp", "kecelakaan": "jkk",
@@ -99,6 +106,9 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
                 unanswered.append(piece.text)
         if not found_topics and whole.topic != UNKNOWN and (not kinds or asking):
             found_topics, unanswered = [whole.topic], []
+    if _asks_what_an_income_costs(pieces):
+        found_topics = ["iuran"] + [t for t in found_topics if t in INCOME_TOPICS and t != "iuran"]
+        unanswered = []
     if not found_topics:
         unanswered = []
     topics = _in_order(small_topics, kinds, found_topics)
@@ -118,3 +128,9 @@ def _compared(words: list[str]) -> list[str]:
         return []
     named = list(dict.fromkeys(PROGRAMMES[w] for w in words if w in PROGRAMMES))
     return named if len(named) >= 2 else []
+
+
+def _asks_what_an_income_costs(pieces: list[Piece]) -> bool:
+    """An amount is said and a piece asks "how much": the question is what that income costs."""
+    return any(_AMOUNT.search(piece.text) for piece in pieces) and any(
+        piece.asks and HOW_MUCH & set(normalise(piece.text)) for piece in pieces)

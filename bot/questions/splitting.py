@@ -24,6 +24,10 @@ _ASKING = re.compile(
     # "... ditanggung gk", "... kawa kada": a "not" at the end asks; inside a piece it states ("kada tentu").
     r"\b(?:gak|gk|ga|tidak|nggak|ngga|enggak|kada|kd|ndak|or not)\s*$", re.IGNORECASE)
 MIN_WORDS = 2  # a piece shorter than this joins its neighbour
+# "klo gk dpt, jht nya gmn": a condition cut off by a comma belongs to the question after it.
+_CONDITION = re.compile(r"^(?:klo|kalo|kalau|kl|klau|jika|jikalau|apabila|misal|misalnya|amun|mun|if)\b",
+                        re.IGNORECASE)
+_COMMA = re.compile(r",(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class Piece:
 def split_questions(text: str) -> list[Piece]:
     """The message's pieces in order. A message with one piece is one question."""
     pieces: list[str] = []
-    for sentence in _BREAKS.split(text or ""):
+    for sentence in _sentences(text or ""):
         joined: list[str] = []  # within one sentence, a one-word piece stays with its neighbour ("jkk dan jkm")
         for part in filter(None, (part.strip(" ,") for part in _JOINERS.split(sentence.strip(" ,")))):
             if joined and (len(part.split()) < MIN_WORDS or len(joined[-1].split()) < MIN_WORDS):
@@ -44,3 +48,21 @@ def split_questions(text: str) -> list[Piece]:
                 joined.append(part)
         pieces += joined
     return [Piece(piece, bool(_ASKING.search(piece))) for piece in pieces]
+
+
+def _sentences(text: str) -> list[str]:
+    """The text cut at every break, with a condition ("klo gk,") kept with the clause after its comma."""
+    cut: list[str] = []
+    position = 0
+    carried = ""
+    for found in list(_BREAKS.finditer(text)) + [None]:
+        end = found.start() if found else len(text)
+        part = carried + text[position:end]
+        carried = ""
+        if found and _COMMA.fullmatch(found.group()) and _CONDITION.match(part.strip(" ,")) \
+                and len(part.split()) <= 4:
+            carried = part.rstrip() + ", "
+        else:
+            cut.append(part)
+        position = found.end() if found else len(text)
+    return cut
