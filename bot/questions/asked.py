@@ -9,7 +9,9 @@ around the questions (bot/questions/small_talk.py) are topics of their own and a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.questions.knowledge_base import UNKNOWN
 from bot.questions.matcher import FaqMatcher, Match
@@ -20,7 +22,9 @@ from bot.questions.splitting import Piece, split_questions
 PIECE_THRESHOLD = 0.6  # a piece is short: ask for more confidence than the matcher's own threshold
 STORY_THRESHOLD = 0.97  # a piece that asks nothing ("mau daftar bpjs") counts only when it is unmistakable
 
-SHORT_MESSAGE = 20  # words
+SHORT_MESSAGE = 16  # words
+WHOLE_TAIL = 400  # characters of a message matched as one question
+MAX_QUESTIONS = 5  # matched in one message; more are named as not answered
 
 # An income said in the message ("kadang 700rb kadang 1 jt", "sajuta labih"): its "berapa" asks for the quote.
 _AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:jt|juta|jutaan|jtan|jta|rb|ribu|rban|ribuan|k|an)\b|\b(?:sejuta|sajuta|"
@@ -38,9 +42,15 @@ _COMPARING = frozenset("beda bedanya perbedaan bedain difference vs versus bandi
 @dataclass(frozen=True)
 class Asked:
     topics: tuple[str, ...]  # every recognised topic (small talk included), in the order asked; () when none
-    whole: Match  # the message without its small talk, as one question: its candidates feed the suggestions
+    match_whole: Callable[[], Match] = field(repr=False, compare=False)
     unanswered: tuple[str, ...] = ()  # asking pieces in which nothing was recognised
     small_talk: tuple[str, ...] = ()  # kinds of small talk (bot/questions/small_talk.py), in order
+
+    @cached_property
+    def whole(self) -> Match:
+        """The message without its small talk, as one question: its candidates feed the suggestions. Matched only
+        when needed, since a long message costs more as one question than piece by piece."""
+        return self.match_whole()
 
     @property
     def score(self) -> float:
@@ -71,7 +81,14 @@ def _without_small_talk(pieces: list[Piece]) -> tuple[list[Piece], list[str], li
 def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
     pieces, small_topics, kinds = _without_small_talk(split_questions(text))
     question = " ".join(piece.text for piece in pieces) if kinds else text
-    whole = matcher.match(question)
+    question = question[-WHOLE_TAIL:]  # a story asks at its end; a bound on the work, too
+    matched: list[Match] = []
+
+    def whole() -> Match:
+        if not matched:
+            matched.append(matcher.match(question))
+        return matched[0]
+
     if not pieces:
         return Asked(tuple(small_topics), whole, (), tuple(kinds))
     found_topics: list[str] = []
@@ -80,17 +97,23 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
         compared = _compared(normalise(pieces[0].text))
         if compared:
             found_topics += compared
-        elif whole.topic != UNKNOWN:
-            found_topics.append(whole.topic)
+        elif whole().topic != UNKNOWN:
+            found_topics.append(whole().topic)
     else:
         asking = [piece for piece in pieces if piece.asks] or ([] if kinds else pieces)
         short = len(text.split()) <= SHORT_MESSAGE  # in a story, a piece that asks nothing is the story
         named: list[str] = []  # programme words named so far, for the pieces that leave them out
         for piece in pieces:
+            if piece in asking and len(found_topics) + len(unanswered) >= MAX_QUESTIONS:
+                unanswered.append(piece.text)  # named, not matched: bounds the work on a very long message
+                continue
             words = normalise(piece.text)
             compared = _compared(words)
             if compared and piece in asking:
                 found_topics += [topic for topic in compared if topic not in found_topics]
+                named += [w for w in words if w in PROGRAMMES]
+                continue
+            if piece not in asking and not short:  # the story of a long message: only its programmes matter
                 named += [w for w in words if w in PROGRAMMES]
                 continue
             found = matcher.match(piece.text)
@@ -104,8 +127,8 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
                     found_topics.append(found.topic)
             elif piece in asking:
                 unanswered.append(piece.text)
-        if not found_topics and whole.topic != UNKNOWN and (not kinds or asking):
-            found_topics, unanswered = [whole.topic], []
+        if not found_topics and (not kinds or asking) and whole().topic != UNKNOWN:
+            found_topics, unanswered = [whole().topic], []
     if _asks_what_an_income_costs(pieces):
         found_topics = ["iuran"] + [t for t in found_topics if t in INCOME_TOPICS and t != "iuran"]
         unanswered = []
