@@ -1,4 +1,4 @@
-"""Who may join as an informal worker (BPU): the asker's own situation, recognised in a message, and a short note for it.
+"""Who may join as an informal worker (BPU): the asker's situation, recognised in a message, and a short note for it.
 
 People rarely ask "what is BPU"; they ask "my father is 65 and still farms, can he join?", "I'm a housewife selling
 cakes", "my boss pays me but never registered me". `eligibility_situation` recognises such a situation (and the age,
@@ -26,7 +26,7 @@ NOTES_FILE = Path(__file__).with_name("eligibility.yaml")
 
 # Situations, most specific first: when a message shows several, the first one is the one answered.
 AGE_OLDER = "age_older"  # 50 or over, or "lansia", "sudah tua", "nenek ... masih jualan"
-AGE_YOUNG = "age_young"  # under 18, working
+AGE_YOUNG = "age_young"  # under 18, or "di bawah umur", "remaja" with work
 AGE_QUESTION = "age_question"  # "batas umur", "umur max bpu", with no age that raises a question of its own
 HOMEMAKER = "homemaker"
 STUDENT = "student"
@@ -41,6 +41,7 @@ SITUATIONS = (WAGE_SIDE_JOB, WAGE_UNREGISTERED, RETIRED, MOSQUE_WORKER, HAS_KIS,
 
 OLDER_FROM = 50  # from this age a "may I still join" worry is likely; JHT pays out at 56 (domain file §1)
 ADULT_FROM = 18
+MIN_AGE, MAX_AGE = 10, 110  # a number outside is not someone's age ("2 tahun", "2026")
 MAX_NOTE_LINES = 6
 
 
@@ -56,8 +57,8 @@ def _words(*alternatives: str) -> str:
     return r"\b(?:" + "|".join(alternatives) + r")\b"
 
 
-_SUBJECT = r"(?:saya|sy|sya|aku|ak|gw|gue|ulun|aku|kami|dia|beliau|inya|sidin)"
-_NOT = r"(?:tidak|tdk|gk|ga|gak|g|nggak|ngga|enggak|engga|kagak|belum|blm|blom|belom|kada|kd|ndak|never|not|didn t|didnt|hasn t|hasnt|haven t|havent|doesn t|won t)"
+_NOT = (r"(?:tidak|tdk|gk|ga|gak|g|nggak|ngga|enggak|engga|kagak|belum|blm|blom|belom|kada|kd|ndak|never|not|"
+        r"didn t|didnt|hasn t|hasnt|haven t|havent|doesn t|won t)")
 
 # The message asks about joining, registering, being a member or belonging to BPU.
 _JOIN = re.compile(_words(
@@ -79,17 +80,22 @@ _AGE_BEFORE_YEARS = re.compile(r"\b(\d{1,3})\s+(?:tahun|thn|th|taun|thun|tahunan
 _TIME_AFTER = re.compile(
     r"\s+(?:lalu|yang lalu|yg lalu|terakhir|ago|lagi|kerja|bekerja|bagawi|jadi|menjadi|ikut|iuran|bayar|membayar|"
     r"masa|sudah|udh|ke depan|kedepan|kemudian)\b")
-_YOUNG_BEFORE = re.compile(_words(r"baru", r"masih", r"msh", r"hanyar", r"only", r"just") + r"\s*$")
+_AGE_OF_SOMEONE = re.compile(_words(
+    r"baru", r"masih", r"msh", r"hanyar", r"only", r"just", r"anak", r"adik", r"adek", r"ading", r"cucu", r"keponakan",
+    r"saya", r"sy", r"sya", r"aku", r"ak", r"gw", r"ulun", r"dia", r"inya", r"sidin", r"umur", r"umurnya", r"usia",
+    r"usianya", r"son", r"daughter") + r"\s*$")
 # "selama 15 tahun", "setelah 10 tahun": a duration; "sudah 25 tahun bajualan" too, but "udh 67 thn" is an age.
 _DURATION_BEFORE = re.compile(_words(
     r"selama", r"sejak", r"setelah", r"sesudah", r"minimal", r"min", r"dalam", r"tiap", r"per", r"for", r"over",
-    r"hampir", r"lebih dari", r"kurang dari", r"lewat", r"after", r"every") + r"\s*$")
+    r"hampir", r"lebih dari", r"kurang dari", r"lewat", r"after", r"every", r"kerja", r"bekerja", r"bagawi",
+    r"begawi", r"jualan", r"berjualan", r"bajualan", r"ikut", r"umpat", r"jadi", r"menjadi", r"bayar", r"nabung",
+    r"worked", r"working", r"paying") + r"\s*$")
 _ALREADY_BEFORE = re.compile(_words(r"sudah", r"udh", r"udah", r"sdh", r"dah", r"telah", r"already") + r"\s*$")
 AGE_NOT_DURATION_FROM = 40  # "sudah 45 tahun" is an age: nobody asks about 45 years of the same work
 _AGE_ENGLISH = re.compile(
     r"\b(?:i m|im|i am|(?:he|she|son|daughter|brother|sister|father|mother|dad|mom|mum|grandma|grandpa|"
-    r"grandmother|grandfather|husband|wife|uncle|aunt) (?:is|s)|turning|turned)\s+(\d{1,3})\b(?!\s+(?:months?|days?|weeks?|years? "
-    r"(?:ago|late)|minutes?|bulan|hari|juta|ribu|rb|k|percent|x|times))")
+    r"grandmother|grandfather|husband|wife|uncle|aunt) (?:is|s)|turning|turned)\s+(\d{1,3})\b"
+    r"(?!\s+(?:months?|days?|weeks?|years? (?:ago|late)|minutes?|bulan|hari|juta|ribu|rb|k|percent|x|times))")
 _OLDER_WORDS = re.compile(_words(
     r"lansia", r"manula", r"usia lanjut", r"lanjut usia", r"sepuh", r"elderly", r"old (?:man|woman|lady|people)",
     r"too old", r"terlalu tua", r"ketuaan", r"(?:sudah|udah|udh|sdh|dah) (?:tua|tuha)", r"tua renta",
@@ -99,11 +105,11 @@ _YOUNG_WORDS = re.compile(_words(
     r"di ?bawah umur", r"belum 17", r"blm 17", r"underage", r"under 18", r"minor", r"too young", r"terlalu muda",
     r"kemudaan", r"masih kecil", r"remaja", r"teenager", r"teen"))
 _AGE_LIMIT = re.compile(
-    _words(r"batas (?:umur|usia)", r"(?:umur|usia) (?:maks\w*|max\w*|minimal|minimum|min|paling \w+|batas|"
+    _words(r"batas\w* (?:umur|usia)", r"(?:umur|usia) (?:maks\w*|max\w*|minimal|minimum|min|paling \w+|batas|"
            r"berapa|brp|brpa|brapa|barapa|segitu|segini)", r"(?:maks\w*|max\w*|minimal|minimum|min) (?:umur|usia)",
            r"age limit", r"maximum age", r"minimum age", r"min age", r"max age", r"how old", r"age requirement",
            r"too old", r"too young", r"terlalu tua", r"terlalu muda", r"ada batas umur", r"ketuaan", r"kemudaan"))
-# The young person is the one who works (not a child named for a scholarship).
+# With no age given, "remaja" or "di bawah umur" is an eligibility worry only if that young person works.
 _WORKS = re.compile(_words(
     r"kerja", r"bekerja", r"kerjanya", r"bagawi", r"begawi", r"bantu\w*", r"jualan", r"berjualan", r"bajualan",
     r"dagang", r"berdagang", r"kuli", r"jaga", r"ngojek", r"ojek", r"part ?time", r"sambilan", r"nyambi", r"serabutan",
@@ -111,8 +117,8 @@ _WORKS = re.compile(_words(
     r"daftarin", r"daftarkan", r"diikutkan", r"ikutkan", r"register (?:him|her|my)"))
 
 _HOMEMAKER = re.compile(_words(
-    r"ibu rumah tangga", r"ibu ibu rumah tangga", r"irt", r"bini urang", r"urang rumahan", r"housewife",
-    r"housewives", r"homemaker", r"stay at home (?:mom|mum|mother|wife)",
+    r"(?:ibu|emak|mak|mama|mamah|bunda|ibu ibu)(?: \d)? rumah tangga", r"irt", r"bini urang", r"urang rumahan",
+    r"housewife", r"housewives", r"homemaker", r"stay at home (?:mom|mum|mother|wife)",
     r"(?:istri|bini|isteri|wife) \w+ (?:\w+ )?" + _NOT + r" (?:kerja|bekerja|bagawi|work|working)"))
 _STUDENT = re.compile(_words(
     r"mahasiswa", r"mahasiswi", r"mhs", r"pelajar", r"siswa", r"siswi", r"anak (?:sma|smk|smp|sekolah|kuliah|kos)",
@@ -122,15 +128,18 @@ _STUDENT_WORKS = re.compile(_words(
     r"kerja", r"bekerja", r"bagawi", r"part ?time", r"paruh waktu", r"sambilan", r"nyambi", r"nyambil", r"freelance\w*",
     r"jualan", r"berjualan", r"bajualan", r"barista", r"ojek", r"ngojek", r"kurir", r"jaga", r"pelayan", r"kasir",
     r"works?", r"working", r"job", r"side hustle", r"waiter", r"waitress", r"cashier", r"ojol", r"driver", r"gojek",
-    r"grab", r"maxim", r"ngojol"))
+    r"grab", r"maxim", r"ngojol", r"deliver\w*", r"antar\w*", r"ngantar\w*", r"tutor\w*", r"les", r"ngajar\w*",
+    r"gig", r"nyari uang", r"cari uang"))
 
 _WAGE = re.compile(_words(
     r"digaji", r"gaji\w*", r"gajian", r"diupah", r"upah\w*", r"bos", r"boss", r"bosnya", r"majikan", r"juragan",
     r"perusahaan", r"pt", r"pabrik", r"kantor", r"salary", r"salaried", r"wage", r"wages", r"employer", r"company",
-    r"karyawan", r"pegawai", r"employee"))
+    r"karyawan", r"pegawai", r"employee", r"pns", r"asn", r"pppk", r"honorer", r"pegawai negeri", r"civil servant",
+    r"mandor"))
 _NOT_REGISTERED = re.compile(
-    r"\b" + _NOT + r"\s+(?:\w+\s+){0,3}?(?:di ?daftar\w*|daftarin|daftarkan|mendaftarkan|di ?ikutkan|diikut\w*|"
-    r"ikutkan|ikutin|dimasuk\w*|didaptar\w*|didaptarakan|register\w*|enrol\w*|sign\w* (?:me|us|him|her) up|"
+    r"\b" + _NOT + r"\s+(?:\w+\s+){0,3}?(?:di ?daftar\w*|daftarin|daftarkan|mendaftarkan\w*|mandaftar\w*|"
+    r"di ?ikutkan|diikut\w*|ikutkan|ikutin|dimasuk\w*|didaptar\w*|didaptarakan|register\w*|enrol\w*|"
+    r"sign\w* (?:me|us|him|her) up|"
     r"ditanggung|dibayarin|dibayarkan|bayarin|covered|cover me|pay for)\b")
 _SIDE_JOB = re.compile(_words(
     r"sampingan", r"nyambi", r"nyambil", r"kerja tambahan", r"usaha tambahan", r"side ?job", r"side hustle",
@@ -177,9 +186,10 @@ _RETIREE_WORKS = re.compile(_words(
     r"buka\w*", r"membuka", r"warung", r"toko", r"usaha", r"jualan", r"berjualan", r"bajualan", r"dagang", r"berdagang",
     r"bertani", r"tani", r"berkebun", r"kebun", r"ngojek", r"ojek", r"kerja", r"bekerja", r"bagawi", r"opened", r"open",
     r"runs?", r"running", r"stall", r"shop", r"business", r"farm\w*", r"sells?", r"selling", r"works?", r"working"))
-_PAYOUT = re.compile(_words(
-    r"cair\w*", r"dicair\w*", r"mencair\w*", r"mancair\w*", r"diambil", r"ambil", r"ngambil", r"klaim\w*", r"withdraw\w*",
-    r"pensiun", r"jp", r"jht", r"meninggal", r"wafat", r"maninggal", r"died", r"death", r"passed away"))
+_ABOUT_A_BENEFIT = re.compile(_words(
+    r"cair\w*", r"dicair\w*", r"mencair\w*", r"mancair\w*", r"diambil", r"ambil", r"ngambil", r"klaim\w*",
+    r"withdraw\w*", r"pensiun", r"jp", r"jht", r"beasiswa", r"scholarship\w*", r"santunan", r"ahli waris", r"heirs?",
+    r"meninggal", r"wafat", r"maninggal", r"died", r"death", r"passed away"))
 _STRONG_JOIN = re.compile(_words(
     r"(?:masih|msh|still) (?:\w+ ){0,2}?(?:ikut|umpat|daftar|bedaftar|badaftar|jadi peserta|jd peserta|join|sign up|"
     r"register|masuk bpu)", r"(?:baru|hanyar|just) (?:mau|handak|want to) (?:ikut|umpat|daftar|join)"))
@@ -188,7 +198,8 @@ _KIS = re.compile(_words(
     r"health card", r"health insurance"))
 _KIS_HELD = re.compile(_words(
     r"punya", r"pny", r"baisi", r"ada", r"sudah", r"udh", r"udah", r"sdh", r"aktif", r"dapat", r"dpt", r"dapet",
-    r"gratis", r"have", r"has", r"got", r"already", r"pegang", r"memiliki", r"terdaftar", r"dobel", r"double"))
+    r"gratis", r"have", r"has", r"got", r"already", r"pegang", r"memiliki", r"terdaftar", r"dobel", r"double",
+    r"peserta", r"member", r"pakai", r"pake", r"ditanggung"))
 _KIS_JOIN = re.compile(_words(
     r"ikut bpu", r"umpat bpu", r"daftar bpu", r"bpu", r"ikut bpjs ketenagakerjaan", r"ikut bpjstk", r"ikut bpjs tk",
     r"ikut (?:juga|jg|lagi|lg)", r"dobel", r"double", r"rangkap", r"dua duanya", r"both",
@@ -218,22 +229,23 @@ def _age(text: str) -> int | None:
             if pattern is _AGE_BEFORE_YEARS and (
                     _DURATION_BEFORE.search(before)
                     or (_ALREADY_BEFORE.search(before) and age < AGE_NOT_DURATION_FROM)
-                    or (_TIME_AFTER.match(text, found.end()) and not _YOUNG_BEFORE.search(before))):
+                    or (_TIME_AFTER.match(text, found.end()) and not _AGE_OF_SOMEONE.search(before))):
                 continue
-            if 5 <= age <= 110:
+            if MIN_AGE <= age <= MAX_AGE:
                 return age
     return None
 
 
 def _age_situation(text: str, asks_to_join: bool) -> Situation | None:
     age = _age(text)
-    # "dicairin umur brp", "meninggal di umur 60": about a payout, not about joining, unless joining is asked plainly.
-    about_payout = bool(_PAYOUT.search(text)) and not _STRONG_JOIN.search(text)
+    # "dicairin umur brp", "meninggal di umur 60", a child's scholarship: about a benefit, not about joining, unless
+# joining is asked plainly ("baru mau ikut", "masih boleh daftar").
+    about_payout = bool(_ABOUT_A_BENEFIT.search(text)) and not _STRONG_JOIN.search(text)
     limit_asked = bool(_AGE_LIMIT.search(text) and _JOIN.search(text)) and not about_payout
     if about_payout or not (asks_to_join or limit_asked):
         return None
     if age is not None and age < ADULT_FROM:
-        return Situation(AGE_YOUNG, age) if (_WORKS.search(text) or limit_asked) else None
+        return Situation(AGE_YOUNG, age)
     if age is not None and age >= OLDER_FROM:
         return Situation(AGE_OLDER, age)
     if age is None and _YOUNG_WORDS.search(text) and (_WORKS.search(text) or limit_asked):
