@@ -64,7 +64,9 @@ _NOT = (r"(?:tidak|tdk|gk|ga|gak|g|nggak|ngga|enggak|engga|kagak|belum|blm|blom|
 _JOIN = re.compile(_words(
     r"ikut\w*", r"umpat", r"baumpat", r"gabung", r"bergabung", r"join\w*", r"daftar\w*", r"didaftar\w*",
     r"mendaftar\w*", r"bedaftar", r"badaftar", r"bedaptar", r"badaptar", r"daptar", r"dftr", r"dftar", r"peserta",
-    r"bpu", r"bukan penerima upah", r"pekerja mandiri", r"termasuk", r"masuk", r"tergolong", r"golongan",
+    r"bpu", r"bukan penerima upah", r"pekerja mandiri",
+    r"(?:masuk|termasuk|tergolong) (?:\w+ )?"
+    r"(?:bpu|bukan|penerima|pekerja|peserta|kategori|golongan|informal|mandiri|pu)",
     r"register\w*", r"sign\w* up", r"enrol\w*", r"eligible", r"qualify", r"count as", r"counted as", r"apply"))
 # ... and that it is a question of whether one may ("masih boleh", "kawa kah", "can I", a question mark).
 _MAY = re.compile(_words(r"boleh", r"bisa", r"bs", r"bsa", r"kawa", r"kawakah", r"dapat", r"dpt", r"masih", r"msh",
@@ -213,7 +215,7 @@ _PROVINCES = (r"aceh|sumut|sumbar|riau|kepri|jambi|sumsel|bengkulu|lampung|babel
               r"sumatra|sumatera|medan|surabaya|bandung|semarang|nusa tenggara")
 _KTP_OTHER = re.compile(
     r"\b(?:ktp|e ktp|ektp|kartu tanda penduduk|id card|identity card)\s+(?:\w+\s+){0,3}?(?:(?:luar|lain|beda|berbeda|"
-    r"asal|another|other|different|outside|from|dari|matan|kampung|daerah asal|domisili lain)\b|(?:" + _PROVINCES +
+    r"asal|another|other|different|outside|kampung|daerah asal|domisili lain)\b|(?:" + _PROVINCES +
     r")\b)"
     r"|\b(?:beda|lain|luar|berbeda|another|different|other)\s+(?:provinsi|propinsi|prov|daerah|kota|kabupaten|"
     r"pulau|province|region|city)\b(?=.*\b(?:ktp|domisili|nik|id card)\b)"
@@ -239,10 +241,10 @@ def _age(text: str) -> int | None:
 def _age_situation(text: str, asks_to_join: bool) -> Situation | None:
     age = _age(text)
     # "dicairin umur brp", "meninggal di umur 60", a child's scholarship: about a benefit, not about joining, unless
-# joining is asked plainly ("baru mau ikut", "masih boleh daftar").
-    about_payout = bool(_ABOUT_A_BENEFIT.search(text)) and not _STRONG_JOIN.search(text)
-    limit_asked = bool(_AGE_LIMIT.search(text) and _JOIN.search(text)) and not about_payout
-    if about_payout or not (asks_to_join or limit_asked):
+    # joining is asked plainly ("baru mau ikut", "masih boleh daftar").
+    about_a_benefit = bool(_ABOUT_A_BENEFIT.search(text)) and not _STRONG_JOIN.search(text)
+    limit_asked = bool(_AGE_LIMIT.search(text) and _JOIN.search(text)) and not about_a_benefit
+    if about_a_benefit or not (asks_to_join or limit_asked):
         return None
     if age is not None and age < ADULT_FROM:
         return Situation(AGE_YOUNG, age)
@@ -294,7 +296,8 @@ def eligibility_situation(text: str) -> Situation | None:
     Pure and cheap (a few regular expressions over the normalised words); safe on any input, 5,000 characters of
     emoji included.
     """
-    words = " ".join(raw_tokens(text or ""))
+    text = text or ""
+    words = " ".join(raw_tokens(text))
     if not words or _PAYS_FOR_OTHERS.search(words):
         return None
     asks_to_join = bool(_JOIN.search(words) and (_MAY.search(words) or "?" in text))

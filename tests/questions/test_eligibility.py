@@ -201,6 +201,9 @@ ORDINARY = [
     'bapak sy 60 tahun kecelakaan kerja, klaim jkk gmn',
     'tahun 2026 iuran bpu brp',
     'kerja 5 tahun di kebun sawit, boleh ikut bpu?',
+    "sy ibu rumah tangga, kartu jmo sy gk bisa masuk",
+    "sy mahasiswa kerja part time, masuk angin trs, bisa klaim?",
+    "ktp sy dari dukcapil blm jadi, bs daftar pake kk?",
     "halo",
     "",
 ]
