@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from bot.questions.eligibility import Situation, eligibility_situation
 from bot.questions.knowledge_base import UNKNOWN
 from bot.questions.matcher import FaqMatcher, Match
 from bot.questions.normalise import normalise
@@ -32,6 +33,10 @@ _AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:jt|juta|jutaan|jtan|jta|rb|ribu|rb
 HOW_MUCH = frozenset({"berapa", "totalnya", "total"})
 INCOME_TOPICS = ("iuran", "diskon")  # what a message stating an income and asking "how much" may be about
 
+HOW = frozenset({"bagaimana", "cara", "caranya", "how"})
+# Topics that the words of a "may I join?" question look like but that it does not ask.
+ELIGIBILITY_MIX = frozenset({"cek_status", "berhenti", "jkm", "jatuh_tempo"})
+
 # Programmes a later piece may leave unnamed: "jht itu apa, trus bs dicairin kapan" asks about JHT twice.
 PROGRAMMES = {"jht": "jht", "jkk": "jkk", "jkm": "jkm", "jp": "jp", "jkp": "jkp", "kecelakaan": "jkk",
               "meninggal": "jkm", "kematian": "jkm", "pensiun": "jp", "phk": "jkp"}
@@ -45,6 +50,7 @@ class Asked:
     match_whole: Callable[[], Match] = field(repr=False, compare=False)
     unanswered: tuple[str, ...] = ()  # asking pieces in which nothing was recognised
     small_talk: tuple[str, ...] = ()  # kinds of small talk (bot/questions/small_talk.py), in order
+    eligibility: Situation | None = None  # "ulun umur 65, kawa kah umpat?": who may join, for this asker
 
     @cached_property
     def whole(self) -> Match:
@@ -132,10 +138,16 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
     if _asks_what_an_income_costs(pieces):
         found_topics = ["iuran"] + [t for t in found_topics if t in INCOME_TOPICS and t != "iuran"]
         unanswered = []
+    situation = eligibility_situation(text)
+    if situation is not None:  # "may I join?" is the BPU question, whatever the words matched
+        asks_how = bool(HOW & set(normalise(text)))  # "boleh daftar gk" asks may I; "daftarnya gmn" asks how
+        found_topics = ["bpu"] + [t for t in found_topics if t not in ELIGIBILITY_MIX and t != "bpu"
+                                  and (t != "daftar" or asks_how)]
+        unanswered = []
     if not found_topics:
         unanswered = []
     topics = _in_order(small_topics, kinds, found_topics)
-    return Asked(topics, whole, tuple(unanswered), tuple(kinds))
+    return Asked(topics, whole, tuple(unanswered), tuple(kinds), situation)
 
 
 def _in_order(small_topics: list[str], kinds: list[str], questions: list[str]) -> tuple[str, ...]:

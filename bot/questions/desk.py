@@ -13,6 +13,7 @@ from bot.core.i18n import Translator, escape
 from bot.core.money import find_rupiah
 from bot.core.replies import MAX_MESSAGE_LENGTH, Button, Reply, rows, shown_length
 from bot.questions.asked import Asked, topics_asked
+from bot.questions.eligibility import eligibility_note
 from bot.questions.knowledge_base import KnowledgeBase, Topic
 from bot.questions.matcher import FaqMatcher, Match
 from bot.questions.normalise import raw_tokens
@@ -20,6 +21,7 @@ from bot.questions.small_talk import GOODBYE, GREETING, ISLAMIC_GREETING
 
 TOPICS_PER_PAGE = 8
 SUGGESTIONS = 3
+ELIGIBILITY_TOPICS = ("bpu", "syarat")  # answers under which the asker's own situation is answered
 MAX_FOLLOW_UPS = 6  # buttons under an answer to several questions
 MAX_PART_SHOWN = 120  # characters of an unanswered part quoted back
 ACTION_LABELS = {"quote": "menu.quote", "enroll": "menu.enroll", "sponsor": "menu.sponsor",
@@ -60,12 +62,12 @@ class QuestionDesk:
     def topic(self, topic_id: str) -> Topic | None:
         return self.knowledge.topics.get(topic_id) if _TOPIC_ID.match(topic_id or "") else None
 
-    def answer(self, topic: Topic, lang: str, *, ticket_id: int | None = None) -> Reply:
+    def answer(self, topic: Topic, lang: str, *, ticket_id: int | None = None, note: str = "") -> Reply:
         buttons = [self._follow_up(item, lang, ticket_id) for item in topic.follow_ups]
         if topic.id == "manusia" and ticket_id is not None and not any(b.data.startswith("h:") for b in buttons):
             buttons.insert(0, Button(self.texts.t(lang, "faq.ask_human"), f"h:{ticket_id}"))
         buttons.append(Button(self.texts.t(lang, "menu.back"), "m:home"))
-        return Reply(topic.text("answer", lang), rows(buttons, 2))
+        return Reply("\n\n".join(filter(None, (topic.text("answer", lang), note))), rows(buttons, 2))
 
     def _follow_up(self, item: str, lang: str, ticket_id: int | None) -> Button:
         if item.startswith("action:"):
@@ -112,13 +114,25 @@ class QuestionDesk:
         if not questions:
             reply = self.not_understood(asked.whole, lang, ticket_id=ticket_id)
             return Reply("\n\n".join(opening + [reply.text]), reply.buttons)
+        notes = self._eligibility_notes(asked, lang)
         if len(questions) == 1 and not asked.unanswered:
-            reply = self.answer(questions[0], lang, ticket_id=ticket_id)
+            reply = self.answer(questions[0], lang, ticket_id=ticket_id, note=notes.get(questions[0].id, ""))
             return Reply("\n\n".join(opening + [reply.text]), reply.buttons)
-        return self._several_answers(opening, questions, asked.unanswered, lang, ticket_id)
+        return self._several_answers(opening, questions, asked.unanswered, lang, ticket_id, notes)
+
+    @staticmethod
+    def _eligibility_notes(asked: Asked, lang: str) -> dict[str, str]:
+        """The note for this asker's situation (age, homemaker, student...), once, under the first answer about
+        who may join."""
+        if asked.eligibility is None:
+            return {}
+        for topic in asked.questions:
+            if topic in ELIGIBILITY_TOPICS:
+                return {topic: eligibility_note(asked.eligibility, lang)}
+        return {}
 
     def _several_answers(self, opening: list[str], questions: list[Topic], unanswered: tuple[str, ...],
-                         lang: str, ticket_id: int | None) -> Reply:
+                         lang: str, ticket_id: int | None, notes: dict[str, str]) -> Reply:
         answered = {topic.id for topic in questions}
         closing = []
         if unanswered:
@@ -129,6 +143,8 @@ class QuestionDesk:
         left_out: list[Topic] = []
         for topic in questions:  # every answer that fits in one message; the rest become buttons
             section = f"<b>{escape(topic.text('title', lang))}</b>\n{topic.text('answer', lang)}"
+            if topic.id in notes:
+                section += "\n\n" + notes[topic.id]
             text = "\n\n".join(opening + sections + [section] + closing + [self.texts.t(lang, "faq.more_answers")])
             if left_out or shown_length(text) > MAX_MESSAGE_LENGTH:
                 left_out.append(topic)

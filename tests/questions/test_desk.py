@@ -61,3 +61,12 @@ def test_a_message_too_long_for_one_reply_keeps_the_other_answers_as_buttons() -
     reply = desk.reply_to_message(desk.read(message), "id", ticket_id=None)
     assert len(plain(reply.text)) <= 4096
     assert len(desk.read(message).questions) >= 5
+
+
+def test_who_may_join_is_answered_for_the_askers_own_situation() -> None:
+    desk = _desk()
+    asked = desk.read("abah sy umur 65 masih bertani, masih boleh ikut bpjs ketenagakerjaan gk?")
+    assert asked.questions == ("bpu",)
+    reply = desk.reply_to_message(asked, "id", ticket_id=None)
+    assert "batas umur" in reply.text and "175" in reply.text  # the facts are silent on age: said, with 175
+    assert reply.text.count("batas umur") == 1
