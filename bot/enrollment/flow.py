@@ -75,7 +75,7 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
         return Reply(self.t(lang, f"ask_{step}"), nav)
 
     # ------------------------------------------------------------------ answers
-    def accept_text(self, values: Values, text: str, today: date) -> tuple[Values, str | None]:
+    def accept_text(self, values: Values, text: str, today: date, lang: str = "id") -> tuple[Values, str | None]:
         """Apply typed text to the current step; on error the values are returned unchanged with a reason key."""
         step = next_step(values)
         text = (text or "").strip()
@@ -114,7 +114,7 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
                 return values, "regency_words"
             return {**values, "regency": regency.title()}, None
         if step == "income":
-            amount = parse_rupiah(text)
+            amount = parse_rupiah(text, lang)
             if amount is None:
                 return values, "income_unreadable"
             problem = typed_income_problem(amount)

@@ -71,10 +71,10 @@ class PaymentFlow(ConversationFlow, name=FLOW, texts="payment", prefix="y", step
         return Reply(text, rows([Button(self.t(lang, "confirm"), "y:ok")], 1) + rows(
             [Button(self.t(lang, "back"), "y:back"), Button(self.t(lang, "cancel"), "y:cancel")], 2))
 
-    def accept_text(self, values: Values, text: str, today: date) -> tuple[Values, str | None]:
+    def accept_text(self, values: Values, text: str, today: date, lang: str = "id") -> tuple[Values, str | None]:
         step = next_step(values)
         if step == "amount":
-            amount = parse_rupiah(text)
+            amount = parse_rupiah(text, lang)
             if amount is None:
                 return values, "amount_unreadable"
             if amount < 1_000:
