@@ -15,7 +15,7 @@ from datetime import date
 from bot.contributions import occupations
 from bot.contributions.rules import JHT, JKK, JKM, Discount, quote, typed_income_problem
 from bot.core.conversation import ConversationFlow, Values
-from bot.core.formatting import month_name, rupiah
+from bot.core.formatting import day_text, month_name, rupiah
 from bot.core.identity import (
     PROVINCE_CODES,
     check_name,
@@ -160,7 +160,7 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
         shown_occupation = (occupation.label_id if lang == "id" else occupation.label_en).split(" ", 1)[1] \
             if occupation else values["occupation"]
         text = self.t(lang, "review", name=mask_name(values["name"]), nik=mask_nik(values["nik"]),
-                      birth=date.fromisoformat(values["birth_date"]).strftime("%d-%m-%Y"),
+                      birth=day_text(date.fromisoformat(values["birth_date"]), lang),
                       phone=mask_phone(values["phone"]), occupation=shown_occupation,
                       region=f"{values['regency']}, {values['province']}", income=rupiah(values["income"], lang),
                       programs="+".join(p.upper() for p in programs), amount=rupiah(monthly.due, lang),
