@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.core.formatting import rupiah
+from bot.core.formatting import day_text, rupiah
 from bot.core.replies import Button, Reply, rows
 from handlers import replies
 from handlers.admin_guard import admin_only
@@ -45,8 +45,9 @@ async def verify_pressed(update: Update, context: BotContext) -> None:
     await query.answer(context.t("records.verified", id=payment_id))
     await context.bot.send_message(update.effective_chat.id, context.t("records.verified", id=payment_id))
     if sponsor is not None and sponsor.sponsor_id is not None:
-        await notify_user(context, sponsor.sponsor_id, "payment.verified", amount=rupiah(payment.amount),
-                          date=payment.paid_on.strftime("%d-%m-%Y"), id=payment.pledge_id)
+        await notify_user(context, sponsor.sponsor_id, "payment.verified",
+                          amount=lambda lang: rupiah(payment.amount, lang),
+                          date=lambda lang: day_text(payment.paid_on, lang), id=payment.pledge_id)
 
 
 def register(app: BotApplication) -> None:

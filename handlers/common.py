@@ -22,12 +22,14 @@ DOUBLE_PRESS_WINDOW = timedelta(minutes=30)
 
 
 async def notify_user(context: BotContext, user_id: int, key: str, **values: object) -> bool:
-    """A message to another user in their own language; a user who blocked the bot is marked, not retried."""
+    """A message to another user in their own language; a user who blocked the bot is marked, not retried.
+    A value may be a function of the language (an amount or a date written the recipient's way)."""
     async with context.services.db.session() as session:
         user = await get_user(session, user_id)
     lang = user.language if user else context.services.settings.default_language
     try:
-        await context.bot.send_message(user_id, context.services.texts.t(lang, key, **values))
+        shown = {name: value(lang) if callable(value) else value for name, value in values.items()}
+        await context.bot.send_message(user_id, context.services.texts.t(lang, key, **shown))
         return True
     except Forbidden:
         async with context.services.db.transaction() as session:

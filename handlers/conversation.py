@@ -100,7 +100,7 @@ class Conversation:
         again."""
         flow = self.flow(context)
         values, error = flow.accept_text(self.values_of(context, state), update.effective_message.text or "",
-                                         context.today())
+                                         context.today(), lang=context.lang)
         if error is not None:
             await update.effective_message.reply_text(flow.error(error, context.lang))
             return

@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.contributions.quote_flow import QuoteFlow
 from bot.core.calendar import this_month
 from bot.core.conversation import Values
+from bot.core.money import IncomeReading
 from bot.core.replies import Reply
 from handlers import replies
 from handlers.context import BotApplication, BotContext
@@ -42,13 +43,19 @@ CONVERSATION = QuoteConversation(QuoteFlow, restart_action="again")
 
 
 async def start_quote(update: Update, context: BotContext, *, income: int | None = None,
-                      force: bool = False) -> None:
-    """A new quote; an income from the question ("iuran kalau gaji 2 juta") is filled in already."""
+                      reading: IncomeReading | None = None, force: bool = False) -> None:
+    """A new quote; an income from the question ("iuran kalau gaji 2 juta", or `reading` from
+    bot.core.money.find_income for "gaji kadang 700rb kadang 1jt") is filled in already."""
     if not force and await keeps_unfinished(update, context, "quote"):
         return
     if update.callback_query:
         await update.callback_query.answer()
-    await CONVERSATION.show_next(update, context, {"income": income} if income else {}, edit=None)
+    values: Values = {"income": income} if income else {}
+    if reading is not None:
+        values, problem = QuoteFlow.with_income({}, reading)
+        if problem:  # an income the quote cannot use: ask for it as usual
+            values = {}
+    await CONVERSATION.show_next(update, context, values, edit=None)
 
 
 async def start_new(update: Update, context: BotContext, _argument: str = "") -> None:

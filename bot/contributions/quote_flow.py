@@ -13,13 +13,16 @@ from bot.contributions.rules import JHT, JKK, JKM, MAXIMUM_INCOME, MINIMUM_INCOM
 from bot.contributions.wages import deductions
 from bot.core.conversation import ConversationFlow, Values
 from bot.core.formatting import month_name, rupiah
-from bot.core.money import parse_rupiah
+from bot.core.money import APPROXIMATE, RANGE, IncomeReading, m_is_ambiguous, parse_income
 from bot.core.replies import Button, Reply, rows
 
 FLOW = "quote"
 STEPS = ("occupation", "income", "jht", "months")
 MONTH_CHOICES = (1, 3, 6, 12)
 INCOME_CHOICES = (1_000_000, 1_500_000, 2_000_000, 3_000_000)
+READING = "income_reading"  # how a typed income was read, when it was not one exact figure (IncomeReading)
+# Error keys whose texts are in the "amounts" block of the catalogs.
+AMOUNT_ERRORS = frozenset({"income_m_unclear"})
 
 def next_step(values: Values) -> str | None:
     steps = STEPS[:2] if values.get("pu") else STEPS
@@ -35,6 +38,8 @@ def previous_values(values: Values) -> Values:
     if not answered:
         return values
     trimmed = {k: v for k, v in values.items() if k != answered[-1]}
+    if answered[-1] == "income":
+        trimmed.pop(READING, None)
     if answered[-1] == "occupation":
         trimmed.pop("transport", None)
         trimmed.pop("pu", None)
@@ -55,8 +60,11 @@ class QuoteFlow(ConversationFlow, name=FLOW, texts="quote", prefix="q", steps=ne
             choices = [Button(o.label_id if lang == "id" else o.label_en, f"q:occ:{o.key}")
                        for o in occupations.OCCUPATIONS]
             choices.append(Button(self.t(lang, "wage_earner"), f"q:occ:{occupations.PU_KEY}"))
-            intro = self.t(lang, "income_noted", income=rupiah(values["income"], lang)) + "\n" \
-                if "income" in values else ""
+            intro = ""
+            if "income" in values:
+                reading = IncomeReading.from_values(values.get(READING))
+                intro = (self.income_note(reading, lang) if reading else
+                         self.t(lang, "income_noted", income=rupiah(values["income"], lang))) + "\n"
             return Reply(intro + self.t(lang, "ask_occupation"), rows(choices, 2) + cancel_only)
         if step == "income":
             choices = [Button(rupiah(v, lang), f"q:inc:{v}") for v in INCOME_CHOICES]
@@ -69,7 +77,7 @@ class QuoteFlow(ConversationFlow, name=FLOW, texts="quote", prefix="q", steps=ne
         return Reply(self.t(lang, "ask_months"), rows(choices, 2) + nav)
 
     # ------------------------------------------------------------------ answers
-    def accept_text(self, values: Values, text: str, today: date) -> tuple[Values, str | None]:
+    def accept_text(self, values: Values, text: str, today: date, lang: str = "id") -> tuple[Values, str | None]:
         """Apply typed text to the current step; returns the new values and an error key (values unchanged on error)."""
         step = next_step(values)
         if step == "occupation":
@@ -78,10 +86,11 @@ class QuoteFlow(ConversationFlow, name=FLOW, texts="quote", prefix="q", steps=ne
                 return values, "bad_occupation"
             return {**values, "occupation": description, "transport": occupations.is_transport(description)}, None
         if step == "income":
-            amount = parse_rupiah(text)
-            if amount is None:
-                return values, "bad_income"
-            return self._income(values, amount)
+            reading = parse_income(text, lang)
+            if reading is None:
+                # "1,5m" in Indonesian: million or miliar? Ask rather than guess.
+                return values, "income_m_unclear" if lang != "en" and m_is_ambiguous(text) else "bad_income"
+            return self.with_income(values, reading)
         return values, "use_buttons"
 
     def choose(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:
@@ -103,9 +112,42 @@ class QuoteFlow(ConversationFlow, name=FLOW, texts="quote", prefix="q", steps=ne
     @staticmethod
     def _income(values: Values, amount: int) -> tuple[Values, str | None]:
         problem = typed_income_problem(amount)
-        return (values, problem) if problem else ({**values, "income": amount}, None)
+        if problem:
+            return values, problem
+        return {**{k: v for k, v in values.items() if k != READING}, "income": amount}, None
+
+    @classmethod
+    def with_income(cls, values: Values, reading: IncomeReading) -> tuple[Values, str | None]:
+        """The answers with an income read from text: a range is priced at its lowest figure (never more than the
+        user said) and the reading is kept, so the result can say how the figure was chosen."""
+        problem = typed_income_problem(reading.low) or (typed_income_problem(reading.high)
+                                                         if reading.kind == RANGE else None)
+        if problem:
+            return values, problem
+        updated, _ = cls._income(values, reading.amount)
+        if reading.kind in (APPROXIMATE, RANGE):
+            updated[READING] = reading.as_values()
+        return updated, None
+
+    def income_note(self, reading: IncomeReading, lang: str) -> str:
+        """How a range or an approximate income was read, said aloud, with the minimum income the BPU contribution
+        is counted on when that matters for a range."""
+        amounts = lambda key, **values: self.texts.t(lang, f"amounts.{key}", **values)  # noqa: E731
+        amount, minimum = rupiah(reading.amount, lang), rupiah(MINIMUM_INCOME, lang)
+        if reading.kind != RANGE:
+            return amounts("read_approximate", amount=amount)
+        note = amounts("read_range", amount=amount, low=rupiah(reading.low, lang), high=rupiah(reading.high, lang))
+        if reading.high <= MINIMUM_INCOME:
+            bracket = amounts("range_below_minimum", minimum=minimum)
+        elif reading.low < MINIMUM_INCOME:
+            bracket = amounts("range_across_minimum", minimum=minimum, high=rupiah(reading.high, lang))
+        else:
+            bracket = amounts("range_above_minimum", minimum=minimum, high=rupiah(reading.high, lang))
+        return f"{note} {bracket}"
 
     def error(self, key: str, lang: str) -> str:
+        if key in AMOUNT_ERRORS:
+            return self.texts.t(lang, f"amounts.error_{key}")
         return self.t(lang, f"error_{key}", minimum=rupiah(MINIMUM_INCOME, lang),
                       maximum=rupiah(MAXIMUM_INCOME, lang))
 
@@ -118,7 +160,10 @@ class QuoteFlow(ConversationFlow, name=FLOW, texts="quote", prefix="q", steps=ne
                        months=values["months"], transport=values.get("transport", False), discounts=discounts)
         first = result.months[0]
         lines = [self.t(lang, "result_title", income=rupiah(result.income, lang))]
-        if result.clamped:
+        reading = IncomeReading.from_values(values.get(READING))
+        if reading is not None:
+            lines.append(self.income_note(reading, lang))
+        if result.clamped and (reading is None or reading.kind != RANGE):  # a range's note says it already
             lines.append(self.t(lang, "clamped", declared=rupiah(result.declared_income, lang),
                                 minimum=rupiah(MINIMUM_INCOME, lang)))
         labels = {JKK: "line_jkk", JKM: "line_jkm", JHT: "line_jht"}

@@ -57,8 +57,9 @@ class ConversationFlow:
         """The question for `step`, with its buttons."""
         raise NotImplementedError
 
-    def accept_text(self, values: Values, text: str, today: date) -> tuple[Values, str | None]:
-        """Typed text as the answer to the current step: new values, or the old ones and an error key."""
+    def accept_text(self, values: Values, text: str, today: date, lang: str = "id") -> tuple[Values, str | None]:
+        """Typed text as the answer to the current step: new values, or the old ones and an error key. `lang` is
+        the user's language, which decides how some amounts read ("2m" is two million in English only)."""
         raise NotImplementedError
 
     def accept_choice(self, values: Values, kind: str, value: str, today: date) -> tuple[Values, str | None]:

@@ -42,6 +42,12 @@ def month_name(month: date, lang: str = "id") -> str:
     return format_date(month, "MMMM yyyy", locale=_locale(lang))
 
 
+def day_text(day: date, lang: str = "id") -> str:
+    """A day inside a sentence: 15-11-2026 in Indonesian (the way forms write it), 15 Nov 2026 in English (where
+    15-11 and 11-15 are both read)."""
+    return day.strftime("%d-%m-%Y") if lang != "en" else format_date(day, "d MMM y", locale=_locale(lang))
+
+
 def long_date(day: date, lang: str = "id") -> str:
     """2 Februari 2026 / 2 February 2026."""
     return format_date(day, "d MMMM y", locale=_locale(lang))

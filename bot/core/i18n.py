@@ -3,6 +3,10 @@
 `Translator.t(lang, key, **values)` looks a key up in the user's language, falls back to Indonesian,
 and HTML-escapes every interpolated value (the bot sends with parse_mode=HTML), so text a user typed
 can never inject formatting. Pass `Html(...)` for a value that is already safe markup.
+
+Counts take plural forms in the template: `{months:# month|# months}` gives "1 month", "3 months". The forms
+follow the language's plural categories in CLDR order (Babel: English has "one" and "other"; Indonesian only
+"other", so Indonesian texts need no forms); "#" stands for the value; a missing form falls back to the last.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 LANGUAGES = ("id", "en")
@@ -34,6 +39,41 @@ def escape(value: object) -> str:
 def plain(text: str) -> str:
     """Telegram HTML as a reader sees it: tags dropped, entities decoded (for terminals and logs-free output)."""
     return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+_PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")
+
+
+@lru_cache(maxsize=8)
+def _plural_rule(lang: str) -> tuple[Any, tuple[str, ...]]:
+    rule = Locale.parse(lang).plural_form
+    return rule, tuple(tag for tag in _PLURAL_ORDER if tag in rule.tags or tag == "other")
+
+
+def plural_form(lang: str, count: object, forms: str) -> str:
+    """The form of `forms` ("# month|# months") that fits `count` in `lang`, "#" replaced by the count."""
+    rule, tags = _plural_rule(lang if lang in LANGUAGES else FALLBACK)
+    choices = forms.split("|")
+    if isinstance(count, int):
+        number: int | None = count
+    else:  # a count already formatted for the reader: "1", "7,996,826", "7.996.826"
+        shown = str(count).strip()
+        number = int(re.sub(r"\D", "", shown)) if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})*|\d+", shown) else None
+    tag = rule(number) if number is not None else "other"
+    chosen = choices[tags.index(tag)] if tags.index(tag) < len(choices) else choices[-1]
+    return chosen.replace("#", escape(count))
+
+
+class _CatalogFormatter(string.Formatter):
+    """str.format with every value escaped, and `{count:one|other}` plural forms."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            return plural_form(self.lang, value, format_spec)
+        return format(escape(value), format_spec)
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -73,7 +113,9 @@ class Translator:
             raise TypeError(f"message key {key!r} is not a string")
         if not values:
             return template
-        return template.format_map({name: escape(value) for name, value in values.items()})
+        # The plural rules are those of the catalog the text came from (a missing English text falls back).
+        source = lang if key in self.catalogs.get(lang, {}) else FALLBACK
+        return _CatalogFormatter(source).vformat(template, (), values)
 
     def placeholders(self, lang: str, key: str) -> set[str]:
         template = self.raw(lang, key)

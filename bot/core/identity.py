@@ -77,9 +77,10 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),  # 1985-08-17
 )
 _MONTHS = {name: i for i, names in enumerate(
-    [("januari", "jan"), ("februari", "feb", "pebruari"), ("maret", "mar"), ("april", "apr"), ("mei", "may"),
-     ("juni", "jun"), ("juli", "jul"), ("agustus", "agu", "agt", "aug"), ("september", "sep", "sept"),
-     ("oktober", "okt", "oct"), ("november", "nov", "nop"), ("desember", "des", "dec")], start=1)
+    [("januari", "jan", "january"), ("februari", "feb", "pebruari", "february"), ("maret", "mar", "march"),
+     ("april", "apr"), ("mei", "may"), ("juni", "jun", "june"), ("juli", "jul", "july"),
+     ("agustus", "agu", "agt", "aug", "august"), ("september", "sep", "sept"), ("oktober", "okt", "oct", "october"),
+     ("november", "nov", "nop"), ("desember", "des", "dec", "december")], start=1)
     for name in names}
 
 

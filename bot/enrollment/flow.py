@@ -15,7 +15,7 @@ from datetime import date
 from bot.contributions import occupations
 from bot.contributions.rules import JHT, JKK, JKM, Discount, quote, typed_income_problem
 from bot.core.conversation import ConversationFlow, Values
-from bot.core.formatting import month_name, rupiah
+from bot.core.formatting import day_text, month_name, rupiah
 from bot.core.identity import (
     PROVINCE_CODES,
     check_name,
@@ -75,7 +75,7 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
         return Reply(self.t(lang, f"ask_{step}"), nav)
 
     # ------------------------------------------------------------------ answers
-    def accept_text(self, values: Values, text: str, today: date) -> tuple[Values, str | None]:
+    def accept_text(self, values: Values, text: str, today: date, lang: str = "id") -> tuple[Values, str | None]:
         """Apply typed text to the current step; on error the values are returned unchanged with a reason key."""
         step = next_step(values)
         text = (text or "").strip()
@@ -114,7 +114,7 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
                 return values, "regency_words"
             return {**values, "regency": regency.title()}, None
         if step == "income":
-            amount = parse_rupiah(text)
+            amount = parse_rupiah(text, lang)
             if amount is None:
                 return values, "income_unreadable"
             problem = typed_income_problem(amount)
@@ -160,7 +160,7 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
         shown_occupation = (occupation.label_id if lang == "id" else occupation.label_en).split(" ", 1)[1] \
             if occupation else values["occupation"]
         text = self.t(lang, "review", name=mask_name(values["name"]), nik=mask_nik(values["nik"]),
-                      birth=date.fromisoformat(values["birth_date"]).strftime("%d-%m-%Y"),
+                      birth=day_text(date.fromisoformat(values["birth_date"]), lang),
                       phone=mask_phone(values["phone"]), occupation=shown_occupation,
                       region=f"{values['regency']}, {values['province']}", income=rupiah(values["income"], lang),
                       programs="+".join(p.upper() for p in programs), amount=rupiah(monthly.due, lang),

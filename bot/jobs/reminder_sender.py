@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.contributions.rules import quote
 from bot.core.calendar import add_months, due_date, month_start
-from bot.core.formatting import month_name, rupiah
+from bot.core.formatting import day_text, month_name, rupiah
 from bot.core.i18n import Translator
 from bot.core.identity import mask_name
 from bot.core.replies import Button, Reply, rows
@@ -250,7 +250,7 @@ class ReminderService:
             shown = ", ".join(mask_name(self.cipher.decrypt(n)) for n in names if n) or "-"
             text = t(f"pledge_{item.kind}", id=pledge.id, month=month_name(item.month, lang),
                      amount=rupiah(month.amount_due - month.amount_paid, lang), workers=shown,
-                     due=due_day.strftime("%d-%m-%Y"))
+                     due=day_text(due_day, lang))
         else:
             application = await session.get(EnrollmentApplication, item.subject_id)
             if application is None or application.status == REJECTED or application.user_id != item.recipient_id:
@@ -259,7 +259,7 @@ class ReminderService:
             monthly = quote(income=application.income, programs=tuple(application.programs.split(",")),
                             first_month=item.month, transport=application.transport, discounts=discounts).months[0]
             text = t(f"own_{item.kind}", month=month_name(item.month, lang), amount=rupiah(monthly.due, lang),
-                     due=due_day.strftime("%d-%m-%Y"))
+                     due=day_text(due_day, lang))
         if item.kind == OVERDUE:
             text += "\n" + t("three_months")
         elif item.kind == BEFORE:

@@ -12,7 +12,7 @@ import unicodedata
 from datetime import date, timedelta
 
 from bot.core.conversation import ConversationFlow, Values
-from bot.core.formatting import rupiah
+from bot.core.formatting import day_text, rupiah
 from bot.core.identity import parse_calendar_date
 from bot.core.money import parse_rupiah
 from bot.core.replies import Button, Reply, rows
@@ -67,14 +67,14 @@ class PaymentFlow(ConversationFlow, name=FLOW, texts="payment", prefix="y", step
     def confirmation(self, values: Values, lang: str) -> Reply:
         paid_on = date.fromisoformat(values["paid_on"])
         text = self.t(lang, "confirm_text", id=values["pledge_id"], amount=rupiah(values["amount"], lang),
-                      date=paid_on.strftime("%d-%m-%Y"), reference=values["reference"] or "-")
+                      date=day_text(paid_on, lang), reference=values["reference"] or "-")
         return Reply(text, rows([Button(self.t(lang, "confirm"), "y:ok")], 1) + rows(
             [Button(self.t(lang, "back"), "y:back"), Button(self.t(lang, "cancel"), "y:cancel")], 2))
 
-    def accept_text(self, values: Values, text: str, today: date) -> tuple[Values, str | None]:
+    def accept_text(self, values: Values, text: str, today: date, lang: str = "id") -> tuple[Values, str | None]:
         step = next_step(values)
         if step == "amount":
-            amount = parse_rupiah(text)
+            amount = parse_rupiah(text, lang)
             if amount is None:
                 return values, "amount_unreadable"
             if amount < 1_000:

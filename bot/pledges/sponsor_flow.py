@@ -160,7 +160,7 @@ class SponsorFlow(ConversationFlow, name=FLOW, texts="sponsor", prefix="s", step
                      rows([Button(self.t(lang, "phone_unknown"), "s:phone:none")], 1) + nav)
 
     # ------------------------------------------------------------------ answers
-    def accept_text(self, values: Values, text: str, today: date) -> tuple[Values, str | None]:
+    def accept_text(self, values: Values, text: str, today: date, lang: str = "id") -> tuple[Values, str | None]:
         step = next_step(values)
         text = (text or "").strip()
         if step == "count":

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.core.formatting import month_name, rupiah
+from bot.core.formatting import day_text, month_name, rupiah
 from bot.core.i18n import Translator
 from bot.core.identity import mask_name
 from bot.core.replies import Button, Reply, rows
@@ -46,7 +46,7 @@ def describe(overview: Any, names: list[str | None], texts: Translator, lang: st
         remaining = following.amount_due - following.amount_paid
         key = "overdue_line" if following.due_date < today else "next_line"
         lines.append(t(key, month=month_name(following.month, lang), amount=rupiah(remaining, lang),
-                       due=following.due_date.strftime("%d-%m-%Y")))
+                       due=day_text(following.due_date, lang)))
         lines.append(t("outstanding_line", amount=rupiah(overview.outstanding, lang)))
     elif pledge.status == "active":
         lines.append(t("all_paid"))
