@@ -10,12 +10,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.core.i18n import escape
 from bot.core.identity import looks_like_personal_number
+from bot.core.language_detect import detect_language
 from bot.core.logs import user_ref
+from bot.core.replies import Button, Reply
 from bot.questions.desk import income_in_question
 from bot.questions.support_replies import team_reply_messages
 from handlers import charts, quote, replies
 from handlers.context import BotApplication, BotContext
-from handlers.keyboards import main_menu
+from handlers.keyboards import main_menu, menu_buttons
 from handlers.menu import MAX_TEXT_LENGTH
 from handlers.start import menu_item, show_menu
 from models import support
@@ -86,22 +88,32 @@ async def question(update: Update, context: BotContext) -> None:
         return
     desk = context.services.desk
     asked = desk.read(text)
+    lang = detect_language(text) or context.lang  # an English question gets English, whatever the setting
+    offer = switch_language_offer(context, lang)
     if asked.small_talk and not asked.questions and not asked.unanswered:  # "assalamualaikum", "makasih ya"
-        await message.reply_text(desk.small_talk_only(asked, context.lang), reply_markup=main_menu(context))
+        await replies.send(context, update.effective_chat.id,
+                           Reply(desk.small_talk_only(asked, lang), offer + menu_buttons(context, lang)))
         return
-    income = income_in_question(text, asked)
+    income = income_in_question(text, asked, lang)
     if income is not None:  # "iuran kalau gaji 2 juta berapa": straight into the quote, amount filled in
-        await quote.start_quote(update, context, income=income)
+        await quote.start_quote(update, context, reading=income)
         return
     ticket_id = None
     if not asked.questions or asked.unanswered or "manusia" in asked.questions:
         # Keep what they asked, so "ask a person" can pass it on without retyping.
         async with db.transaction() as session:
-            ticket_id = (await support.create_ticket(session, user_id, text, context.lang)).id
-    await replies.send(context, update.effective_chat.id,
-                       desk.reply_to_message(asked, context.lang, ticket_id=ticket_id))
+            ticket_id = (await support.create_ticket(session, user_id, text, lang)).id
+    reply = desk.reply_to_message(asked, lang, ticket_id=ticket_id)
+    await replies.send(context, update.effective_chat.id, Reply(reply.text, offer + reply.buttons))
     for topic in asked.questions:
         await charts.after_topic_answer(context, update.effective_chat.id, topic)
+
+
+def switch_language_offer(context: BotContext, lang: str) -> tuple[tuple[Button, ...], ...]:
+    """A button to keep the language the user just wrote in, when it is not the one they chose."""
+    if lang == context.lang:
+        return ()
+    return ((Button(context.services.texts.t(lang, "language.keep_this_one"), f"lang:{lang}"),),)
 
 
 async def ask_for_human_message(update: Update, context: BotContext) -> None:

@@ -144,8 +144,8 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
         found_topics = ["bpu"] + [t for t in found_topics if t not in ELIGIBILITY_MIX and t != "bpu"
                                   and (t != "daftar" or asks_how)]
         unanswered = []
-    if not found_topics:
-        unanswered = []
+    if not found_topics:  # nothing recognised: the whole message is "not understood", except a greeting's story
+        unanswered = [piece.text for piece in pieces if piece.asks] if kinds else []
     topics = _in_order(small_topics, kinds, found_topics)
     return Asked(topics, whole, tuple(unanswered), tuple(kinds), situation)
 

@@ -10,7 +10,7 @@ import math
 import re
 
 from bot.core.i18n import Translator, escape
-from bot.core.money import find_rupiah
+from bot.core.money import IncomeReading, find_income
 from bot.core.replies import MAX_MESSAGE_LENGTH, Button, Reply, rows, shown_length
 from bot.questions.asked import Asked, topics_asked
 from bot.questions.eligibility import eligibility_note
@@ -33,14 +33,15 @@ _MONEY_WORDS = frozenset("iuran iurannya gaji gajinya penghasilan pendapatan pen
 QUOTE_TOPICS = frozenset({"iuran", "diskon"})
 
 
-def income_in_question(text: str, asked: Asked) -> int | None:
-    """The income in a question about the contribution alone ("iuran kalau gaji 2 juta"), if there is one."""
+def income_in_question(text: str, asked: Asked, lang: str) -> IncomeReading | None:
+    """The income in a question about the contribution alone ("iuran kalau gaji 2 juta", "gaji kadang 700rb
+    kadang 1jt brp iurannya"), read as the quote reads it; None when there is none."""
     questions = set(asked.questions)
     if not (questions and questions <= QUOTE_TOPICS) and not (
             not questions and not asked.small_talk and _MONEY_WORDS & set(raw_tokens(text))):
         return None
-    amount = find_rupiah(text)
-    return amount if amount is not None and amount > 0 else None
+    reading = find_income(text, lang)
+    return reading if reading is not None and reading.amount > 0 else None
 
 
 _TOPIC_ID = re.compile(r"^[a-z_]{2,24}$")

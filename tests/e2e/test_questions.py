@@ -70,6 +70,19 @@ def test_a_part_the_bot_cannot_answer_is_named_and_can_go_to_a_person(running_bo
     assert "diteruskan" in user.reply().text
 
 
+def test_an_english_question_is_answered_in_english_with_an_offer_to_switch(running_bot: RunningBot,
+                                                                            user_id: int) -> None:
+    user = running_bot.sandbox.user(user_id)  # a new user: Indonesian by default
+    user.send("hello, how much is the monthly contribution?")
+    reply = user.reply()
+    assert reply.text.startswith("Hello!") and "16,800" in reply.text and "per bulan" not in reply.text
+    assert "Main menu" in " ".join(reply.button_labels)
+    user.press("Use English from now on")
+    user.replies()
+    user.send("brp iuran sebulan")  # the stored choice is English now; an Indonesian question still gets Indonesian
+    assert "16.800" in user.reply().text
+
+
 def test_browsing_topics_pages_back_and_forth_and_opens_one(running_bot: RunningBot, user_id: int) -> None:
     user = running_bot.sandbox.user(user_id)
     user.send("/tanya")

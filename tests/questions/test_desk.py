@@ -70,3 +70,10 @@ def test_who_may_join_is_answered_for_the_askers_own_situation() -> None:
     reply = desk.reply_to_message(asked, "id", ticket_id=None)
     assert "batas umur" in reply.text and "175" in reply.text  # the facts are silent on age: said, with 175
     assert reply.text.count("batas umur") == 1
+
+
+def test_a_greeting_with_a_question_not_understood_does_not_hide_the_question() -> None:
+    desk = _desk()
+    asked = desk.read("selamat pagi kak, resep soto banjar yang enak apa ya?")
+    reply = desk.reply_to_message(asked, "id", ticket_id=3)
+    assert reply.text.startswith("Halo") and "belum paham" in reply.text and "h:3" in _datas(reply)
