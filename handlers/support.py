@@ -228,7 +228,7 @@ async def _show_page(update: Update, context: BotContext, wanted: int, *, replac
         page = page_of(total, wanted)
         tickets = await support.open_tickets(session, page.offset, PAGE_SIZE) if total else []
     reply = inbox_page(tickets, page, total, context.services.texts, context.lang,
-                       context.services.settings.default_timezone)
+                       context.timezone)
     await replies.show(context, update.effective_chat.id, reply, replacing=replacing)
 
 
@@ -239,7 +239,7 @@ async def _show_ticket(update: Update, context: BotContext, ticket_id: int) -> N
         await context.bot.send_message(update.effective_chat.id, context.t("support_inbox.not_found"))
         return
     reply = ticket_view(ticket, ticket.status in support.OPEN, context.services.texts, context.lang,
-                        context.services.settings.default_timezone)
+                        context.timezone)
     await replies.send(context, update.effective_chat.id, reply)
 
 
