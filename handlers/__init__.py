@@ -33,6 +33,7 @@ from handlers import (
     reminders,
     sponsor,
     start,
+    support,
     users,
 )
 from handlers.context import BotApplication
@@ -51,6 +52,7 @@ def flow_registry() -> FlowRegistry:
         FlowEntry("invitation", start_payload=INVITE_PREFIX, from_link=invitations.open_invitation),
         FlowEntry(records.FLOW, take_text=records.on_text),  # an admin's registration number or reason
         FlowEntry(broadcasts.FLOW, take_text=broadcasts.on_text),  # an admin composing an announcement
+        FlowEntry(support.FLOW, take_text=support.on_reply_text),  # an admin's answer to a user's question
         FlowEntry("topics", menu_item="faq", from_menu=faq.browse),
         FlowEntry("reminder_settings", menu_item="reminders", from_menu=reminders.show_settings),
         FlowEntry("language", menu_item="language", from_menu=language.ask_language),
@@ -79,6 +81,7 @@ def register_handlers(app: BotApplication) -> None:
     flow_guard.register(app)
     broadcasts.register(app)
     charts.register(app)
+    support.register(app)  # before faq: its free-text handler takes every text nothing else did
     faq.register(app)
     fallback.register(app)  # last: takes whatever nothing else did
     app.add_error_handler(errors.on_error)

@@ -36,8 +36,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("siaran", admin_only=True),
     CommandSpec("siaran_list", admin_only=True),
     CommandSpec("dashboard", admin_only=True),
+    CommandSpec("tiket", admin_only=True),
 )
 
 
 def public_commands() -> list[CommandSpec]:
     return [c for c in COMMANDS if not c.admin_only]
+
+
+def commands_for(admin: bool) -> list[CommandSpec]:
+    """What /help lists: everything for an admin, the public commands for everyone else."""
+    return list(COMMANDS) if admin else public_commands()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from handlers.command_list import public_commands
+from handlers.command_list import commands_for
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import main_menu
 from models.flow import clear_flow
@@ -35,7 +35,7 @@ async def show_menu(update: Update, context: BotContext) -> None:
 
 async def help_command(update: Update, context: BotContext) -> None:
     lines = [context.t("help.title")]
-    lines += [f"/{c.name} — {context.t(f'commands.{c.name}')}" for c in public_commands()]
+    lines += [f"/{c.name} — {context.t(f'commands.{c.name}')}" for c in commands_for(context.is_admin)]
     lines += ["", context.t("help.footer")]
     await update.effective_message.reply_text("\n".join(lines), reply_markup=main_menu(context))
 

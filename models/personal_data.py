@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, update
-from sqlmodel import select
+from sqlalchemy import delete, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import broadcast, enrollment, pledge, reminder
+from models import broadcast, enrollment, pledge, reminder, support
 from models.audit import AuditEntry
 from models.flow import FlowState
 from models.support import SupportTicket
@@ -28,14 +27,13 @@ class StoredData:
     applications: list[enrollment.EnrollmentApplication]
     pledges: list[pledge.PledgeOverview]
     sponsorship: pledge.Invitation | None
-    tickets: int
+    tickets: int  # questions the user passed to a person
     open_flow: str | None
     counts: dict[str, int] = field(default_factory=dict)
 
 
 async def gather(session: AsyncSession, user_id: int) -> StoredData:
-    tickets = (await session.exec(select(func.count()).select_from(SupportTicket)
-                                  .where(SupportTicket.user_id == user_id))).one()
+    tickets = await support.count_passed_on(session, user_id)  # questions kept but never passed on are not "sent"
     flow = await session.get(FlowState, user_id)
     return StoredData(user=await session.get(User, user_id), applications=await enrollment.of_user(session, user_id),
                       pledges=await pledge.pledges_of(session, user_id),

@@ -27,9 +27,11 @@ class Console:
     def __init__(self, settings: Settings, *, database_url: str = CONSOLE_DATABASE_URL, admin: bool = False,
                  user_id: int = 100_000_001, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
         admins = set(settings.admin_ids) | ({user_id} if admin else set())
+        # No support chat here (the stand-in has none): questions passed to a person go to the admins' inbox, so
+        # with --admin the one console user asks, is told as an admin, and answers with /tiket, all in this chat.
         self.settings = settings.model_copy(update={
             "bot_token": SecretStr(CONSOLE_TOKEN), "database_url": database_url, "webhook_url": None,
-            "admin_ids": frozenset(admins)})
+            "admin_ids": frozenset(admins), "support_chat_id": None})
         self.user_id = user_id
         self.stdin = stdin or sys.stdin
         self.out = stdout or sys.stdout

@@ -1,4 +1,4 @@
-"""How an answer from the support team reaches the user who asked (handlers/faq.py delivers it)."""
+"""How an answer from the support team reaches the user who asked (handlers/support.py delivers it)."""
 
 from __future__ import annotations
 

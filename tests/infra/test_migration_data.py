@@ -366,6 +366,13 @@ async def _fill_0010_data_key_state(connection: AsyncConnection, state: State) -
         "updated_at": datetime(2026, 3, 4, 1, 0, 0, tzinfo=UTC)})
 
 
+async def _fill_0011_support_inbox(connection: AsyncConnection, state: State) -> None:
+    await _insert(connection, state, "support_tickets", {
+        "user_id": SITI_ID, "question": "Kartu saya hilang, bagaimana?", "language": "id", "status": "closed",
+        "support_chat_id": None, "support_message_id": None, "created_at": datetime(2026, 3, 5, 9, 0, tzinfo=WITA),
+        "updated_at": datetime(2026, 3, 5, 11, 0, tzinfo=WITA)})
+
+
 @dataclass(frozen=True)
 class Step:
     """One revision: the tables it creates, the columns (with server defaults) it adds, the rows to write after."""
@@ -392,6 +399,7 @@ STEPS: dict[str, Step] = {
                             _fill_0008_broadcasts),
     "0009_delivery_claims": Step((), (("broadcast_deliveries", "claimed_by", None),), _fill_0009_delivery_claims),
     "0010_data_key_state": Step(("data_key_state",), (), _fill_0010_data_key_state),
+    "0011_support_inbox": Step((), (), _fill_0011_support_inbox),
 }
 
 MODELS: dict[str, type[SQLModel]] = {mapper.local_table.name: mapper.class_
