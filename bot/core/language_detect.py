@@ -17,6 +17,7 @@ import re
 
 EN, ID = "en", "id"
 MAX_CHARS = 2000  # the first words say enough; bounds the work on a long message
+_URL = re.compile(r"\S+://\S+|www\.\S+")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 ENGLISH_WORDS = frozenset("""
@@ -78,12 +79,10 @@ INDONESIAN_WORDS = frozenset("""
 
 def detect_language(text: str) -> str | None:
     """"en", "id" (Indonesian or Banjar) or None when the message does not say (too short, numbers, emoji)."""
-    english = indonesian = 0
-    for word in _WORD.findall(text[:MAX_CHARS].lower()):
-        if word in ENGLISH_WORDS:
-            english += 1
-        elif word in INDONESIAN_WORDS:
-            indonesian += 1
+    # Distinct words, so markup or a repeated word ("<a ...>klik</a>") does not make a language.
+    words = set(_WORD.findall(_URL.sub(" ", text[:MAX_CHARS].lower())))
+    english = len(words & ENGLISH_WORDS)
+    indonesian = len(words & INDONESIAN_WORDS)
     if english >= 2 and english > 2 * indonesian:
         return EN
     if indonesian > english:
