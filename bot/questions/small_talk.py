@@ -58,6 +58,7 @@ FILLERS = frozenset(
     "kawan tuh juga jg lagi lg pang wr wb warahmatullahi wabarakatuh semuanya sekali".split())
 
 
+EDGE_WORDS = 12  # words read at each end of a piece
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")  # "assalamu'alaikum" is one word
 
 
@@ -107,7 +108,11 @@ def _closing(tokens: list[str], start: int, *, ambiguous: bool) -> tuple[int, li
 
 def read_small_talk(text: str) -> SmallTalk:
     """The small talk at the start and the end of one piece of a message, and what is left between."""
-    words = [(match.start(), match.end(), token) for match in _WORD.finditer(text) for token in raw_tokens(match.group())]
+    found = list(_WORD.finditer(text))
+    # Small talk sits at the ends: only the words there are read; the middle of a long message stays as it is.
+    ends = set(range(EDGE_WORDS)) | set(range(len(found) - EDGE_WORDS, len(found)))
+    words = [(match.start(), match.end(), token) for number, match in enumerate(found)
+             for token in (raw_tokens(match.group()) if number in ends else [""])]
     tokens = [token for _, _, token in words]
     start, opening = 0, []
     while start < len(tokens):

@@ -14,6 +14,7 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,12 +29,17 @@ def _word_features(tokens: Sequence[str]) -> Counter[str]:
     return features
 
 
+@lru_cache(maxsize=50_000)
+def _token_char_features(token: str) -> tuple[str, ...]:
+    # Questions repeat words: each word's n-grams are worked out once.
+    padded = f" {token} "
+    return tuple(f"c:{padded[i:i + size]}" for size in CHAR_SIZES for i in range(len(padded) - size + 1))
+
+
 def _char_features(tokens: Sequence[str]) -> Counter[str]:
     features: Counter[str] = Counter()
     for token in tokens:
-        padded = f" {token} "
-        for size in CHAR_SIZES:
-            features.update(f"c:{padded[i:i + size]}" for i in range(len(padded) - size + 1))
+        features.update(_token_char_features(token))
     return features
 
 
@@ -74,6 +80,7 @@ class TopicModel:
         count = len(examples)
         self.idf = np.array([math.log((1 + count) / (1 + document_frequency[f])) + 1 for f in kept],
                             dtype=np.float32)
+        self._idf = self.idf.tolist()  # plain floats: indexing a numpy array one item at a time is slow
         # Compact arrays, not lists: a list of Python floats costs ~4x the memory of the matrix it describes.
         rows, columns, values = array("i"), array("i"), array("f")
         for row, example in enumerate(examples):
@@ -123,7 +130,7 @@ class TopicModel:
         entries: list[tuple[int, float]] = []
         for block in (words, chars):
             known = [(self.vocabulary[f], 1 + math.log(n)) for f, n in block.items() if f in self.vocabulary]
-            weighted = [(i, v * float(self.idf[i])) for i, v in known]
+            weighted = [(i, v * self._idf[i]) for i, v in known]
             norm = math.sqrt(sum(v * v for _, v in weighted))
             if norm:
                 entries.extend((i, v / norm) for i, v in weighted)
