@@ -122,6 +122,8 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
             if piece not in asking and not short:  # the story of a long message: only its programmes matter
                 named += [w for w in words if w in PROGRAMMES]
                 continue
+            if found_topics and not matcher.query_stems(piece.text):
+                continue  # "bujur kah", "itu gmn maksudnya": no word of its own, it points back to what was asked
             found = matcher.match(piece.text)
             if piece in asking and (found.topic == UNKNOWN or found.score < PIECE_THRESHOLD) and named \
                     and not any(w in PROGRAMMES for w in words):

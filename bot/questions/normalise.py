@@ -47,6 +47,13 @@ PHRASES: dict[str, str] = {
     "talk to": "bicara",
     "real person": "manusia",
     "my data": "data saya",
+    "self employed": "bpu", "self-employed": "bpu", "lose their job": "jkp phk", "lost my job": "jkp phk",
+    "lose your job": "jkp phk", "lost their job": "jkp phk", "pay less": "diskon", "missed payments": "tunggak",
+    "missed a payment": "tunggak", "what i owe": "tunggakan", "in arrears": "tunggak",
+    # "is it true?", "what does it mean?": a piece that only points back to the question before it.
+    "bujur kah": "", "bujurkah": "", "benar kah": "", "benarkah": "", "betul gk": "", "bener gk": "",
+    "itu gmn maksudnya": "", "maksudnya gmn": "", "maksudnya gimana": "", "gimana maksudnya": "",
+    "kaya apa urusannya": "", "gimana tuh": "", "gmn tuh": "",
     # "I want to ask" opens a question; it is not the wish to talk to a person (the `manusia` topic).
     "mau tanya": "", "mau nanya": "", "mo tanya": "", "mo nanya": "", "numpang tanya": "", "numpang nanya": "",
     "ingin bertanya": "", "mau bertanya": "", "boleh tanya": "", "handak batakun": "", "ulun batakun": "saya",
@@ -117,6 +124,8 @@ TOKENS: dict[str, str] = {
     "batambah": "tambah", "mambayarakan": "bayar", "mancairakan": "klaim", "mambatalakan": "batal",
     "basadakah": "sedekah", "bersedekah": "sedekah", "sadakah": "sedekah", "badaftar": "daftar",
     "badaptar": "daftar", "ading": "adik",
+    "mancek": "cek", "macek": "cek", "tadaftar": "terdaftar", "balum": "belum", "tagal": "tapi",
+    "dangar": "dengar", "surang": "sendiri", "hanyar": "baru", "dapa": "dapat", "kaina": "nanti",
     # English to Indonesian, so English questions meet the Indonesian phrasings
     "register": "daftar", "registration": "daftar", "enroll": "daftar", "enrol": "daftar", "apply": "daftar",
     "pay": "bayar", "paying": "bayar", "payment": "bayar", "payments": "bayar", "paid": "bayar",
@@ -147,6 +156,9 @@ TOKENS: dict[str, str] = {
     "guard": "penjaga", "cleaner": "kebersihan", "resign": "berhenti kerja", "resigned": "berhenti kerja",
     "fired": "phk", "balance": "saldo", "password": "sandi", "login": "masuk", "download": "unduh",
     "address": "alamat", "free": "gratis", "open": "buka", "hours": "jam", "saturday": "sabtu",
+    "owe": "tunggak", "owed": "tunggak", "missed": "telat", "courier": "kurir", "couriers": "kurir",
+    "housekeeper": "pembantu", "maid": "pembantu", "nanny": "pembantu", "freelance": "lepas",
+    "freelancer": "lepas", "hotline": "kontak",
     "cancel": "batal", "cancelled": "batal", "membership": "kepesertaan", "member": "peserta",
     "pensiun": "pensiun", "pensium": "pensiun", "batalin": "batal", "dibatalkan": "batal",
     "membatalkan": "batal", "pembatalan": "batal",
