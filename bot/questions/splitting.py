@@ -15,7 +15,7 @@ from dataclasses import dataclass
 _BREAKS = re.compile(r"[?!]+|\n+|(?<=[^\d\s])\.(?=\s|$)|;|,(?!\d)")
 _JOINERS = re.compile(
     r"\s*\b(?:dan|terus|trus|trs|lalu|serta|sama|sm|juga|jg|and|also|plus|kemudian|habis itu|abis itu|"
-    r"satu lagi|tapi|tp|atau|or)\b\s*", re.IGNORECASE)
+    r"satu lagi|tapi|tp|atau|or|lawan)\b\s*", re.IGNORECASE)
 # Words that make a piece a question (Indonesian, Banjar, English), or a final "kah"/"gk" as people write it.
 _ASKING = re.compile(
     r"\b(?:berapa|brp|barapa|brapa|apa|apakah|bagaimana|gimana|gmn|gmana|kaya apa|kayapa|bisa|bisakah|bs|boleh|"
@@ -60,7 +60,7 @@ def _sentences(text: str) -> list[str]:
         part = carried + text[position:end]
         carried = ""
         if found and _COMMA.fullmatch(found.group()) and _CONDITION.match(part.strip(" ,")) \
-                and len(part.split()) <= 4:
+                and len(part.split()) <= 4 and not _ASKING.search(part):
             carried = part.rstrip() + ", "
         else:
             cut.append(part)
