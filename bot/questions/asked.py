@@ -25,7 +25,7 @@ STORY_THRESHOLD = 0.97  # a piece that asks nothing ("mau daftar bpjs") counts o
 
 SHORT_MESSAGE = 16  # words
 WHOLE_TAIL = 400  # characters of a message matched as one question
-MAX_QUESTIONS = 5  # matched in one message; more are named as not answered
+MAX_QUESTIONS = 4  # matched in one message; more are named as not answered
 
 # An income said in the message ("kadang 700rb kadang 1 jt", "sajuta labih"): its "berapa" asks for the quote.
 _AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:jt|juta|jutaan|jtan|jta|rb|ribu|rban|ribuan|k|an)\b|\b(?:sejuta|sajuta|"
@@ -124,10 +124,10 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
                 continue
             if found_topics and not matcher.query_stems(piece.text):
                 continue  # "bujur kah", "itu gmn maksudnya": no word of its own, it points back to what was asked
-            found = matcher.match(piece.text)
+            found = matcher.match(piece.text[-WHOLE_TAIL:])
             if piece in asking and (found.topic == UNKNOWN or found.score < PIECE_THRESHOLD) and named \
                     and not any(w in PROGRAMMES for w in words):
-                found = matcher.match(" ".join(dict.fromkeys(named)) + " " + piece.text)
+                found = matcher.match(" ".join(dict.fromkeys(named)) + " " + piece.text[-WHOLE_TAIL:])
             named += [w for w in words if w in PROGRAMMES]
             threshold = PIECE_THRESHOLD if piece in asking else STORY_THRESHOLD if short else 2.0
             if found.topic != UNKNOWN and found.score >= threshold:
@@ -142,7 +142,7 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
         unanswered = []
     situation = eligibility_situation(text)
     if situation is not None:  # "may I join?" is the BPU question, whatever the words matched
-        asks_how = bool(HOW & set(normalise(text)))  # "boleh daftar gk" asks may I; "daftarnya gmn" asks how
+        asks_how = any(HOW & set(normalise(piece.text)) for piece in pieces if piece.asks)  # "boleh daftar gk" asks may I; "daftarnya gmn" asks how
         found_topics = ["bpu"] + [t for t in found_topics if t not in ELIGIBILITY_MIX and t != "bpu"
                                   and (t != "daftar" or asks_how)]
         unanswered = []

@@ -188,7 +188,9 @@ def _ascii_fold(text: str) -> str:
 
 def raw_tokens(text: str) -> list[str]:
     """Lower-case ASCII word tokens: emojis and punctuation gone, digits split from letters, elongations cut."""
-    text = _ascii_fold(text.lower())
+    text = text.lower()
+    if not text.isascii():  # most messages are plain ASCII: folding is for "é", "ﬁ", full-width letters
+        text = _ascii_fold(text)
     text = _NON_WORD.sub(" ", text)
     text = _DIGIT_ALPHA.sub(" ", text)
     return [_ELONGATION.sub(r"\1", token) for token in text.split()]
@@ -206,6 +208,12 @@ def _map_token(token: str) -> tuple[str, ...]:
 
 def normalise(text: str) -> list[str]:
     """Standardised tokens (stopwords kept; see `content_tokens`)."""
+    return list(_normalised(text))
+
+
+@lru_cache(maxsize=4096)
+def _normalised(text: str) -> tuple[str, ...]:
+    # A message's pieces are read more than once (split, small talk, matching): each is worked out once.
     tokens = raw_tokens(text)
     out: list[str] = []
     i = 0
@@ -219,7 +227,7 @@ def normalise(text: str) -> list[str]:
         else:
             out.extend(_map_token(tokens[i]))
             i += 1
-    return [t for t in out if t]
+    return tuple(t for t in out if t)
 
 
 def content_tokens(tokens: list[str]) -> list[str]:
