@@ -25,7 +25,7 @@ STORY_THRESHOLD = 0.97  # a piece that asks nothing ("mau daftar bpjs") counts o
 
 SHORT_MESSAGE = 16  # words
 WHOLE_TAIL = 400  # characters of a message matched as one question
-MAX_QUESTIONS = 4  # matched in one message; more are named as not answered
+MAX_QUESTIONS = 6  # matched in one message; more are named as not answered
 
 # An income said in the message ("kadang 700rb kadang 1 jt", "sajuta labih"): its "berapa" asks for the quote.
 _AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:jt|juta|jutaan|jtan|jta|rb|ribu|rban|ribuan|k|an)\b|\b(?:sejuta|sajuta|"
