@@ -106,34 +106,35 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
         elif whole().topic != UNKNOWN:
             found_topics.append(whole().topic)
     else:
-        asking = [piece for piece in pieces if piece.asks] or ([] if kinds else pieces)
+        asking_pieces = [piece for piece in pieces if piece.asks] or ([] if kinds else pieces)
+        asking = {id(piece) for piece in asking_pieces}  # by identity: comparing pieces field by field is slow
         short = len(text.split()) <= SHORT_MESSAGE  # in a story, a piece that asks nothing is the story
         named: list[str] = []  # programme words named so far, for the pieces that leave them out
         for piece in pieces:
-            if piece in asking and len(found_topics) + len(unanswered) >= MAX_QUESTIONS:
+            if id(piece) in asking and len(found_topics) + len(unanswered) >= MAX_QUESTIONS:
                 unanswered.append(piece.text)  # named, not matched: bounds the work on a very long message
                 continue
             words = normalise(piece.text)
             compared = _compared(words)
-            if compared and piece in asking:
+            if compared and id(piece) in asking:
                 found_topics += [topic for topic in compared if topic not in found_topics]
                 named += [w for w in words if w in PROGRAMMES]
                 continue
-            if piece not in asking and not short:  # the story of a long message: only its programmes matter
+            if id(piece) not in asking and not short:  # the story of a long message: only its programmes matter
                 named += [w for w in words if w in PROGRAMMES]
                 continue
             if found_topics and not matcher.query_stems(piece.text):
                 continue  # "bujur kah", "itu gmn maksudnya": no word of its own, it points back to what was asked
             found = matcher.match(piece.text[-WHOLE_TAIL:])
-            if piece in asking and (found.topic == UNKNOWN or found.score < PIECE_THRESHOLD) and named \
+            if id(piece) in asking and (found.topic == UNKNOWN or found.score < PIECE_THRESHOLD) and named \
                     and not any(w in PROGRAMMES for w in words):
                 found = matcher.match(" ".join(dict.fromkeys(named)) + " " + piece.text[-WHOLE_TAIL:])
             named += [w for w in words if w in PROGRAMMES]
-            threshold = PIECE_THRESHOLD if piece in asking else STORY_THRESHOLD if short else 2.0
+            threshold = PIECE_THRESHOLD if id(piece) in asking else STORY_THRESHOLD if short else 2.0
             if found.topic != UNKNOWN and found.score >= threshold:
                 if found.topic not in found_topics:
                     found_topics.append(found.topic)
-            elif piece in asking:
+            elif id(piece) in asking:
                 unanswered.append(piece.text)
         if not found_topics and (not kinds or asking) and whole().topic != UNKNOWN:
             found_topics, unanswered = [whole().topic], []

@@ -47,17 +47,19 @@ class IndexedBM25(BM25Okapi):
                 docs, counts = postings.setdefault(word, ([], []))
                 docs.append(index)
                 counts.append(count)
-        self._postings = {w: (np.array(d), np.array(c, dtype=float)) for w, (d, c) in postings.items()}
+        # Each word's whole contribution to each document's score is fixed: worked out once, here.
+        self._postings = {}
+        for word, (docs, counts) in postings.items():
+            at, frequency = np.array(docs), np.array(counts, dtype=float)
+            self._postings[word] = (at, (self.idf.get(word) or 0) * (
+                frequency * (self.k1 + 1) / (frequency + self._length_norm[at])))
 
     def get_scores(self, query: list[str]) -> np.ndarray:
         score = np.zeros(self.corpus_size)
         for word in query:
             found = self._postings.get(word)
-            if found is None:
-                continue  # in no document: adds zero, as in the library
-            docs, frequency = found
-            score[docs] += (self.idf.get(word) or 0) * (
-                frequency * (self.k1 + 1) / (frequency + self._length_norm[docs]))
+            if found is not None:  # a word in no document adds zero, as in the library
+                score[found[0]] += found[1]
         return score
 
 
@@ -190,13 +192,17 @@ class FaqMatcher:
         self.unknown_idf = math.log(1 + topic_count)  # the rarest a shared word can be
         # A word no topic uses weighs half that: people add context ("di pasar martapura") to real questions.
         self.context_idf = self.unknown_idf / 2
-        # Per stem, which topics use it and which list it as a keyword (rows of 0/1 over topics): a question's
-        # per-topic sums become a few numpy operations instead of a Python loop over every topic.
-        self._uses = {stem_: np.array([stem_ in topic_terms[t] for t in self.topic_ids], dtype=float)
-                      for stem_ in document_frequency}
-        self._lists = {stem_: np.array([stem_ in keyword_docs[t] for t in self.topic_ids], dtype=float)
-                       for stem_ in set().union(*keyword_docs.values())}
-        self._nowhere = np.zeros(len(self.topic_ids))
+        # Per stem, which topics use it and which list it as a keyword (rows of 0/1 over topics), and its idf: a
+        # question's per-topic sums are a few matrix products instead of a Python loop over topics or stems.
+        self._stem_row = {stem_: row for row, stem_ in enumerate(sorted(document_frequency))}
+        self._uses = np.array([[stem_ in topic_terms[t] for t in self.topic_ids] for stem_ in self._stem_row],
+                              dtype=float)
+        self._lists = np.array([[stem_ in keyword_docs[t] for t in self.topic_ids] for stem_ in self._stem_row],
+                               dtype=float)
+        self._stem_idf = np.array([self.idf[stem_] for stem_ in self._stem_row])
+        # The topic model's score columns, in the order of topic_ids, and its "unknown" column.
+        self._model_column = np.array([self.model.topics.index(t) for t in self.topic_ids])
+        self._model_unknown = self.model.topics.index(UNKNOWN) if UNKNOWN in self.model.topics else None
 
     # ------------------------------------------------------------------ query side
     def _correct_uncached(self, token: str) -> str:
@@ -219,43 +225,45 @@ class FaqMatcher:
         return [self._stem(t) for t in content_tokens(tokens)]
 
     # ------------------------------------------------------------------ scoring
-    def rank(self, text: str) -> list[Ranked]:
-        """Every topic the question could be about, best first, with the features of each."""
+    def rank(self, text: str, limit: int | None = None) -> list[Ranked]:
+        """Every topic the question could be about (the best `limit` of them), best first, with their features."""
         stems = self.query_stems(text[:1000])
         if not stems:
             return []
-        model_scores = self.model.scores(stems)
+        model = self.model.score_array(stems)
+        model_scores = np.full(len(self.topic_ids), -1.0) if model is None else model[self._model_column]
+        offtopic = -1.0 if model is None or self._model_unknown is None else float(model[self._model_unknown])
         doc_scores = self.bm25.get_scores(stems)
         topic_scores = self.topic_bm25.get_scores(stems)
         best_doc = np.zeros(len(self.topic_ids))  # each topic's best phrasing (scores are never negative)
         np.maximum.at(best_doc, self._doc_topic_index, doc_scores)
         query_weight = sum(self.idf.get(s, self.context_idf) for s in stems)
-        keyword_hits, covered, foreign = (np.zeros(len(self.topic_ids)) for _ in range(3))
-        telling = np.zeros(len(self.topic_ids))
+        rows = np.array([row for row in map(self._stem_row.get, stems) if row is not None], dtype=np.int64)
+        weight, uses = self._stem_idf[rows], self._uses[rows]  # the stems some topic uses (repeats kept)
+        keyword_hits = weight @ self._lists[rows]
+        covered = weight @ uses
+        telling = (weight[:, None] * uses).max(axis=0) if len(rows) else np.zeros(len(self.topic_ids))
+        foreign = np.zeros(len(self.topic_ids))
         for s in stems:
-            uses = self._uses.get(s, self._nowhere)
-            weight = self.idf.get(s, 0.0)
-            keyword_hits += weight * self._lists.get(s, self._nowhere)
-            covered += weight * uses
-            telling = np.maximum(telling, weight * uses)
             if s in self.out_of_scope:
-                foreign += self.idf.get(s, self.context_idf) * (1.0 - uses)
+                row = self._stem_row.get(s)
+                foreign += self.idf.get(s, self.context_idf) * (1.0 - (0.0 if row is None else self._uses[row]))
         raw = best_doc + KEYWORD_WEIGHT * keyword_hits + TOPIC_WEIGHT * topic_scores
-        ranked = [Ranked(topic, float(raw[i]), float(covered[i]) / query_weight, float(foreign[i]) / query_weight,
-                         float(telling[i]) / self.unknown_idf, model=model_scores.get(topic, -1.0))
-                  for i, topic in enumerate(self.topic_ids)]
-        ranked.sort(key=lambda r: r.model + BM25_BLEND * r.raw / (r.raw + 8.0), reverse=True)
-        if ranked:
-            runner_up = ranked[1].model if len(ranked) > 1 else -1.0
-            offtopic = model_scores.get(UNKNOWN, -1.0)
-            terms = self.topic_terms[ranked[0].topic]
-            vetoed = any(s in self.other_programs and s not in terms for s in stems)
-            ranked[0] = dataclasses.replace(ranked[0], margin=ranked[0].model - runner_up,
-                                            offtopic_gap=ranked[0].model - offtopic, other_program=vetoed)
+        # Ranked by the model, BM25 adding a little; objects are built only for the topics asked for.
+        order = np.argsort(-(model_scores + BM25_BLEND * raw / (raw + 8.0)), kind="stable")
+        ranked = [Ranked(self.topic_ids[i], float(raw[i]), float(covered[i]) / query_weight,
+                         float(foreign[i]) / query_weight, float(telling[i]) / self.unknown_idf,
+                         model=float(model_scores[i]))
+                  for i in order[:limit].tolist()]
+        runner_up = float(model_scores[order[1]]) if len(order) > 1 else -1.0
+        terms = self.topic_terms[ranked[0].topic]
+        vetoed = any(s in self.other_programs and s not in terms for s in stems)
+        ranked[0] = dataclasses.replace(ranked[0], margin=ranked[0].model - runner_up,
+                                        offtopic_gap=ranked[0].model - offtopic, other_program=vetoed)
         return ranked
 
     def match(self, text: str) -> Match:
-        ranked = self.rank(text)
+        ranked = self.rank(text, limit=6)
         if not ranked:
             return Match(UNKNOWN, 0.0, ())
         top = confidence(ranked[0])

@@ -179,6 +179,7 @@ _ELONGATION = re.compile(r"([a-z])\1{2,}")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _DIGIT_ALPHA = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
 _MAX_PHRASE = max(len(p.split()) for p in PHRASES)
+_PHRASE_STARTS = frozenset(p.split()[0] for p in PHRASES)  # a phrase is looked for only where one may begin
 
 
 def _ascii_fold(text: str) -> str:
@@ -193,7 +194,13 @@ def raw_tokens(text: str) -> list[str]:
         text = _ascii_fold(text)
     text = _NON_WORD.sub(" ", text)
     text = _DIGIT_ALPHA.sub(" ", text)
-    return [_ELONGATION.sub(r"\1", token) for token in text.split()]
+    return _ELONGATION.sub(r"\1", text).split()  # letters only repeat inside a word here: one pass for all
+
+
+@lru_cache(maxsize=20_000)
+def word_tokens(word: str) -> tuple[str, ...]:
+    """`raw_tokens` of one word ("65thn" -> 65, thn), cached: the words of messages repeat."""
+    return tuple(raw_tokens(word))
 
 
 @lru_cache(maxsize=20_000)
@@ -218,7 +225,8 @@ def _normalised(text: str) -> tuple[str, ...]:
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for size in range(min(_MAX_PHRASE, len(tokens) - i), 1, -1):
+        longest = min(_MAX_PHRASE, len(tokens) - i) if tokens[i] in _PHRASE_STARTS else 1
+        for size in range(longest, 1, -1):
             phrase = " ".join(tokens[i : i + size])
             if phrase in PHRASES:
                 out.extend(PHRASES[phrase].split())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.questions.normalise import raw_tokens
+from bot.questions.normalise import word_tokens
 
 SALAM = "salam"
 THANKS = "terima_kasih"
@@ -112,7 +112,7 @@ def read_small_talk(text: str) -> SmallTalk:
     # Small talk sits at the ends: only the words there are read; the middle of a long message stays as it is.
     ends = set(range(EDGE_WORDS)) | set(range(len(found) - EDGE_WORDS, len(found)))
     words = [(match.start(), match.end(), token) for number, match in enumerate(found)
-             for token in (raw_tokens(match.group()) if number in ends else [""])]
+             for token in (word_tokens(match.group()) if number in ends else ("",))]
     tokens = [token for _, _, token in words]
     start, opening = 0, []
     while start < len(tokens):

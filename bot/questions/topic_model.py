@@ -124,6 +124,7 @@ class TopicModel:
             dense = block(number)
             self.weights[number * _BLOCK : number * _BLOCK + dense.shape[1]] = dense.T @ dual
         self.bias = np.zeros(len(self.topics), dtype=np.float32)
+        self._char_cache: dict[str, np.ndarray] = {}
 
     def _vector(self, words: Counter[str], chars: Counter[str]) -> list[tuple[int, float]]:
         """Sparse TF-IDF entries (index, value), each block L2-normalised on its own."""
@@ -136,12 +137,41 @@ class TopicModel:
                 entries.extend((i, v / norm) for i, v in weighted)
         return entries
 
+    def _char_indices(self, token: str) -> np.ndarray:
+        """The known character n-gram features of one word, as column indices (repeated as often as they occur)."""
+        found = self._char_cache.get(token)
+        if found is None:
+            vocabulary = self.vocabulary
+            found = np.array([vocabulary[f] for f in _token_char_features(token) if f in vocabulary], dtype=np.int64)
+            if len(self._char_cache) < 50_000:  # words repeat; a flood of new ones must not grow it for ever
+                self._char_cache[token] = found
+        return found
+
+    def _block(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One block of the TF-IDF vector from its features' column indices: sublinear counts, idf, L2 norm."""
+        if not len(indices):
+            return indices, np.zeros(0, dtype=np.float32)
+        columns, counts = np.unique(indices, return_counts=True)
+        values = (1 + np.log(counts)).astype(np.float32) * self.idf[columns]
+        return columns, values / np.float32(np.sqrt(float(values @ values)))
+
+    def score_array(self, tokens: Sequence[str]) -> np.ndarray | None:
+        """A score per topic, in the order of `self.topics` (higher is better; about +1 for a clear match, -1 for
+        none), or None when no feature of the tokens is known. The same vector as `_vector`, built with numpy:
+        a long message costs a few array operations rather than a Python step per n-gram."""
+        vocabulary = self.vocabulary
+        words = [(vocabulary[f], n) for f, n in _word_features(tokens).items() if f in vocabulary]
+        word_columns = np.array([column for column, _ in words], dtype=np.int64)
+        word_values = (1 + np.log(np.array([n for _, n in words], dtype=np.float32))) * self.idf[word_columns]
+        if len(word_values):
+            word_values /= np.float32(np.sqrt(float(word_values @ word_values)))
+        chars = [self._char_indices(t) for t in tokens]
+        char_columns, char_values = self._block(np.concatenate(chars) if chars else np.zeros(0, dtype=np.int64))
+        if not len(word_columns) and not len(char_columns):
+            return None
+        return word_values @ self.weights[word_columns] + char_values @ self.weights[char_columns] + self.bias
+
     def scores(self, tokens: Sequence[str]) -> dict[str, float]:
         """A score per topic (higher is better; about +1 for a clear match, -1 for none)."""
-        entries = self._vector(_word_features(tokens), _char_features(tokens))
-        if not entries:
-            return {}
-        indices = np.fromiter((i for i, _ in entries), dtype=np.int64, count=len(entries))
-        values = np.fromiter((v for _, v in entries), dtype=np.float32, count=len(entries))
-        result = values @ self.weights[indices] + self.bias
-        return dict(zip(self.topics, result.tolist()))
+        result = self.score_array(tokens)
+        return {} if result is None else dict(zip(self.topics, result.tolist()))
