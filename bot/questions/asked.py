@@ -26,6 +26,8 @@ STORY_THRESHOLD = 0.97  # a piece that asks nothing ("mau daftar bpjs") counts o
 SHORT_MESSAGE = 16  # words
 WHOLE_TAIL = 400  # characters of a message matched as one question
 MAX_QUESTIONS = 6  # matched in one message; more are named as not answered
+FOLLOW_UP_WORDS = 2  # a question with this few words of its own may lean on the sentence before it...
+SURE_ALONE = 0.95  # ...unless it is this sure of its topic on its own
 
 # An income said in the message ("kadang 700rb kadang 1 jt", "sajuta labih"): its "berapa" asks for the quote.
 _AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:jt|juta|jutaan|jtan|jta|rb|ribu|rban|ribuan|k|an)\b|\b(?:sejuta|sajuta|"
@@ -110,7 +112,8 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
         asking = {id(piece) for piece in asking_pieces}  # by identity: comparing pieces field by field is slow
         short = len(text.split()) <= SHORT_MESSAGE  # in a story, a piece that asks nothing is the story
         named: list[str] = []  # programme words named so far, for the pieces that leave them out
-        for piece in pieces:
+        for number, piece in enumerate(pieces):
+            previous = pieces[number - 1] if number else None  # the sentence a short question may lean on
             if id(piece) in asking and len(found_topics) + len(unanswered) >= MAX_QUESTIONS:
                 unanswered.append(piece.text)  # named, not matched: bounds the work on a very long message
                 continue
@@ -123,9 +126,16 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
             if id(piece) not in asking and not short:  # the story of a long message: only its programmes matter
                 named += [w for w in words if w in PROGRAMMES]
                 continue
-            if found_topics and not matcher.query_stems(piece.text):
+            own_words = matcher.query_stems(piece.text)
+            if found_topics and not own_words:
                 continue  # "bujur kah", "itu gmn maksudnya": no word of its own, it points back to what was asked
             found = matcher.match(piece.text[-WHOLE_TAIL:])
+            if id(piece) in asking and previous is not None and len(own_words) <= FOLLOW_UP_WORDS \
+                    and found.score < SURE_ALONE:
+                # "bawa apa aja", "sy bs ikut gk": a short question is read with the sentence before it
+                in_context = matcher.match(f"{previous.text[-WHOLE_TAIL:]} {piece.text}")
+                if in_context.topic != UNKNOWN and in_context.score >= PIECE_THRESHOLD:
+                    found = in_context
             if id(piece) in asking and (found.topic == UNKNOWN or found.score < PIECE_THRESHOLD) and named \
                     and not any(w in PROGRAMMES for w in words):
                 found = matcher.match(" ".join(dict.fromkeys(named)) + " " + piece.text[-WHOLE_TAIL:])

@@ -12,22 +12,31 @@ import re
 from dataclasses import dataclass
 
 # Sentence ends, line breaks, semicolons and commas (not inside a number such as "1,5").
-_BREAKS = re.compile(r"[?!]+|\n+|(?<=[^\d\s])\.(?=\s|$)|;|,(?!\d)")
+_BREAKS = re.compile(r"[?!]+|\n+|(?<=\S)\.(?=\s|$)|;|,(?!\d)")
 _JOINERS = re.compile(
     r"\s*\b(?:dan|terus|trus|trs|lalu|serta|sama|sm|juga|jg|and|also|plus|kemudian|habis itu|abis itu|"
     r"satu lagi|tapi|tp|atau|or|lawan)\b\s*", re.IGNORECASE)
 # Words that make a piece a question (Indonesian, Banjar, English), or a final "kah"/"gk" as people write it.
 _ASKING = re.compile(
     r"\b(?:berapa|brp|barapa|brapa|apa|apakah|bagaimana|gimana|gmn|gmana|kaya apa|kayapa|bisa|bisakah|bs|boleh|"
-    r"kawa|dimana|dmn|di mana|mana|kapan|bilanya|siapa|kenapa|knp|perlu|harus|hrs|dapat|dpt|dapet|cara|caranya|"
-    r"ditanggung|how|what|which|where|when|who|can|could|is|are|do|does|should|will|would)\b|kah\b|\?|"
+    r"kawa|dimana|dmn|dmana|di mana|mana|kemana|kmn|kmana|ke mana|kapan|bgmn|gmna|bilanya|siapa|kenapa|knp|perlu|"
+    r"harus|hrs|dapat|dpt|dapet|cara|caranya|"
+    r"ditanggung|tolong|tlg|mohon|please|pls|how|what|which|where|when|who|why|may|must|can|could|is|are|do|does|should|will|would)\b|kah\b|\?|"
     # "... ditanggung gk", "... kawa kada": a "not" at the end asks; inside a piece it states ("kada tentu").
     r"\b(?:gak|gk|ga|tidak|nggak|ngga|enggak|kada|kd|ndak|or not)\s*$", re.IGNORECASE)
+# Words that also state: after "not", "if" or "that" they do ("gk bisa pake aplikasi", "tau kalau bisa klaim",
+# "yg bisa"), and "apa2" is "anything". In a story, such a use does not make its piece a question.
+_WEAK = re.compile(r"^(?:apa|bisa|bs|boleh|kawa|perlu|harus|hrs|dapat|dpt|dapet|mana|ditanggung|tolong|tlg|mohon)$", re.IGNORECASE)
+_STATING_BEFORE = re.compile(r"\b(?:gk|gak|ga|tdk|tidak|nggak|ngga|enggak|kada|kd|blm|belum|balum|klo|kalo|kalau|"
+                             r"kl|yg|yang|nang|asal|biar|supaya|agar)\s+$", re.IGNORECASE)
+_STATING_AFTER = re.compile(r"^(?:\s*2|\s*-\s*apa|\s+apa\b|\s*pun\b)", re.IGNORECASE)
 MIN_WORDS = 2  # a piece shorter than this joins its neighbour
+STORY_WORDS = 16  # a message longer than this tells a story around its questions
 # "klo gk dpt, jht nya gmn": a condition cut off by a comma belongs to the question after it.
 _CONDITION = re.compile(r"^(?:klo|kalo|kalau|kl|klau|jika|jikalau|apabila|misal|misalnya|amun|mun|if)\b",
                         re.IGNORECASE)
 _COMMA = re.compile(r",(?!\d)")
+_EITHER_OR = re.compile(r"\b(?:atau|or)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -38,21 +47,35 @@ class Piece:
 
 def split_questions(text: str) -> list[Piece]:
     """The message's pieces in order. A message with one piece is one question."""
-    pieces: list[str] = []
-    for sentence in _sentences(text or ""):
+    pieces: list[Piece] = []
+    story = len((text or "").split()) > STORY_WORDS
+    for sentence, question_mark in _sentences(text or ""):
         joined: list[str] = []  # within one sentence, a one-word piece stays with its neighbour ("jkk dan jkm")
         for part in filter(None, (part.strip(" ,") for part in _JOINERS.split(sentence.strip(" ,")))):
             if joined and (len(part.split()) < MIN_WORDS or len(joined[-1].split()) < MIN_WORDS):
                 joined[-1] = f"{joined[-1]} {part}"
             else:
                 joined.append(part)
-        pieces += joined
-    return [Piece(piece, bool(_ASKING.search(piece))) for piece in pieces]
+        # A "?" asks with the clause it closes, and with every clause of an either-or ("... atau ...?").
+        marked = question_mark and (len(joined) == 1 or bool(_EITHER_OR.search(sentence)))
+        pieces += [Piece(part, (question_mark and (marked or number == len(joined) - 1)) or _asks(part, story))
+                   for number, part in enumerate(joined)]
+    return pieces
 
 
-def _sentences(text: str) -> list[str]:
-    """The text cut at every break, with a condition ("klo gk,") kept with the clause after its comma."""
-    cut: list[str] = []
+def _asks(piece: str, story: bool) -> bool:
+    found = list(_ASKING.finditer(piece))
+    if not story:
+        return bool(found)
+    return any(not _WEAK.match(hit.group()) or not (_STATING_BEFORE.search(piece[: hit.start()])
+                                                    or _STATING_AFTER.match(piece[hit.end():]))
+               for hit in found)
+
+
+def _sentences(text: str) -> list[tuple[str, bool]]:
+    """The text cut at every break, each part with whether a "?" closes it; a condition ("klo gk,") is kept with
+    the clause after its comma."""
+    cut: list[tuple[str, bool]] = []
     position = 0
     carried = ""
     for found in list(_BREAKS.finditer(text)) + [None]:
@@ -63,6 +86,6 @@ def _sentences(text: str) -> list[str]:
                 and len(part.split()) <= 4 and not _ASKING.search(part):
             carried = part.rstrip() + ", "
         else:
-            cut.append(part)
+            cut.append((part, bool(found and "?" in found.group())))
         position = found.end() if found else len(text)
     return cut

@@ -22,6 +22,30 @@ def test_the_story_is_not_a_question() -> None:
     assert [p.asks for p in pieces] == [False, False, True]
 
 
+def test_a_question_mark_asks_with_the_clause_it_closes_and_both_halves_of_an_either_or() -> None:
+    pieces = split_questions("sy tinggal di hulu sungai, kantor cabang jauh bgt. ada nomor telepon buat sy hubungi "
+                             "atau layanan online biar gk usah datang?")
+    assert [p.asks for p in pieces] == [False, False, True, True]
+    pieces = split_questions("sy udh bayar kemarin lewat indomaret dan kartunya blm muncul di aplikasi?")
+    assert [p.asks for p in pieces] == [False, True]
+
+
+def test_in_a_story_a_word_that_states_does_not_ask() -> None:
+    # "gk bisa" (cannot), "kalau bisa" (that one can), "apa2" (anything): the story, not a question.
+    story = ("sy nelayan di kotabaru, gk bisa pake aplikasi. wkt itu sy gk tau kalau bisa klaim, keluarga tetangga "
+             "gk dpt apa2. brp iuran sebulan")
+    pieces = split_questions(story)
+    assert [p.asks for p in pieces] == [False, False, False, False, True]
+    assert split_questions("gk bisa bayar")[0].asks  # a short message: the same words ask
+
+
+def test_a_short_question_is_read_with_the_sentence_before_it() -> None:
+    # "sy bs ikut gk" alone looks like "may I stop/join"; after a sentence about the pension it asks about JP.
+    message = ("sy punya warung kecil di samarinda. td dengar katanya pedagang skrg bs dpt jaminan pensiun bulanan "
+               "sampai meninggal, sy bs ikut gk")
+    assert topics_asked(default_matcher(), message).questions == ("jp",)
+
+
 @pytest.mark.parametrize(("message", "topics"), [
     ("brp iurannya sebulan, trus klo kecelakaan pas narik ditanggung gk", ("iuran", "jkk")),
     ("gmn cara daftar bpjs tk", ("daftar",)),
