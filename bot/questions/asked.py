@@ -42,6 +42,7 @@ ELIGIBILITY_MIX = frozenset({"cek_status", "berhenti", "jkm", "jatuh_tempo"})
 # Programmes a later piece may leave unnamed: "jht itu apa, trus bs dicairin kapan" asks about JHT twice.
 PROGRAMMES = {"jht": "jht", "jkk": "jkk", "jkm": "jkm", "jp": "jp", "jkp": "jkp", "kecelakaan": "jkk",
               "meninggal": "jkm", "kematian": "jkm", "pensiun": "jp", "phk": "jkp"}
+PROGRAMME_TOPICS = frozenset(PROGRAMMES.values()) | {f"klaim_{p}" for p in PROGRAMMES.values()}
 # "apa bedanya jkk sm jkm", "jht vs jp": one question about each programme named.
 _COMPARING = frozenset("beda bedanya perbedaan bedain difference vs versus banding bandingkan".split())
 
@@ -101,6 +102,7 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
         return Asked(tuple(small_topics), whole, (), tuple(kinds))
     found_topics: list[str] = []
     unanswered: list[str] = []
+    income_said: set[str] = set()  # topics read in a piece that states an amount ("income sy sekitar 2 jtan")
     if len(pieces) == 1:
         compared = _compared(normalise(pieces[0].text))
         if compared:
@@ -144,12 +146,18 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
             if found.topic != UNKNOWN and found.score >= threshold:
                 if found.topic not in found_topics:
                     found_topics.append(found.topic)
+                    if _AMOUNT.search(piece.text):
+                        income_said.add(found.topic)
             elif id(piece) in asking:
                 unanswered.append(piece.text)
         if not found_topics and (not kinds or asking) and whole().topic != UNKNOWN:
             found_topics, unanswered = [whole().topic], []
     if _asks_what_an_income_costs(pieces):
-        found_topics = ["iuran"] + [t for t in found_topics if t in INCOME_TOPICS and t != "iuran"]
+        # The piece that states the income asks nothing of its own, and a programme named beside the cost is one of
+        # its options ("klo nambah jht brp"); other questions stay ("..., bayarnya bs lwt gopay?"), in order.
+        kept = [t for t in found_topics if t in INCOME_TOPICS or (
+            len(pieces) > 1 and t not in income_said and t not in PROGRAMME_TOPICS)]
+        found_topics = kept if "iuran" in kept else ["iuran"] + kept
         unanswered = []
     situation = eligibility_situation(text)
     if situation is not None:  # "may I join?" is the BPU question, whatever the words matched

@@ -47,6 +47,16 @@ def test_a_short_question_is_read_with_the_sentence_before_it() -> None:
 
 
 @pytest.mark.parametrize(("message", "topics"), [
+    ("gaji sy kira2 1,5 jt, iurannya brp trus bayarnya bisa lewat dana?", ("iuran", "bayar")),
+    ("kdg 700 rb kdg 1 jt, klo telat bayar ada denda gk, trus iurannya brp", ("tunggakan", "iuran")),
+    ("penghasilan sekitar sejuta, brp iuran klo nambah jht", ("iuran",)),  # JHT is an option of the cost
+])
+def test_an_income_with_how_much_asks_the_cost_and_keeps_the_other_questions(message: str,
+                                                                             topics: tuple[str, ...]) -> None:
+    assert topics_asked(default_matcher(), message).questions == topics
+
+
+@pytest.mark.parametrize(("message", "topics"), [
     ("brp iurannya sebulan, trus klo kecelakaan pas narik ditanggung gk", ("iuran", "jkk")),
     ("gmn cara daftar bpjs tk", ("daftar",)),
     ("resep soto banjar", ()),
