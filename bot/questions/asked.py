@@ -133,8 +133,9 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
                 continue  # "bujur kah", "itu gmn maksudnya": no word of its own, it points back to what was asked
             found = matcher.match(piece.text[-WHOLE_TAIL:])
             if id(piece) in asking and previous is not None and len(own_words) <= FOLLOW_UP_WORDS \
-                    and found.score < SURE_ALONE:
-                # "bawa apa aja", "sy bs ikut gk": a short question is read with the sentence before it
+                    and found.score < SURE_ALONE and not any(w in PROGRAMMES for w in words):
+                # "bawa apa aja", "sy bs ikut gk": a short question is read with the sentence before it (one that
+                # names its programme, "klo kecelakaan dpt apa", stands on its own)
                 in_context = matcher.match(f"{previous.text[-WHOLE_TAIL:]} {piece.text}")
                 if in_context.topic != UNKNOWN and in_context.score >= PIECE_THRESHOLD:
                     found = in_context
