@@ -21,7 +21,7 @@ _ASKING = re.compile(
     r"\b(?:berapa|brp|barapa|brapa|apa|apakah|bagaimana|gimana|gmn|gmana|kaya apa|kayapa|bisa|bisakah|bs|boleh|"
     r"kawa|dimana|dmn|dmana|di mana|mana|kemana|kmn|kmana|ke mana|kapan|bgmn|gmna|bilanya|siapa|kenapa|knp|perlu|"
     r"harus|hrs|dapat|dpt|dapet|cara|caranya|"
-    r"ditanggung|tolong|tlg|mohon|please|pls|how|what|which|where|when|who|why|may|must|can|could|is|are|do|does|should|will|would)\b|kah\b|\?|"
+    r"ditanggung|tolong|tlg|mohon|please|pls|how|what|which|where|when|who|why|may|must|can|could|is|am|are|do|does|should|will|would)\b|kah\b|\?|"
     # "... ditanggung gk", "... kawa kada": a "not" at the end asks; inside a piece it states ("kada tentu").
     r"\b(?:gak|gk|ga|tidak|nggak|ngga|enggak|kada|kd|ndak|or not)\s*$", re.IGNORECASE)
 # Words that also state: after "not", "if" or "that" they do ("gk bisa pake aplikasi", "tau kalau bisa klaim",
@@ -36,6 +36,7 @@ STORY_WORDS = 16  # a message longer than this tells a story around its question
 _CONDITION = re.compile(r"^(?:klo|kalo|kalau|kl|klau|jika|jikalau|apabila|misal|misalnya|amun|mun|if)\b",
                         re.IGNORECASE)
 _COMMA = re.compile(r",(?!\d)")
+_AUXILIARY = re.compile(r"^(?:is|am|are|do|does|can|could|should|will|would|may|must)$", re.IGNORECASE)
 _EITHER_OR = re.compile(r"\b(?:atau|or)\b", re.IGNORECASE)
 
 
@@ -64,7 +65,8 @@ def split_questions(text: str) -> list[Piece]:
 
 
 def _asks(piece: str, story: bool) -> bool:
-    found = list(_ASKING.finditer(piece))
+    found = [hit for hit in _ASKING.finditer(piece)  # English asks verb first: "am i eligible", not "i am a driver"
+             if hit.start() == 0 or not _AUXILIARY.match(hit.group())]
     if not story:
         return bool(found)
     return any(not _WEAK.match(hit.group()) or not (_STATING_BEFORE.search(piece[: hit.start()])

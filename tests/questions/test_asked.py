@@ -37,6 +37,9 @@ def test_in_a_story_a_word_that_states_does_not_ask() -> None:
     pieces = split_questions(story)
     assert [p.asks for p in pieces] == [False, False, False, False, True]
     assert split_questions("gk bisa bayar")[0].asks  # a short message: the same words ask
+    # English asks verb first: "i am a fisherman" states, "am i eligible" asks.
+    pieces = split_questions("i am a fisherman in tarakan and my boat is small. am i eligible for bpu")
+    assert [p.asks for p in pieces] == [False, False, True]
 
 
 def test_a_short_question_is_read_with_the_sentence_before_it() -> None:
