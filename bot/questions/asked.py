@@ -35,6 +35,9 @@ _AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:jt|juta|jutaan|jtan|jta|rb|ribu|rb
 HOW_MUCH = frozenset({"berapa", "totalnya", "total"})
 INCOME_TOPICS = ("iuran", "diskon")  # what a message stating an income and asking "how much" may be about
 
+# A piece that tells what was already done states, it does not ask.
+_REPORTED = re.compile(r"^\s*(?:udh|udah|sudah|sdh|dah|td|tadi|kemarin|kmrn|barusan|already|i have|i've|i already)\b",
+                       re.IGNORECASE)
 HOW = frozenset({"bagaimana", "cara", "caranya", "how"})
 # Topics that the words of a "may I join?" question look like but that it does not ask.
 ELIGIBILITY_MIX = frozenset({"cek_status", "berhenti", "jkm", "jatuh_tempo"})
@@ -125,7 +128,9 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
                 found_topics += [topic for topic in compared if topic not in found_topics]
                 named += [w for w in words if w in PROGRAMMES]
                 continue
-            if id(piece) not in asking and not short:  # the story of a long message: only its programmes matter
+            if id(piece) not in asking and (not short or _REPORTED.match(piece.text)):
+                # the story of a long message, or what was already done ("udh daftar kemarin, ..."): only its
+                # programmes matter
                 named += [w for w in words if w in PROGRAMMES]
                 continue
             own_words = matcher.query_stems(piece.text)

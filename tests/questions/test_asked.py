@@ -42,6 +42,11 @@ def test_in_a_story_a_word_that_states_does_not_ask() -> None:
     assert [p.asks for p in pieces] == [False, False, True]
 
 
+def test_what_was_already_done_is_not_asked() -> None:
+    asked = topics_asked(default_matcher(), "sdh daftar bpjs tk minggu lalu, kapan paling lambat bayar iuran pertama")
+    assert asked.questions == ("jatuh_tempo",)
+
+
 def test_a_short_question_is_read_with_the_sentence_before_it() -> None:
     # "sy bs ikut gk" alone looks like "may I stop/join"; after a sentence about the pension it asks about JP.
     message = ("sy punya warung kecil di samarinda. td dengar katanya pedagang skrg bs dpt jaminan pensiun bulanan "
