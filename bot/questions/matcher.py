@@ -55,12 +55,13 @@ class IndexedBM25(BM25Okapi):
                 frequency * (self.k1 + 1) / (frequency + self._length_norm[at])))
 
     def get_scores(self, query: list[str]) -> np.ndarray:
-        score = np.zeros(self.corpus_size)
-        for word in query:
-            found = self._postings.get(word)
-            if found is not None:  # a word in no document adds zero, as in the library
-                score[found[0]] += found[1]
-        return score
+        found = [posting for posting in map(self._postings.get, query) if posting is not None]
+        if not found:  # a word in no document adds zero, as in the library
+            return np.zeros(self.corpus_size)
+        # Every word's postings at once: one weighted count per document.
+        return np.bincount(np.concatenate([docs for docs, _ in found]),
+                           weights=np.concatenate([contribution for _, contribution in found]),
+                           minlength=self.corpus_size).astype(float)
 
 
 # Names the stemmer would mangle ("sertakan" -> "serta", "lapak" -> "lapa"): kept as they are.
