@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from bot.questions.eligibility import Situation, eligibility_situation
+from bot.questions.eligibility import HAS_KIS, Situation, eligibility_situation
 from bot.questions.knowledge_base import UNKNOWN
 from bot.questions.matcher import FaqMatcher, Match
 from bot.questions.normalise import normalise
@@ -168,8 +168,10 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
     situation = eligibility_situation(text)
     if situation is not None:  # "may I join?" is the BPU question, whatever the words matched
         asks_how = any(HOW & set(normalise(piece.text)) for piece in pieces if piece.asks)  # "boleh daftar gk" asks may I; "daftarnya gmn" asks how
-        found_topics = ["bpu"] + [t for t in found_topics if t not in ELIGIBILITY_MIX and t != "bpu"
-                                  and (t != "daftar" or asks_how)]
+        # Holding KIS, the question is first how the two BPJS differ ("sy punya kis, boleh ikut bpu jg?").
+        first = ["bpjs_kesehatan", "bpu"] if situation.kind == HAS_KIS else ["bpu"]
+        found_topics = first + [t for t in found_topics if t not in ELIGIBILITY_MIX and t not in first
+                                and (t != "daftar" or asks_how)]
         unanswered = []
     if not found_topics:  # nothing recognised: the whole message is "not understood", except a greeting's story
         unanswered = [piece.text for piece in pieces if piece.asks] if kinds else []

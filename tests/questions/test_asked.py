@@ -42,6 +42,11 @@ def test_in_a_story_a_word_that_states_does_not_ask() -> None:
     assert [p.asks for p in pieces] == [False, False, True]
 
 
+def test_holding_kis_the_question_is_first_how_the_two_bpjs_differ() -> None:
+    asked = topics_asked(default_matcher(), "sy udh pny kis dr pemerintah, masih boleh ikut bpu jg gk?")
+    assert asked.questions == ("bpjs_kesehatan", "bpu")
+
+
 def test_what_was_already_done_is_not_asked() -> None:
     asked = topics_asked(default_matcher(), "sdh daftar bpjs tk minggu lalu, kapan paling lambat bayar iuran pertama")
     assert asked.questions == ("jatuh_tempo",)
