@@ -2,9 +2,10 @@
 
 Ridge regression (one-vs-rest, targets ±1) on TF-IDF features: word 1–2-grams plus character 2–5-grams
 inside words, each block L2-normalised, as scikit-learn's TfidfVectorizer(sublinear_tf=True) would give.
-It is solved in its dual form, (K + αI)⁻¹Y with K = XXᵀ over the ~1,500 phrasings (by conjugate gradients),
-so training at start-up takes a fraction of a second with numpy alone and no scipy/scikit-learn (whose import costs ~100 MB), and
-X is never held dense (column blocks only), so training adds a few MB of memory, not ~60.
+It is solved in its dual form, (K + αI)⁻¹Y with K = XXᵀ over the ~2,300 training examples (by conjugate gradients),
+so training at start-up takes under a second with numpy alone and no scipy/scikit-learn (whose import costs ~100 MB).
+X is never held dense (column blocks only) and only half of K is stored (`_LowerGram`), so training adds ~25 MB at
+its peak, not ~60.
 Character n-grams make it tolerant of spellings and word forms no phrasing contains.
 """
 
@@ -19,8 +20,9 @@ from functools import lru_cache
 import numpy as np
 
 CHAR_SIZES = (2, 3, 4, 5)
-_BLOCK = 512  # columns of the training matrix materialised at a time
-_ROWS = 256  # rows of K = XXᵀ computed at a time
+_BLOCK = 256  # columns of the training matrix materialised at a time
+_ROWS = 256  # rows per band of the stored half of K = XXᵀ
+_DENSE_COLUMNS = 1024  # the most frequent features, whose part of K is a dense product; the rest go pair by pair
 
 
 def _word_features(tokens: Sequence[str]) -> Counter[str]:
@@ -43,18 +45,78 @@ def _char_features(tokens: Sequence[str]) -> Counter[str]:
     return features
 
 
-def _solve_positive_definite(matrix: np.ndarray, targets: np.ndarray, tolerance: float = 1e-6) -> np.ndarray:
-    """Solve matrix · x = targets by conjugate gradients, all in float32 and in place.
+class _LowerGram:
+    """K = XXᵀ + αI for a sparse X, of which only the lower triangle is stored, in bands of _ROWS rows (band b holds
+    rows b·_ROWS… and columns up to the band's last row): half the memory of K, and K is the largest thing the bot
+    holds at start-up.
 
-    np.linalg.solve would copy the ~10 MB matrix into float64 on top of it, the largest part of the bot's memory peak
-    at start-up. The matrix here is K + αI with α = 1, so its eigenvalues are at least 1 and CG converges in a few
-    dozen steps (48 for the knowledge base today), to within float32 rounding of the direct solve."""
+    X comes as its entries sorted by column, the most frequent features first. Those first `_DENSE_COLUMNS`
+    columns are shared by most examples, and their part of K is a dense product of column blocks. Every other
+    feature occurs in a few examples only: it adds v_i·v_j to the pairs (i, j) of the examples that have it,
+    a few hundred thousand small additions instead of a dense product over ~20,000 mostly empty columns."""
+
+    def __init__(self, count: int, rows: np.ndarray, columns: np.ndarray, values: np.ndarray, dense_columns: int,
+                 alpha: float) -> None:
+        self.count = count
+        self.tops = list(range(0, count, _ROWS))
+        self.bands = [np.zeros((min(_ROWS, count - top), min(top + _ROWS, count)), dtype=np.float32)
+                      for top in self.tops]
+        split = int(np.searchsorted(columns, dense_columns))
+        for low in range(0, dense_columns, _BLOCK):
+            at = slice(int(np.searchsorted(columns[:split], low)), int(np.searchsorted(columns[:split], low + _BLOCK)))
+            dense = np.zeros((count, _BLOCK), dtype=np.float32)
+            dense[rows[at], columns[at] - low] = values[at]
+            for top, band in zip(self.tops, self.bands):
+                band += dense[top : top + len(band)] @ dense[: band.shape[1]].T
+            del dense
+        self._add_pairs(rows[split:], columns[split:], values[split:])
+        for top, band in zip(self.tops, self.bands):
+            band[np.arange(len(band)), top + np.arange(len(band))] += alpha
+
+    def _add_pairs(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
+        """Each rare feature's v_i·v_j into the stored part of K (bands hold their whole diagonal block), features
+        grouped by how many examples have them so each group is one array operation."""
+        if not len(columns):
+            return
+        starts = np.flatnonzero(np.r_[True, columns[1:] != columns[:-1]])
+        sizes = np.diff(np.r_[starts, len(columns)])
+        for size in np.unique(sizes).tolist():
+            first = starts[sizes == size]
+            at = first[:, None] + np.arange(size)  # one row per feature: its examples (ascending) and values
+            i, j = rows[at][:, :, None], rows[at][:, None, :]
+            product = values[at][:, :, None] * values[at][:, None, :]
+            lower = np.broadcast_to(j // _ROWS <= i // _ROWS, product.shape)
+            i, j, product = np.broadcast_to(i, product.shape)[lower], np.broadcast_to(j, product.shape)[lower], \
+                product[lower]
+            band = i // _ROWS
+            for number in np.unique(band).tolist():
+                here = band == number
+                flat = self.bands[number].reshape(-1)
+                np.add.at(flat, (i[here] - self.tops[number]) * self.bands[number].shape[1] + j[here], product[here])
+
+    def __matmul__(self, vectors: np.ndarray) -> np.ndarray:
+        """(K + αI) · vectors, from the lower triangle: each band gives its rows, and its transpose the rows above."""
+        result = np.zeros_like(vectors)
+        for top, band in zip(self.tops, self.bands):
+            result[top : top + len(band)] += band @ vectors[: band.shape[1]]
+            if top:
+                result[:top] += band[:, :top].T @ vectors[top : top + len(band)]
+        return result
+
+
+def _solve_positive_definite(matrix: "_LowerGram | np.ndarray", targets: np.ndarray,
+                             tolerance: float = 1e-6) -> np.ndarray:
+    """Solve matrix · x = targets by conjugate gradients, in float32.
+
+    np.linalg.solve would need the whole matrix, in float64. The matrix here is K + αI with α = 1, so its
+    eigenvalues are at least 1 and CG converges in a few dozen steps (48 for the knowledge base today), to within
+    float32 rounding of the direct solve."""
     solution = np.zeros_like(targets)
     residual = targets.copy()
     direction = residual.copy()
     squared = (residual * residual).sum(axis=0)
     limit = (tolerance**2) * float((targets * targets).sum(axis=0).max())
-    for _ in range(matrix.shape[0]):  # CG is exact in n steps; it stops long before
+    for _ in range(targets.shape[0]):  # CG is exact in n steps; it stops long before
         if float(squared.max()) <= limit:
             break
         step_image = matrix @ direction
@@ -75,7 +137,9 @@ class TopicModel:
         for example in examples:
             document_frequency.update(set(_word_features(example)) | set(_char_features(example)))
         # min_df > 1 drops rare features (a smaller model); on this data keeping them ranks better.
-        kept = sorted(f for f, n in document_frequency.items() if n >= min_df)
+        # The most frequent features first: training treats the dense head and the sparse tail differently.
+        kept = sorted((f for f, n in document_frequency.items() if n >= min_df),
+                      key=lambda f: (-document_frequency[f], f))
         self.vocabulary: dict[str, int] = {f: i for i, f in enumerate(kept)}
         count = len(examples)
         self.idf = np.array([math.log((1 + count) / (1 + document_frequency[f])) + 1 for f in kept],
@@ -88,41 +152,28 @@ class TopicModel:
                 rows.append(row)
                 columns.append(column)
                 values.append(value)
-        # Entries ordered by column, so each block of columns is one contiguous slice (no per-block masks).
-        order = np.argsort(np.frombuffer(columns, dtype=np.int32), kind="stable")
+        # Entries ordered by column, then row, so each block of columns is one contiguous slice.
+        order = np.lexsort((np.frombuffer(rows, dtype=np.int32), np.frombuffer(columns, dtype=np.int32)))
         row_index = np.frombuffer(rows, dtype=np.int32)[order]
         column_index = np.frombuffer(columns, dtype=np.int32)[order]
         entries = np.frombuffer(values, dtype=np.float32)[order]
-        del rows, columns, values, order
-        block_count = -(-len(kept) // _BLOCK)
-        edges = np.searchsorted(column_index, np.arange(block_count + 1) * _BLOCK)
-
-        def block(number: int) -> np.ndarray:
-            """Columns number*_BLOCK... of X, dense."""
-            start, low, high = number * _BLOCK, edges[number], edges[number + 1]
-            dense = np.zeros((count, min(_BLOCK, len(kept) - start)), dtype=np.float32)
-            dense[row_index[low:high], column_index[low:high] - start] = entries[low:high]
-            return dense
+        del rows, columns, values, order, document_frequency
 
         y = -np.ones((count, len(self.topics)), dtype=np.float32)
         topic_index = {topic: i for i, topic in enumerate(self.topics)}
         for row, label in enumerate(labels):
             y[row, topic_index[label]] = 1.0
-        # K = XXᵀ from dense column blocks of the sparse X, added a band of rows at a time: the start-up peak
-        # stays near the size of K itself (a few MB) rather than several copies of it.
-        gram = np.zeros((count, count), dtype=np.float32)
-        for number in range(block_count):
-            dense = block(number)
-            for top in range(0, count, _ROWS):
-                gram[top : top + _ROWS] += dense[top : top + _ROWS] @ dense.T
-            del dense
-        gram[np.diag_indices_from(gram)] += alpha
+        gram = _LowerGram(count, row_index, column_index, entries, min(_DENSE_COLUMNS, len(kept)), alpha)
         dual = _solve_positive_definite(gram, y)
         del gram
+        # W = Xᵀ · dual, a block of columns at a time.
         self.weights = np.zeros((len(kept), len(self.topics)), dtype=np.float32)
-        for number in range(block_count):
-            dense = block(number)
-            self.weights[number * _BLOCK : number * _BLOCK + dense.shape[1]] = dense.T @ dual
+        edges = np.searchsorted(column_index, np.arange(0, len(kept) + _BLOCK, _BLOCK))
+        for number, low in enumerate(range(0, len(kept), _BLOCK)):
+            at = slice(int(edges[number]), int(edges[number + 1]))
+            dense = np.zeros((count, min(_BLOCK, len(kept) - low)), dtype=np.float32)
+            dense[row_index[at], column_index[at] - low] = entries[at]
+            self.weights[low : low + dense.shape[1]] = dense.T @ dual
         self.bias = np.zeros(len(self.topics), dtype=np.float32)
         self._char_cache: dict[str, np.ndarray] = {}
 

@@ -47,3 +47,30 @@ def test_normalisation_handles_chat_spelling() -> None:
     assert content_tokens(normalise("Gmn cara DAFTAR bpjstk??? 😀")) == ["daftar", "bpjs", "ketenagakerjaan"]
     assert normalise("brapaaa iurannya 2jt") == ["berapa", "iuran", "2", "juta"]
     assert "bagaimana" in normalise("kaya apa ulun bedaftar")
+
+
+def test_training_gives_the_weights_of_the_direct_dense_solve(monkeypatch) -> None:
+    """Training stores half of K in bands and adds rare features pair by pair; with small bands, blocks and a
+    small dense head, every path is taken, and the weights must equal W = Xᵀ(XXᵀ + αI)⁻¹Y computed densely."""
+    import numpy as np
+
+    from bot.questions import topic_model
+
+    monkeypatch.setattr(topic_model, "_ROWS", 5)
+    monkeypatch.setattr(topic_model, "_BLOCK", 8)
+    monkeypatch.setattr(topic_model, "_DENSE_COLUMNS", 12)
+    examples, labels = [], []
+    for topic, texts in CORPUS.items():
+        for text in texts:
+            for variant in (text, text + " ya", "tolong " + text):
+                examples.append(variant.split())
+                labels.append(topic)
+    model = TopicModel(examples, labels)
+    dense = np.zeros((len(examples), len(model.vocabulary)))
+    for row, example in enumerate(examples):
+        for column, value in model._vector(topic_model._word_features(example), topic_model._char_features(example)):
+            dense[row, column] = value
+    targets = -np.ones((len(examples), len(model.topics)))
+    targets[np.arange(len(examples)), [model.topics.index(label) for label in labels]] = 1
+    expected = dense.T @ np.linalg.solve(dense @ dense.T + np.eye(len(examples)), targets)
+    assert np.abs(model.weights - expected).max() < 1e-4
