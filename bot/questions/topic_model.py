@@ -138,8 +138,7 @@ class TopicModel:
             document_frequency.update(set(_word_features(example)) | set(_char_features(example)))
         # min_df > 1 drops rare features (a smaller model); on this data keeping them ranks better.
         # The most frequent features first: training treats the dense head and the sparse tail differently.
-        kept = sorted((f for f, n in document_frequency.items() if n >= min_df),
-                      key=lambda f: (-document_frequency[f], f))
+        kept = [f for _, f in sorted((-n, f) for f, n in document_frequency.items() if n >= min_df)]
         self.vocabulary: dict[str, int] = {f: i for i, f in enumerate(kept)}
         count = len(examples)
         self.idf = np.array([math.log((1 + count) / (1 + document_frequency[f])) + 1 for f in kept],
