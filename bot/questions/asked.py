@@ -8,6 +8,7 @@ around the questions (bot/questions/small_talk.py) are topics of their own and a
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,11 @@ ELIGIBILITY_MIX = frozenset({"cek_status", "berhenti", "jkm", "jatuh_tempo"})
 PROGRAMMES = {"jht": "jht", "jkk": "jkk", "jkm": "jkm", "jp": "jp", "jkp": "jkp", "kecelakaan": "jkk",
               "meninggal": "jkm", "kematian": "jkm", "pensiun": "jp", "phk": "jkp"}
 PROGRAMME_TOPICS = frozenset(PROGRAMMES.values()) | {f"klaim_{p}" for p in PROGRAMMES.values()}
+# Where, by what and whether one must do a thing: "bs diurus lewat hp atau hrs ke kantor" asks how to do what was
+# asked before it. A question made only of these words leans on the sentence before it, however sure it looks alone.
+DOING_WORDS = frozenset("kantor cabang online telepon aplikasi app website web lewat via langsung datang urus urusnya "
+                        "proses office phone".split())
+MUST_WORDS = frozenset("harus wajib musti mesti must".split())  # "hrs ke kantor": channel words and a must only
 # "apa bedanya jkk sm jkm", "jht vs jp": one question about each programme named.
 _COMPARING = frozenset("beda bedanya perbedaan bedain difference vs versus banding bandingkan".split())
 
@@ -86,7 +92,7 @@ def _without_small_talk(pieces: list[Piece]) -> tuple[list[Piece], list[str], li
             if TOPIC_OF[kind] not in topics:
                 topics.append(TOPIC_OF[kind])
         if talk.rest:
-            left.append(piece if not talk.kinds else Piece(talk.rest, piece.asks))
+            left.append(piece if not talk.kinds else dataclasses.replace(piece, text=talk.rest))
     return left, topics, kinds
 
 
@@ -117,8 +123,9 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
         asking = {id(piece) for piece in asking_pieces}  # by identity: comparing pieces field by field is slow
         short = len(text.split()) <= SHORT_MESSAGE  # in a story, a piece that asks nothing is the story
         named: list[str] = []  # programme words named so far, for the pieces that leave them out
-        for number, piece in enumerate(pieces):
-            previous = pieces[number - 1] if number else None  # the sentence a short question may lean on
+        previous: Piece | None = None  # the last piece with words of its own: the sentence a short question leans on
+        answered_sentences: set[int] = set()  # sentences in which a question was recognised
+        for piece in pieces:
             if id(piece) in asking and len(found_topics) + len(unanswered) >= MAX_QUESTIONS:
                 unanswered.append(piece.text)  # named, not matched: bounds the work on a very long message
                 continue
@@ -127,29 +134,43 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
             if compared and id(piece) in asking:
                 found_topics += [topic for topic in compared if topic not in found_topics]
                 named += [w for w in words if w in PROGRAMMES]
+                answered_sentences.add(piece.sentence)
                 continue
             if id(piece) not in asking and (not short or _REPORTED.match(piece.text)):
                 # the story of a long message, or what was already done ("udh daftar kemarin, ..."): only its
                 # programmes matter
                 named += [w for w in words if w in PROGRAMMES]
+                previous = piece
                 continue
             own_words = matcher.query_stems(piece.text)
             if found_topics and not own_words:
                 continue  # "bujur kah", "itu gmn maksudnya": no word of its own, it points back to what was asked
             found = matcher.match(piece.text[-WHOLE_TAIL:])
-            if id(piece) in asking and previous is not None and len(own_words) <= FOLLOW_UP_WORDS \
-                    and found.score < SURE_ALONE and not any(w in PROGRAMMES for w in words):
-                # "bawa apa aja", "sy bs ikut gk": a short question is read with the sentence before it (one that
-                # names its programme, "klo kecelakaan dpt apa", stands on its own)
+            topical = [w for w in own_words if w not in DOING_WORDS]
+            if id(piece) in asking and previous is not None and not any(w in PROGRAMMES for w in words) and (
+                    not [w for w in topical if w not in MUST_WORDS] or (len(topical) <= FOLLOW_UP_WORDS and found.score < SURE_ALONE and not (
+                        found.score >= PIECE_THRESHOLD and matcher.names_keyword(topical, found.topic)))):
+                # "bawa apa aja", "sy bs ikut gk", "hrs ke kantor": a short question is read with the sentence before
+                # it (one that names its programme, "klo kecelakaan dpt apa", or its topic, "how does she claim",
+                # stands alone)
                 in_context = matcher.match(f"{previous.text[-WHOLE_TAIL:]} {piece.text}")
                 if in_context.topic != UNKNOWN and in_context.score >= PIECE_THRESHOLD:
                     found = in_context
-            if id(piece) in asking and (found.topic == UNKNOWN or found.score < PIECE_THRESHOLD) and named \
-                    and not any(w in PROGRAMMES for w in words):
+            # "klaimnya ngurus kmn" after "kecelakaan": a question that leaves its programme unsaid is about the one
+            # named before it
+            if id(piece) in asking and named and not any(w in PROGRAMMES for w in words) and (
+                    found.topic == UNKNOWN or found.score < PIECE_THRESHOLD or (
+                        found.topic in PROGRAMME_TOPICS
+                        and found.topic.removeprefix("klaim_") not in {PROGRAMMES[w] for w in named})):
                 found = matcher.match(" ".join(dict.fromkeys(named)) + " " + piece.text[-WHOLE_TAIL:])
             named += [w for w in words if w in PROGRAMMES]
+            if topical:
+                previous = piece
+            if piece.alternative and piece.sentence in answered_sentences and found.score < SURE_ALONE:
+                continue  # "bs lewat hp aja atau hrs ke kantor": the other half of a question already recognised
             threshold = PIECE_THRESHOLD if id(piece) in asking else STORY_THRESHOLD if short else 2.0
             if found.topic != UNKNOWN and found.score >= threshold:
+                answered_sentences.add(piece.sentence)
                 if found.topic not in found_topics:
                     found_topics.append(found.topic)
                     if _AMOUNT.search(piece.text):

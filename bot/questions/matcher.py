@@ -225,6 +225,10 @@ class FaqMatcher:
         tokens = [self._correct(t) for t in normalise(text)]
         return [self._stem(t) for t in content_tokens(tokens)]
 
+    def names_keyword(self, stems: list[str], topic: str) -> bool:
+        """Whether the question's own words include one of the topic's keywords ("klaim", "daftar")."""
+        return any(s in self.keyword_docs.get(topic, ()) for s in stems)
+
     # ------------------------------------------------------------------ scoring
     def rank(self, text: str, limit: int | None = None) -> list[Ranked]:
         """Every topic the question could be about (the best `limit` of them), best first, with their features."""

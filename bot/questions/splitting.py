@@ -14,7 +14,7 @@ from dataclasses import dataclass
 # Sentence ends, line breaks, semicolons and commas (not inside a number such as "1,5").
 _BREAKS = re.compile(r"[?!]+|\n+|(?<=\S)\.(?=\s|$)|;|,(?!\d)")
 _JOINERS = re.compile(
-    r"\s*\b(?:dan|terus|trus|trs|lalu|serta|sama|sm|juga|jg|and|also|plus|kemudian|habis itu|abis itu|"
+    r"\s*\b(dan|terus|trus|trs|lalu|serta|sama|sm|juga|jg|and|also|plus|kemudian|habis itu|abis itu|"
     r"satu lagi|tapi|tp|atau|or|lawan)\b\s*", re.IGNORECASE)
 # Words that make a piece a question (Indonesian, Banjar, English), or a final "kah"/"gk" as people write it.
 _ASKING = re.compile(
@@ -29,7 +29,9 @@ _ASKING = re.compile(
 _WEAK = re.compile(r"^(?:apa|bisa|bs|boleh|kawa|perlu|harus|hrs|dapat|dpt|dapet|mana|ditanggung|tolong|tlg|mohon)$", re.IGNORECASE)
 _STATING_BEFORE = re.compile(r"\b(?:gk|gak|ga|tdk|tidak|nggak|ngga|enggak|kada|kd|blm|belum|balum|klo|kalo|kalau|"
                              r"kl|yg|yang|nang|asal|biar|supaya|agar)\s+$", re.IGNORECASE)
+_FORGOT = re.compile(r"\b(?:lupa|lupe|forgot)\b", re.IGNORECASE)  # "sy lupa bayarnya bulan apa" tells, it does not ask
 _STATING_AFTER = re.compile(r"^(?:\s*2|\s*-\s*apa|\s+apa\b|\s*pun\b)", re.IGNORECASE)
+_WHICH = re.compile(r"\b(?:yg|yang|nang)\s+$", re.IGNORECASE)  # "rumah sakit nang mana": which one, a question
 MIN_WORDS = 2  # a piece shorter than this joins its neighbour
 STORY_WORDS = 16  # a message longer than this tells a story around its questions
 # "klo gk dpt, jht nya gmn": a condition cut off by a comma belongs to the question after it.
@@ -44,23 +46,36 @@ _EITHER_OR = re.compile(r"\b(?:atau|or)\b", re.IGNORECASE)
 class Piece:
     text: str
     asks: bool  # holds a question word or mark; story pieces do not
+    sentence: int = 0  # which sentence of the message it is in
+    alternative: bool = False  # it follows "atau"/"or": "bs lewat hp atau hrs ke kantor" is one question
 
 
 def split_questions(text: str) -> list[Piece]:
     """The message's pieces in order. A message with one piece is one question."""
     pieces: list[Piece] = []
     story = len((text or "").split()) > STORY_WORDS
+    number_of_sentence = -1
     for sentence, question_mark in _sentences(text or ""):
-        joined: list[str] = []  # within one sentence, a one-word piece stays with its neighbour ("jkk dan jkm")
-        for part in filter(None, (part.strip(" ,") for part in _JOINERS.split(sentence.strip(" ,")))):
-            if joined and (len(part.split()) < MIN_WORDS or len(joined[-1].split()) < MIN_WORDS):
-                joined[-1] = f"{joined[-1]} {part}"
+        # within one sentence, a one-word piece stays with its neighbour ("jkk dan jkm")
+        joined: list[tuple[str, bool]] = []  # (text, follows an either-or word)
+        cut = _JOINERS.split(sentence.strip(" ,"))  # parts, with the joining word between each two
+        # ", atau hangus krn nunggak?" goes on with the sentence before it
+        if not (len(cut) > 1 and not cut[0].strip(" ,") and _EITHER_OR.fullmatch(cut[1]) and pieces):
+            number_of_sentence += 1
+        for at in range(0, len(cut), 2):
+            part = cut[at].strip(" ,")
+            if not part:
+                continue
+            alternative = at > 0 and bool(_EITHER_OR.fullmatch(cut[at - 1]))
+            if joined and (len(part.split()) < MIN_WORDS or len(joined[-1][0].split()) < MIN_WORDS):
+                joined[-1] = (f"{joined[-1][0]} {part}", joined[-1][1])
             else:
-                joined.append(part)
+                joined.append((part, alternative))
         # A "?" asks with the clause it closes, and with every clause of an either-or ("... atau ...?").
         marked = question_mark and (len(joined) == 1 or bool(_EITHER_OR.search(sentence)))
-        pieces += [Piece(part, (question_mark and (marked or number == len(joined) - 1)) or _asks(part, story))
-                   for number, part in enumerate(joined)]
+        pieces += [Piece(part, (question_mark and (marked or number == len(joined) - 1)) or _asks(part, story),
+                         number_of_sentence, alternative)
+                   for number, (part, alternative) in enumerate(joined)]
     return pieces
 
 
@@ -69,7 +84,10 @@ def _asks(piece: str, story: bool) -> bool:
              if hit.start() == 0 or not _AUXILIARY.match(hit.group())]
     if not story:
         return bool(found)
-    return any(not _WEAK.match(hit.group()) or not (_STATING_BEFORE.search(piece[: hit.start()])
+    return any(not _WEAK.match(hit.group())
+               or (hit.group().lower() == "mana" and _WHICH.search(piece[: hit.start()]))
+               or not (_STATING_BEFORE.search(piece[: hit.start()])
+                                                    or _FORGOT.search(piece[: hit.start()])
                                                     or _STATING_AFTER.match(piece[hit.end():]))
                for hit in found)
 

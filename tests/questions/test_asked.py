@@ -42,6 +42,34 @@ def test_in_a_story_a_word_that_states_does_not_ask() -> None:
     assert [p.asks for p in pieces] == [False, False, True]
 
 
+def test_forgetting_tells_and_which_one_asks_in_a_story() -> None:
+    story = ("sy buruh sawit di kotawaringin, dulu bayar iuran pas gajian. sy lupa terakhir bayar bulan apa. "
+             "puskesmas yang mana yg nerima peserta bpjs tk?")
+    assert [p.asks for p in split_questions(story)] == [False, False, False, True]
+
+
+def test_the_halves_of_an_either_or_are_one_question_unless_the_second_clearly_asks_another() -> None:
+    matcher = default_matcher()
+    # "... atau hrs ke kantor": how to do what was asked, not a question about the offices
+    message = "mau cairin jht krn udh gk kerja lagi di pabrik, prosesnya lewat aplikasi aja atau hrs ke kantor cabang?"
+    assert topics_asked(matcher, message).questions == ("klaim_jht",)
+    # the second half asks something else, unmistakably: both are answered
+    message = "sy sering telat bayar iuran bpu, bisa autodebet di jmo? atau bot ini bisa ngingetin tiap bulan?"
+    asked = topics_asked(matcher, message).questions
+    assert len(asked) == 2 and asked[0] in ("jmo", "bayar") and asked[1] == "pengingat"
+
+
+def test_a_short_question_that_names_its_topic_stands_on_its_own() -> None:
+    # "how do i claim" leans on nothing: after a question about hospitals it asks how to claim
+    message = "my brother cut his hand at the workshop. which hospital treats work accidents and how do i claim?"
+    assert topics_asked(default_matcher(), message).questions == ("rumah_sakit", "klaim_jkk")
+
+
+def test_a_claim_that_leaves_its_programme_unsaid_is_for_the_one_named_before() -> None:
+    message = "tetangga sy jatuh dr perahu pas kerja di sungai, kecelakaan kerja. rs mana yg nerima, klaimnya ngurus kmn?"
+    assert topics_asked(default_matcher(), message).questions == ("rumah_sakit", "klaim_jkk")
+
+
 def test_holding_kis_the_question_is_first_how_the_two_bpjs_differ() -> None:
     asked = topics_asked(default_matcher(), "sy udh pny kis dr pemerintah, masih boleh ikut bpu jg gk?")
     assert asked.questions == ("bpjs_kesehatan", "bpu")
