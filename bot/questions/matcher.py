@@ -182,6 +182,9 @@ class FaqMatcher:
         self.topic_terms = topic_terms
         position = {topic: index for index, topic in enumerate(self.topic_ids)}
         self._doc_topic_index = np.array([position[topic] for topic in self.doc_topics])
+        # A topic's phrasings are consecutive documents, in the order of topic_ids: where each topic's run starts.
+        self._topic_starts = np.searchsorted(self._doc_topic_index, np.arange(len(self.topic_ids)))
+        assert (np.diff(self._doc_topic_index) >= 0).all() and len(np.unique(self._doc_topic_index)) == len(position)
 
         self.keyword_docs = keyword_docs
         # Inverse document frequency over topics: a word used by one topic says more than one used by all.
@@ -240,8 +243,7 @@ class FaqMatcher:
         offtopic = -1.0 if model is None or self._model_unknown is None else float(model[self._model_unknown])
         doc_scores = self.bm25.get_scores(stems)
         topic_scores = self.topic_bm25.get_scores(stems)
-        best_doc = np.zeros(len(self.topic_ids))  # each topic's best phrasing (scores are never negative)
-        np.maximum.at(best_doc, self._doc_topic_index, doc_scores)
+        best_doc = np.maximum.reduceat(doc_scores, self._topic_starts)  # each topic's best phrasing
         query_weight = sum(self.idf.get(s, self.context_idf) for s in stems)
         rows = np.array([row for row in map(self._stem_row.get, stems) if row is not None], dtype=np.int64)
         weight, uses = self._stem_idf[rows], self._uses[rows]  # the stems some topic uses (repeats kept)
@@ -285,8 +287,11 @@ def features(ranked: Ranked) -> tuple[float, ...]:
             ranked.margin, ranked.specific, ranked.model, ranked.offtopic_gap)
 
 
+_WEIGHTS = tuple(CALIBRATION[name] for name in FEATURES)
+
+
 def confidence(ranked: Ranked) -> float:
-    z = CALIBRATION["bias"] + sum(CALIBRATION[name] * value for name, value in zip(FEATURES, features(ranked)))
+    z = CALIBRATION["bias"] + sum(weight * value for weight, value in zip(_WEIGHTS, features(ranked)))
     if ranked.other_program:
         z -= OTHER_PROGRAM_PENALTY  # a question about another programme is not ours
     return round(1 / (1 + math.exp(-z)), 4)

@@ -49,6 +49,8 @@ PHRASES: dict[tuple[str, ...], str] = {
                "paham,jelas,noted,got it,understood,cool,great,alright,all right,nice"),
 }
 _LONGEST = max(len(phrase) for phrase in PHRASES)
+_FIRST_WORDS = frozenset(phrase[0] for phrase in PHRASES)  # small talk can open a piece only with one of these
+_LAST_WORDS = frozenset(phrase[-1] for phrase in PHRASES)  # ... and close it only with one of these or a filler
 
 # Words that ride along with small talk and mean nothing on their own ("makasih banyak ya min", "siap paham kak").
 FILLERS = frozenset(
@@ -109,6 +111,11 @@ def _closing(tokens: list[str], start: int, *, ambiguous: bool) -> tuple[int, li
 def read_small_talk(text: str) -> SmallTalk:
     """The small talk at the start and the end of one piece of a message, and what is left between."""
     found = list(_WORD.finditer(text))
+    if found:  # most pieces are questions with no small talk at either end: said at once
+        first, last = word_tokens(found[0].group()), word_tokens(found[-1].group())
+        if first and last and first[0] not in _FIRST_WORDS and last[-1] not in _LAST_WORDS \
+                and last[-1] not in FILLERS:
+            return SmallTalk((), text.strip())
     # Small talk sits at the ends: only the words there are read; the middle of a long message stays as it is.
     ends = set(range(EDGE_WORDS)) | set(range(len(found) - EDGE_WORDS, len(found)))
     words = [(match.start(), match.end(), token) for number, match in enumerate(found)

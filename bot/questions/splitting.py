@@ -29,6 +29,7 @@ _ASKING = re.compile(
 _WEAK = re.compile(r"^(?:apa|bisa|bs|boleh|kawa|perlu|harus|hrs|dapat|dpt|dapet|mana|ditanggung|tolong|tlg|mohon)$", re.IGNORECASE)
 _STATING_BEFORE = re.compile(r"\b(?:gk|gak|ga|tdk|tidak|nggak|ngga|enggak|kada|kd|blm|belum|balum|klo|kalo|kalau|"
                              r"kl|yg|yang|nang|asal|biar|supaya|agar)\s+$", re.IGNORECASE)
+_BEFORE = 24  # characters before a question word that can hold the word that makes it state
 _FORGOT = re.compile(r"\b(?:lupa|lupe|forgot)\b", re.IGNORECASE)  # "sy lupa bayarnya bulan apa" tells, it does not ask
 _STATING_AFTER = re.compile(r"^(?:\s*2|\s*-\s*apa|\s+apa\b|\s*pun\b)", re.IGNORECASE)
 _WHICH = re.compile(r"\b(?:yg|yang|nang)\s+$", re.IGNORECASE)  # "rumah sakit nang mana": which one, a question
@@ -84,11 +85,14 @@ def _asks(piece: str, story: bool) -> bool:
              if hit.start() == 0 or not _AUXILIARY.match(hit.group())]
     if not story:
         return bool(found)
+    forgot = _FORGOT.search(piece)
+    # The words just before a hit decide; only the end of what comes before is read (a search anchored at its end
+    # would try every position of it).
     return any(not _WEAK.match(hit.group())
-               or (hit.group().lower() == "mana" and _WHICH.search(piece[: hit.start()]))
-               or not (_STATING_BEFORE.search(piece[: hit.start()])
-                                                    or _FORGOT.search(piece[: hit.start()])
-                                                    or _STATING_AFTER.match(piece[hit.end():]))
+               or (hit.group().lower() == "mana" and _WHICH.search(piece[max(0, hit.start() - _BEFORE) : hit.start()]))
+               or not (_STATING_BEFORE.search(piece[max(0, hit.start() - _BEFORE) : hit.start()])
+                       or (forgot is not None and forgot.start() < hit.start())
+                       or _STATING_AFTER.match(piece[hit.end():]))
                for hit in found)
 
 
