@@ -9,8 +9,8 @@ set (tests/questions/data/faq_dev.yaml), so a score of 0.8 means "right about fo
 
 from __future__ import annotations
 
-import dataclasses
 import math
+import operator
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -204,6 +204,7 @@ class FaqMatcher:
         self._lists = np.array([[stem_ in keyword_docs[t] for t in self.topic_ids] for stem_ in self._stem_row],
                                dtype=float)
         self._stem_idf = np.array([self.idf[stem_] for stem_ in self._stem_row])
+        self._uses_lists = np.hstack([self._uses, self._lists])  # both read for every question: one gather
         # The topic model's score columns, in the order of topic_ids, and its "unknown" column.
         self._model_column = np.array([self.model.topics.index(t) for t in self.topic_ids])
         self._model_unknown = self.model.topics.index(UNKNOWN) if UNKNOWN in self.model.topics else None
@@ -246,9 +247,10 @@ class FaqMatcher:
         best_doc = np.maximum.reduceat(doc_scores, self._topic_starts)  # each topic's best phrasing
         query_weight = sum(self.idf.get(s, self.context_idf) for s in stems)
         rows = np.array([row for row in map(self._stem_row.get, stems) if row is not None], dtype=np.int64)
-        weight, uses = self._stem_idf[rows], self._uses[rows]  # the stems some topic uses (repeats kept)
-        keyword_hits = weight @ self._lists[rows]
-        covered = weight @ uses
+        weight, uses_lists = self._stem_idf[rows], self._uses_lists[rows]  # the stems some topic uses (repeats kept)
+        count = len(self.topic_ids)
+        sums = weight @ uses_lists
+        covered, keyword_hits, uses = sums[:count], sums[count:], uses_lists[:, :count]
         telling = (weight[:, None] * uses).max(axis=0) if len(rows) else np.zeros(len(self.topic_ids))
         foreign = np.zeros(len(self.topic_ids))
         for s in stems:
@@ -258,16 +260,17 @@ class FaqMatcher:
         raw = best_doc + KEYWORD_WEIGHT * keyword_hits + TOPIC_WEIGHT * topic_scores
         # Ranked by the model, BM25 adding a little; objects are built only for the topics asked for.
         order = np.argsort(-(model_scores + BM25_BLEND * raw / (raw + 8.0)), kind="stable")
-        ranked = [Ranked(self.topic_ids[i], float(raw[i]), float(covered[i]) / query_weight,
-                         float(foreign[i]) / query_weight, float(telling[i]) / self.unknown_idf,
-                         model=float(model_scores[i]))
-                  for i in order[:limit].tolist()]
+        best = order[:limit].tolist()
+        raw_, covered_, foreign_, telling_, model_ = (
+            a[best].tolist() for a in (raw, covered / query_weight, foreign / query_weight,
+                                      telling / self.unknown_idf, model_scores))
+        top = self.topic_ids[best[0]]
         runner_up = float(model_scores[order[1]]) if len(order) > 1 else -1.0
-        terms = self.topic_terms[ranked[0].topic]
-        vetoed = any(s in self.other_programs and s not in terms for s in stems)
-        ranked[0] = dataclasses.replace(ranked[0], margin=ranked[0].model - runner_up,
-                                        offtopic_gap=ranked[0].model - offtopic, other_program=vetoed)
-        return ranked
+        vetoed = any(s in self.other_programs and s not in self.topic_terms[top] for s in stems)
+        return [Ranked(top, raw_[0], covered_[0], foreign_[0], telling_[0], model=model_[0],
+                       margin=model_[0] - runner_up, offtopic_gap=model_[0] - offtopic, other_program=vetoed),
+                *(Ranked(self.topic_ids[i], raw_[n], covered_[n], foreign_[n], telling_[n], model=model_[n])
+                  for n, i in enumerate(best[1:], start=1))]
 
     def match(self, text: str) -> Match:
         ranked = self.rank(text, limit=6)
@@ -291,7 +294,7 @@ _WEIGHTS = tuple(CALIBRATION[name] for name in FEATURES)
 
 
 def confidence(ranked: Ranked) -> float:
-    z = CALIBRATION["bias"] + sum(weight * value for weight, value in zip(_WEIGHTS, features(ranked)))
+    z = CALIBRATION["bias"] + sum(map(operator.mul, _WEIGHTS, features(ranked)))
     if ranked.other_program:
         z -= OTHER_PROGRAM_PENALTY  # a question about another programme is not ours
     return round(1 / (1 + math.exp(-z)), 4)

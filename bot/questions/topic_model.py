@@ -207,7 +207,10 @@ class TopicModel:
         first[0] = True
         np.not_equal(indices[1:], indices[:-1], out=first[1:])
         starts = np.flatnonzero(first)
-        columns, counts = indices[starts], np.diff(starts, append=len(indices))
+        counts = np.empty_like(starts)
+        np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+        counts[-1] = len(indices) - starts[-1]
+        columns = indices[starts]
         values = (1 + np.log(counts)).astype(np.float32) * self.idf[columns]
         return columns, values / np.float32(np.sqrt(float(values @ values)))
 
@@ -225,7 +228,8 @@ class TopicModel:
         char_columns, char_values = self._block(np.concatenate(chars) if chars else np.zeros(0, dtype=np.int64))
         if not len(word_columns) and not len(char_columns):
             return None
-        return word_values @ self.weights[word_columns] + char_values @ self.weights[char_columns] + self.bias
+        return np.concatenate((word_values, char_values)) @ self.weights[np.concatenate((word_columns, char_columns))] \
+            + self.bias
 
     def scores(self, tokens: Sequence[str]) -> dict[str, float]:
         """A score per topic (higher is better; about +1 for a clear match, -1 for none)."""
