@@ -18,7 +18,7 @@ from bot.questions.eligibility import HAS_KIS, Situation, eligibility_situation
 from bot.questions.knowledge_base import UNKNOWN
 from bot.questions.matcher import FaqMatcher, Match
 from bot.questions.normalise import normalise
-from bot.questions.small_talk import SALAM, TOPIC_OF, read_small_talk
+from bot.questions.small_talk import GREETING, ISLAMIC_GREETING, SALAM, TOPIC_OF, read_small_talk
 from bot.questions.splitting import Piece, split_questions
 
 PIECE_THRESHOLD = 0.6  # a piece is short: ask for more confidence than the matcher's own threshold
@@ -54,6 +54,9 @@ DOING_WORDS = frozenset("kantor cabang online telepon aplikasi app website web l
 MUST_WORDS = frozenset("harus wajib musti mesti must".split())  # "hrs ke kantor": channel words and a must only
 # "apa bedanya jkk sm jkm", "jht vs jp": one question about each programme named.
 _COMPARING = frozenset("beda bedanya perbedaan bedain difference vs versus banding bandingkan".split())
+
+
+GREETINGS = (ISLAMIC_GREETING, GREETING)  # open a reply; a goodbye closes it
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,7 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
 
 def _in_order(small_topics: list[str], kinds: list[str], questions: list[str]) -> tuple[str, ...]:
     """Greetings first, then the questions, then thanks and goodbyes: the order people write them in."""
-    opening = [SALAM] if kinds and TOPIC_OF[kinds[0]] == SALAM else []
+    opening = [SALAM] if kinds and kinds[0] in GREETINGS else []
     closing = [t for t in small_topics if t not in opening]
     return tuple(opening + questions + closing)
 

@@ -41,7 +41,9 @@ PHRASES: dict[tuple[str, ...], str] = {
                "good morning,good afternoon,good evening,morning,salam kenal,salam,maaf ganggu,maaf mengganggu,"
                "mohon maaf ganggu"),
     **_phrases(GOODBYE, "dadah,dah,bye,bye bye,byebye,sampai jumpa,sampai ketemu,see you,see ya,good bye,goodbye,"
-               "good night,selamat tinggal,pamit,pamit dulu"),
+               "good night,selamat tinggal,pamit,pamit dulu,nanti tanya lagi,nanti tanya lg,nanti saya tanya lagi,"
+               "nanti sy tanya lagi,nanti saya tanya lg,nanti sy tanya lg,lain kali tanya lagi,kapan2 tanya lagi,"
+               "talk later,talk to you later,see you later"),
     **_phrases(THANKING, "terima kasih,terimakasih,trima kasih,trimakasih,makasih,makasi,maacih,mksh,mks,mkasih,"
                "trims,tks,thx,thanks,thank you,thankyou,thank u,ty,tq,tengkyu,tenkyu,suwun,matur nuwun,"
                "matur suwun,nuhun,hatur nuhun,terima kasih banyak,makasih banyak,alhamdulillah,syukron"),

@@ -41,6 +41,9 @@ _CONDITION = re.compile(r"^(?:klo|kalo|kalau|kl|klau|jika|jikalau|apabila|misal|
 _COMMA = re.compile(r",(?!\d)")
 _AUXILIARY = re.compile(r"^(?:is|am|are|do|does|can|could|should|will|would|may|must)$", re.IGNORECASE)
 _EITHER_OR = re.compile(r"\b(?:atau|or)\b", re.IGNORECASE)
+# "juga" is mostly "also" inside one clause ("nama di kartu jg salah ketik"): it joins two questions only when
+# both sides ask ("iuran brp juga klo kecelakaan dpt apa").
+_ALSO = re.compile(r"\s*\b(?:juga|jg|also)\b\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,10 @@ def split_questions(text: str) -> list[Piece]:
             if not part:
                 continue
             alternative = at > 0 and bool(_EITHER_OR.fullmatch(cut[at - 1]))
-            if joined and (len(part.split()) < MIN_WORDS or len(joined[-1][0].split()) < MIN_WORDS):
+            also = at > 0 and bool(_ALSO.fullmatch(cut[at - 1]))
+            if joined and also and not (_asks(joined[-1][0], False) and _asks(part, False)):
+                joined[-1] = (f"{joined[-1][0]} {cut[at - 1].strip()} {part}", joined[-1][1])
+            elif joined and (len(part.split()) < MIN_WORDS or len(joined[-1][0].split()) < MIN_WORDS):
                 joined[-1] = (f"{joined[-1][0]} {part}", joined[-1][1])
             else:
                 joined.append((part, alternative))

@@ -70,6 +70,19 @@ def test_a_claim_that_leaves_its_programme_unsaid_is_for_the_one_named_before() 
     assert topics_asked(default_matcher(), message).questions == ("rumah_sakit", "klaim_jkk")
 
 
+def test_also_joins_two_questions_only_when_both_sides_ask() -> None:
+    assert [p.text for p in split_questions("iuran brp juga klo kecelakaan dpt apa")] == [
+        "iuran brp", "klo kecelakaan dpt apa"]
+    # "juga" inside one clause is "also": "the name on the card is also wrong" is one piece
+    assert [p.text for p in split_questions("alamat sy salah, tgl lahir di kartu jg keliru")] == [
+        "alamat sy salah", "tgl lahir di kartu jg keliru"]
+
+
+def test_a_goodbye_closes_the_reply_even_after_a_question() -> None:
+    asked = topics_asked(default_matcher(), "iuran bpu brp sebulan? nanti saya tanya lagi ya")
+    assert asked.topics == ("iuran", "salam")
+
+
 def test_holding_kis_the_question_is_first_how_the_two_bpjs_differ() -> None:
     asked = topics_asked(default_matcher(), "sy udh pny kis dr pemerintah, masih boleh ikut bpu jg gk?")
     assert asked.questions == ("bpjs_kesehatan", "bpu")
