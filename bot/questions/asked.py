@@ -40,6 +40,8 @@ INCOME_TOPICS = ("iuran", "diskon")  # what a message stating an income and aski
 _REPORTED = re.compile(r"^\s*(?:udh|udah|sudah|sdh|dah|td|tadi|kemarin|kmrn|barusan|already|i have|i've|i already)\b",
                        re.IGNORECASE)
 HOW = frozenset({"bagaimana", "cara", "caranya", "how"})
+# Asking leave: "boleh ikut bpu jg?" (not "ngapain ikut", which asks why).
+_MAY_I = re.compile(r"\b(?:boleh|bisa|bs|bsa|kawa|kawakah|can|could|may|allowed|eligible|masih|msh)\b", re.IGNORECASE)
 # Topics that the words of a "may I join?" question look like but that it does not ask.
 ELIGIBILITY_MIX = frozenset({"cek_status", "berhenti", "jkm", "jatuh_tempo"})
 
@@ -192,10 +194,12 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
     situation = eligibility_situation(text)
     if situation is not None:  # "may I join?" is the BPU question, whatever the words matched
         asks_how = any(HOW & set(normalise(piece.text)) for piece in pieces if piece.asks)  # "boleh daftar gk" asks may I; "daftarnya gmn" asks how
-        # Holding KIS, the question is first how the two BPJS differ ("sy punya kis, boleh ikut bpu jg?").
-        first = ["bpjs_kesehatan", "bpu"] if situation.kind == HAS_KIS else ["bpu"]
+        # Holding KIS, the question is first how the two BPJS differ ("sy punya kis, boleh ikut bpu jg?"), and only
+        # that when joining is not asked for ("ngapain ikut lg, bukannya sama aja?").
+        first = ["bpu"] if situation.kind != HAS_KIS else ["bpjs_kesehatan", "bpu"] if _MAY_I.search(text) \
+            else ["bpjs_kesehatan"]
         found_topics = first + [t for t in found_topics if t not in ELIGIBILITY_MIX and t not in first
-                                and (t != "daftar" or asks_how)]
+                                and (t != "daftar" or asks_how) and t != "bpu"]
         unanswered = []
     if not found_topics:  # nothing recognised: the whole message is "not understood", except a greeting's story
         unanswered = [piece.text for piece in pieces if piece.asks] if kinds else []

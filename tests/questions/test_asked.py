@@ -86,6 +86,9 @@ def test_a_goodbye_closes_the_reply_even_after_a_question() -> None:
 def test_holding_kis_the_question_is_first_how_the_two_bpjs_differ() -> None:
     asked = topics_asked(default_matcher(), "sy udh pny kis dr pemerintah, masih boleh ikut bpu jg gk?")
     assert asked.questions == ("bpjs_kesehatan", "bpu")
+    # asking why, not whether one may: the difference alone
+    asked = topics_asked(default_matcher(), "sy udh pny kis dr pemerintah, buat apa lg ikut bpjs tk, sama aja kan?")
+    assert asked.questions == ("bpjs_kesehatan",)
 
 
 def test_what_was_already_done_is_not_asked() -> None:
