@@ -47,7 +47,19 @@ ELIGIBILITY_MIX = frozenset({"cek_status", "berhenti", "jkm", "jatuh_tempo"})
 
 # Programmes a later piece may leave unnamed: "jht itu apa, trus bs dicairin kapan" asks about JHT twice.
 PROGRAMMES = {"jht": "jht", "jkk": "jkk", "jkm": "jkm", "jp": "jp", "jkp": "jkp", "kecelakaan": "jkk",
-              "meninggal": "jkm", "kematian": "jkm", "pensiun": "jp", "phk": "jkp"}
+              "meninggal": "jkm", "kematian": "jkm", "pensiun": "jp", "phk": "jkp",
+              # what happened tells the programme too: "kmrn sy kepleset, tangan retak. ngurus klaimnya kmn?"
+              **dict.fromkeys("celaka kepleset terpeleset jatuh luka terluka patah retak ditabrak tabrakan cedera "
+                              "keserempet".split(), "jkk")}
+# How a programme named earlier is put before a question that leaves it out: in the words people use for it, which
+# the matcher knows best ("kecelakaan ngurus klaimnya kmn"), for what happened ("kepleset") as for the acronym.
+_SAID_AS = {"jkk": "jkk kecelakaan", "jkm": "jkm kematian", "jp": "jp pensiun", "jkp": "jkp phk", "jht": "jht"}
+
+
+def _said_as(word: str) -> str:
+    return _SAID_AS.get(word) or (word if PROGRAMMES[word] != "jkk" else "kecelakaan")
+
+
 PROGRAMME_TOPICS = frozenset(PROGRAMMES.values()) | {f"klaim_{p}" for p in PROGRAMMES.values()}
 # Where, by what and whether one must do a thing: "bs diurus lewat hp atau hrs ke kantor" asks how to do what was
 # asked before it. A question made only of these words leans on the sentence before it, however sure it looks alone.
@@ -130,6 +142,7 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
         named: list[str] = []  # programme words named so far, for the pieces that leave them out
         previous: Piece | None = None  # the last piece with words of its own: the sentence a short question leans on
         answered_sentences: set[int] = set()  # sentences in which a question was recognised
+        asked_topics: set[str] = set()  # recognised in a piece that asks (not only in one that states)
         for piece in pieces:
             if id(piece) in asking and len(found_topics) + len(unanswered) >= MAX_QUESTIONS:
                 unanswered.append(piece.text)  # named, not matched: bounds the work on a very long message
@@ -150,24 +163,26 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
             own_words = matcher.query_stems(piece.text)
             if found_topics and not own_words:
                 continue  # "bujur kah", "itu gmn maksudnya": no word of its own, it points back to what was asked
-            found = matcher.match(piece.text[-WHOLE_TAIL:])
+            read_as = piece.text[-WHOLE_TAIL:]
+            found = matcher.match(read_as)
             topical = [w for w in own_words if w not in DOING_WORDS]
             if id(piece) in asking and previous is not None and not any(w in PROGRAMMES for w in words) and (
-                    not [w for w in topical if w not in MUST_WORDS] or (len(topical) <= FOLLOW_UP_WORDS and found.score < SURE_ALONE and not (
-                        found.score >= PIECE_THRESHOLD and matcher.names_keyword(topical, found.topic)))):
+                    not [w for w in topical if w not in MUST_WORDS]
+                    or (len(topical) <= FOLLOW_UP_WORDS and found.score < SURE_ALONE
+                        and not (found.score >= PIECE_THRESHOLD and matcher.names_keyword(topical, found.topic)))):
                 # "bawa apa aja", "sy bs ikut gk", "hrs ke kantor": a short question is read with the sentence before
                 # it (one that names its programme, "klo kecelakaan dpt apa", or its topic, "how does she claim",
                 # stands alone)
                 in_context = matcher.match(f"{previous.text[-WHOLE_TAIL:]} {piece.text}")
                 if in_context.topic != UNKNOWN and in_context.score >= PIECE_THRESHOLD:
-                    found = in_context
+                    found, read_as = in_context, f"{previous.text[-WHOLE_TAIL:]} {piece.text}"
             # "klaimnya ngurus kmn" after "kecelakaan": a question that leaves its programme unsaid is about the one
             # named before it
             if id(piece) in asking and named and not any(w in PROGRAMMES for w in words) and (
                     found.topic == UNKNOWN or found.score < PIECE_THRESHOLD or (
                         found.topic in PROGRAMME_TOPICS
                         and found.topic.removeprefix("klaim_") not in {PROGRAMMES[w] for w in named})):
-                found = matcher.match(" ".join(dict.fromkeys(named)) + " " + piece.text[-WHOLE_TAIL:])
+                found = matcher.match(" ".join(dict.fromkeys(map(_said_as, named))) + " " + read_as)
             named += [w for w in words if w in PROGRAMMES]
             if topical:
                 previous = piece
@@ -176,12 +191,17 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
             threshold = PIECE_THRESHOLD if id(piece) in asking else STORY_THRESHOLD if short else 2.0
             if found.topic != UNKNOWN and found.score >= threshold:
                 answered_sentences.add(piece.sentence)
+                if id(piece) in asking:
+                    asked_topics.add(found.topic)
                 if found.topic not in found_topics:
                     found_topics.append(found.topic)
                     if _AMOUNT.search(piece.text):
                         income_said.add(found.topic)
             elif id(piece) in asking:
                 unanswered.append(piece.text)
+        # "jht sy udh 10 thn, mau ambil 10 persen bs?": a programme only stated is the background of a question
+        # about claiming it
+        found_topics = [t for t in found_topics if t in asked_topics or f"klaim_{t}" not in asked_topics]
         if not found_topics and (not kinds or asking) and whole().topic != UNKNOWN:
             found_topics, unanswered = [whole().topic], []
     if _asks_what_an_income_costs(pieces):
@@ -191,6 +211,8 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
             len(pieces) > 1 and t not in income_said and t not in PROGRAMME_TOPICS)]
         found_topics = kept if "iuran" in kept else ["iuran"] + kept
         unanswered = []
+    if "sponsor" in found_topics and "iuran" in found_topics:
+        found_topics.remove("iuran")  # a sponsor's "brp sebulan": the sponsor answer states the cost per worker
     situation = eligibility_situation(text)
     if situation is not None:  # "may I join?" is the BPU question, whatever the words matched
         asks_how = any(HOW & set(normalise(piece.text)) for piece in pieces if piece.asks)  # "boleh daftar gk" asks may I; "daftarnya gmn" asks how

@@ -83,6 +83,22 @@ def test_a_goodbye_closes_the_reply_even_after_a_question() -> None:
     assert asked.topics == ("iuran", "salam")
 
 
+def test_what_happened_names_the_programme_of_a_claim_that_leaves_it_out() -> None:
+    message = "tukang kebun sy kemarin jatuh dr pohon kelapa, tulang kakinya patah. klaimnya diurus ke mana?"
+    assert topics_asked(default_matcher(), message).questions == ("klaim_jkk",)
+
+
+def test_a_programme_only_stated_is_the_background_of_claiming_it() -> None:
+    message = "sy ikut jht udh 12 thn, mau ambil sebagian buat renovasi rumah bisa gk"
+    assert topics_asked(default_matcher(), message).questions == ("klaim_jht",)
+
+
+def test_a_sponsors_how_much_is_answered_by_the_sponsor_topic() -> None:
+    # the sponsor answer states the cost per worker; the contribution table would say it again
+    message = "gmn cara bayarin bpjs penjaga sekolah, trus sebulan brp"
+    assert topics_asked(default_matcher(), message).questions == ("sponsor",)
+
+
 def test_holding_kis_the_question_is_first_how_the_two_bpjs_differ() -> None:
     asked = topics_asked(default_matcher(), "sy udh pny kis dr pemerintah, masih boleh ikut bpu jg gk?")
     assert asked.questions == ("bpjs_kesehatan", "bpu")
