@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from bot.questions.eligibility import HAS_KIS, Situation, eligibility_situation
+from bot.questions.eligibility import HAS_KIS, Situation, eligibility_situation, pays_for_others
 from bot.questions.knowledge_base import UNKNOWN
 from bot.questions.matcher import FaqMatcher, Match
 from bot.questions.normalise import normalise
@@ -40,6 +40,7 @@ INCOME_TOPICS = ("iuran", "diskon")  # what a message stating an income and aski
 _REPORTED = re.compile(r"^\s*(?:udh|udah|sudah|sdh|dah|td|tadi|kemarin|kmrn|barusan|already|i have|i've|i already)\b",
                        re.IGNORECASE)
 HOW = frozenset({"bagaimana", "cara", "caranya", "how"})
+SPONSOR_COVERS = frozenset({"daftar", "bayar", "jmo", "iuran"})  # asked by someone paying for another worker
 # Asking leave: "boleh ikut bpu jg?" (not "ngapain ikut", which asks why).
 _MAY_I = re.compile(r"\b(?:boleh|bisa|bs|bsa|kawa|kawakah|can|could|may|allowed|eligible|masih|msh)\b", re.IGNORECASE)
 # Topics that the words of a "may I join?" question look like but that it does not ask.
@@ -211,6 +212,12 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
             len(pieces) > 1 and t not in income_said and t not in PROGRAMME_TOPICS)]
         found_topics = kept if "iuran" in kept else ["iuran"] + kept
         unanswered = []
+    if pays_for_others(text) and (found_topics or any(piece.asks for piece in pieces)):
+        # Paying for someone else, registering them, paying and the cost are the sponsor's questions: its answer
+        # gives the cost per worker and how (SERTAKAN in JMO, e-wallet, bank).
+        found_topics = list(dict.fromkeys("sponsor" if t in SPONSOR_COVERS else t for t in found_topics)) \
+            or ["sponsor"]
+        unanswered = [] if found_topics == ["sponsor"] else unanswered
     if "sponsor" in found_topics and "iuran" in found_topics:
         found_topics.remove("iuran")  # a sponsor's "brp sebulan": the sponsor answer states the cost per worker
     situation = eligibility_situation(text)

@@ -181,6 +181,16 @@ _PAYS_FOR_OTHERS = re.compile(
            r"i d like to|i want to|can i)") + r"\s+(?:\w+\s+){0,2}?" +
     _words(r"bayarin", r"bayarkan", r"membayarkan", r"mambayarakan", r"bayari", r"membayari", r"pay for",
            r"cover (?:them|him|her|my|our)"))
+# Narrower, for reading a question as a sponsor's: the writer pays ("sy yg bayar", "mau bayarin bpjs marbot",
+# "can i pay her bpjs"), not the local government ("pemda bs bayarin iuran gk?") nor a wallet ("gopay bs buat bayar").
+_WRITER_PAYS_FOR_OTHERS = re.compile(
+    _words(r"sponsor\w*", r"donatur", r"zakat", r"infak", r"infaq", r"sedekah", r"sadakah") + r"|" +
+    r"(?:^|[,.?!]\s*|" + _words(r"saya", r"sy", r"aku", r"kami", r"ulun", r"i", r"we") + r"\s+)"
+    r"(?:(?:mau|pengen|pgn|ingin|handak|bisa|bs|boleh|kawa|want to|would like to|can|could)\s+)?"
+    + _words(r"bayarin", r"bayarkan", r"membayarkan", r"mambayarakan", r"bayari", r"membayari", r"mambayari",
+             r"pay for(?!\s+(?:bpjs|it|this|that|the|iuran|contributions?|my own|myself)\b)",
+             r"cover (?:them|him|her|my|our)", r"pay (?:her|his|their)") + r"|" +
+    _words(r"(?:saya|sy|aku|kami|ulun) (?:yg|yang|nang) (?:bayar|bayarin|mambayar|membayar)"))
 # "kawan ulun nang pensiunan": the situation belongs to someone the asker only mentions.
 _SOMEONE_ELSE = re.compile(_words(r"kawan", r"teman", r"temen", r"tmn", r"tetangga", r"tatangga", r"friend",
                                   r"neighbou?r", r"kayak", r"kaya", r"seperti", r"like") + r"(?:\s+\w+){0,2}\s*$")
@@ -288,6 +298,11 @@ def _situations(words: str, asks_to_join: bool) -> list[str]:
     if asks_to_join and _own(_HOMEMAKER, words):
         found.append(HOMEMAKER)
     return found
+
+
+def pays_for_others(text: str) -> bool:
+    """The writer pays (or means to pay) someone else's contributions: a sponsor, whatever else they ask."""
+    return bool(_WRITER_PAYS_FOR_OTHERS.search((text or "").lower()))
 
 
 def eligibility_situation(text: str) -> Situation | None:

@@ -99,6 +99,20 @@ def test_a_sponsors_how_much_is_answered_by_the_sponsor_topic() -> None:
     assert topics_asked(default_matcher(), message).questions == ("sponsor",)
 
 
+@pytest.mark.parametrize("message", [
+    "tetangga sy janda tua jualan gorengan, sy mau daftarin dia ke bpjs tk dan sy yg bayar tiap bulan. lewat jmo "
+    "bisa pake nik dia?",
+    "we would like to pay for our night watchman, how do we register him?",
+])
+def test_registering_or_paying_for_someone_else_is_the_sponsor_question(message: str) -> None:
+    assert topics_asked(default_matcher(), message).questions == ("sponsor",)
+
+
+def test_someone_else_paying_for_the_writer_is_not_sponsoring() -> None:
+    message = "pemda bs bayarin iuran gk? klo gk, brp yg hrs sy bayar sendiri"
+    assert topics_asked(default_matcher(), message).questions == ("pemda", "iuran")
+
+
 def test_holding_kis_the_question_is_first_how_the_two_bpjs_differ() -> None:
     asked = topics_asked(default_matcher(), "sy udh pny kis dr pemerintah, masih boleh ikut bpu jg gk?")
     assert asked.questions == ("bpjs_kesehatan", "bpu")
