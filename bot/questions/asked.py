@@ -41,6 +41,11 @@ _REPORTED = re.compile(r"^\s*(?:udh|udah|sudah|sdh|dah|td|tadi|kemarin|kmrn|baru
                        re.IGNORECASE)
 HOW = frozenset({"bagaimana", "cara", "caranya", "how"})
 SPONSOR_COVERS = frozenset({"daftar", "bayar", "jmo", "iuran"})  # asked by someone paying for another worker
+_ASKS_BENEFIT = re.compile(r"\b(?:dapat|dpt|dapet|dapatnya|dapetnya|dpat|olih|beroleh)\s+(?:apa|apaan|brp|berapa|barapa)\b"
+                           r"|\bmanfaat\w*|\bwhat (?:do|does|will|would) (?:i|we|he|she|they|my \w+) get\b",
+                           re.IGNORECASE)
+_ASKS_CLAIMING = re.compile(r"\b(?:klaim\w*|claim\w*|cair\w*|dicair\w*|urus\w*|ngurus\w*|diurus\w*|ajukan|"
+                            r"mengajukan|proses\w*|syarat\w*|dokumen|berkas|barkas)\b", re.IGNORECASE)
 # Asking leave: "boleh ikut bpu jg?" (not "ngapain ikut", which asks why).
 _MAY_I = re.compile(r"\b(?:boleh|bisa|bs|bsa|kawa|kawakah|can|could|may|allowed|eligible|masih|msh)\b", re.IGNORECASE)
 # Topics that the words of a "may I join?" question look like but that it does not ask.
@@ -184,6 +189,10 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
                         found.topic in PROGRAMME_TOPICS
                         and found.topic.removeprefix("klaim_") not in {PROGRAMMES[w] for w in named})):
                 found = matcher.match(" ".join(dict.fromkeys(map(_said_as, named))) + " " + read_as)
+            if found.topic.startswith("klaim_") and _ASKS_BENEFIT.search(piece.text) \
+                    and not _ASKS_CLAIMING.search(piece.text) and found.topic.removeprefix("klaim_") in matcher.topic_ids:
+                # "klo kecelakaan dpt apa": what one gets is the programme's benefit, not how to claim it
+                found = dataclasses.replace(found, topic=found.topic.removeprefix("klaim_"))
             named += [w for w in words if w in PROGRAMMES]
             if topical:
                 previous = piece

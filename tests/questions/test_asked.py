@@ -113,6 +113,11 @@ def test_someone_else_paying_for_the_writer_is_not_sponsoring() -> None:
     assert topics_asked(default_matcher(), message).questions == ("pemda", "iuran")
 
 
+def test_what_one_gets_is_the_benefit_and_how_to_claim_is_the_claim() -> None:
+    message = "klo kecelakaan dpt apa, trus klaimnya ngurus dmn"
+    assert topics_asked(default_matcher(), message).questions == ("jkk", "klaim_jkk")
+
+
 def test_holding_kis_the_question_is_first_how_the_two_bpjs_differ() -> None:
     asked = topics_asked(default_matcher(), "sy udh pny kis dr pemerintah, masih boleh ikut bpu jg gk?")
     assert asked.questions == ("bpjs_kesehatan", "bpu")
