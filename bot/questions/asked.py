@@ -27,6 +27,9 @@ STORY_THRESHOLD = 0.97  # a piece that asks nothing ("mau daftar bpjs") counts o
 SHORT_MESSAGE = 16  # words
 WHOLE_TAIL = 400  # characters of a message matched as one question
 MAX_QUESTIONS = 6  # matched in one message; more are named as not answered
+# Asking pieces read in one message (real messages ask at most three or four things; a pasted wall of questions
+# asking one thing many times must not cost more than this): later ones are named as not answered.
+MAX_READ = 8
 FOLLOW_UP_WORDS = 2  # a question with this few words of its own may lean on the sentence before it...
 SURE_ALONE = 0.95  # ...unless it is this sure of its topic on its own
 
@@ -149,10 +152,12 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
         previous: Piece | None = None  # the last piece with words of its own: the sentence a short question leans on
         answered_sentences: set[int] = set()  # sentences in which a question was recognised
         asked_topics: set[str] = set()  # recognised in a piece that asks (not only in one that states)
+        read = 0  # asking pieces read so far
         for piece in pieces:
-            if id(piece) in asking and len(found_topics) + len(unanswered) >= MAX_QUESTIONS:
+            if id(piece) in asking and (len(found_topics) + len(unanswered) >= MAX_QUESTIONS or read >= MAX_READ):
                 unanswered.append(piece.text)  # named, not matched: bounds the work on a very long message
                 continue
+            read += id(piece) in asking
             words = normalise(piece.text)
             compared = _compared(words)
             if compared and id(piece) in asking:

@@ -271,7 +271,9 @@ def _age_situation(text: str, asks_to_join: bool) -> Situation | None:
 
 def _own(pattern: re.Pattern[str], text: str) -> bool:
     """The pattern matches where it describes the asker (or whom they ask for), not a friend or neighbour."""
-    return any(not _SOMEONE_ELSE.search(text[: found.start()]) for found in pattern.finditer(text))
+    # Only the few words before each match can say whose it is: the search reads those, not all the text before.
+    return any(not _SOMEONE_ELSE.search(text[max(0, found.start() - 80) : found.start()])
+               for found in pattern.finditer(text))
 
 
 def _situations(words: str, asks_to_join: bool) -> list[str]:
