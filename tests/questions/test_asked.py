@@ -178,3 +178,12 @@ def test_in_a_long_story_only_the_asking_pieces_are_questions() -> None:
              "bini ulun bajualan wadai di rumah, kawa kah inya umpat jua?")
     asked = topics_asked(default_matcher(), story)
     assert "jmo" not in asked.topics and "bayar" not in asked.topics
+
+
+def test_a_wall_of_questions_is_read_up_to_a_bound_and_the_rest_named() -> None:
+    from bot.questions.asked import MAX_READ
+
+    questions = [f"bayar iuran bpu bisa lewat atm bank nomor {n} gk" for n in range(1, MAX_READ + 4)]
+    asked = topics_asked(default_matcher(), "? ".join(questions) + "?")
+    assert "bayar" in asked.questions
+    assert len(asked.unanswered) == 3 and asked.unanswered[-1] == questions[-1]
