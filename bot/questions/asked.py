@@ -175,7 +175,7 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
             if found_topics and not own_words:
                 continue  # "bujur kah", "itu gmn maksudnya": no word of its own, it points back to what was asked
             read_as = piece.text[-WHOLE_TAIL:]
-            found = matcher.match(read_as)
+            found = matcher.match_topic(read_as)
             topical = [w for w in own_words if w not in DOING_WORDS]
             if id(piece) in asking and previous is not None and not any(w in PROGRAMMES for w in words) and (
                     not [w for w in topical if w not in MUST_WORDS]
@@ -184,7 +184,7 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
                 # "bawa apa aja", "sy bs ikut gk", "hrs ke kantor": a short question is read with the sentence before
                 # it (one that names its programme, "klo kecelakaan dpt apa", or its topic, "how does she claim",
                 # stands alone)
-                in_context = matcher.match(f"{previous.text[-WHOLE_TAIL:]} {piece.text}")
+                in_context = matcher.match_topic(f"{previous.text[-WHOLE_TAIL:]} {piece.text}")
                 if in_context.topic != UNKNOWN and in_context.score >= PIECE_THRESHOLD:
                     found, read_as = in_context, f"{previous.text[-WHOLE_TAIL:]} {piece.text}"
             # "klaimnya ngurus kmn" after "kecelakaan": a question that leaves its programme unsaid is about the one
@@ -193,7 +193,7 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
                     found.topic == UNKNOWN or found.score < PIECE_THRESHOLD or (
                         found.topic in PROGRAMME_TOPICS
                         and found.topic.removeprefix("klaim_") not in {PROGRAMMES[w] for w in named})):
-                found = matcher.match(" ".join(dict.fromkeys(map(_said_as, named))) + " " + read_as)
+                found = matcher.match_topic(" ".join(dict.fromkeys(map(_said_as, named))) + " " + read_as)
             if found.topic.startswith("klaim_") and _ASKS_BENEFIT.search(piece.text) \
                     and not _ASKS_CLAIMING.search(piece.text) and found.topic.removeprefix("klaim_") in matcher.topic_ids:
                 # "klo kecelakaan dpt apa": what one gets is the programme's benefit, not how to claim it

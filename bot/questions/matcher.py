@@ -272,6 +272,15 @@ class FaqMatcher:
                 *(Ranked(self.topic_ids[i], raw_[n], covered_[n], foreign_[n], telling_[n], model=model_[n])
                   for n, i in enumerate(best[1:], start=1))]
 
+    def match_topic(self, text: str) -> Match:
+        """`match` without the runners-up (its candidates hold the top only): a message's pieces need only their
+        topic and confidence, and the runners-up are most of a match's cost after the ranking itself."""
+        ranked = self.rank(text, limit=1)
+        if not ranked:
+            return Match(UNKNOWN, 0.0, ())
+        top = confidence(ranked[0])
+        return Match(ranked[0].topic if top >= self.threshold else UNKNOWN, top, ((ranked[0].topic, top),))
+
     def match(self, text: str) -> Match:
         ranked = self.rank(text, limit=6)
         if not ranked:
