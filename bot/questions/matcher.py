@@ -219,6 +219,11 @@ class FaqMatcher:
         for candidate in banjar_variants(token):
             if candidate in self._vocabulary_set or stem(candidate) in self._stem_vocabulary:
                 return candidate
+            # the Indonesian form may itself be a word the normaliser maps ("mancairkan" -> "mencairkan" -> "klaim")
+            mapped = normalise(candidate)
+            if len(mapped) == 1 and mapped[0] != candidate and (
+                    mapped[0] in self._vocabulary_set or stem(mapped[0]) in self._stem_vocabulary):
+                return mapped[0]
         best = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
         return best[0] if best else token
 

@@ -64,6 +64,8 @@ TOKENS: dict[str, str] = {
     # The bot's own commands, as people write them in a question ("hapusdata itu ngapus ... jg kah")
     "hapusdata": "hapus data", "datasaya": "data saya", "ngapus": "hapus", "ngehapus": "hapus",
     "nelpon": "telepon", "nelfon": "telepon", "tlpn": "telepon",
+    "kdg": "kadang", "plg": "paling", "nmr": "nomor", "sblm": "sebelum", "pd": "pada", "tmn": "teman",
+    "td": "tadi", "gmnn": "bagaimana", "wan": "dengan", "isuknya": "besoknya",
     "lwt": "lewat", "lwat": "lewat", "ngurus": "urus", "ngurusnya": "urusnya", "ngurusin": "urus",
     # Indonesian chat abbreviations
     "yg": "yang", "yng": "yang", "dgn": "dengan", "dg": "dengan", "utk": "untuk", "tuk": "untuk", "buat": "untuk",

@@ -74,3 +74,11 @@ def test_training_gives_the_weights_of_the_direct_dense_solve(monkeypatch) -> No
     targets[np.arange(len(examples)), [model.topics.index(label) for label in labels]] = 1
     expected = dense.T @ np.linalg.solve(dense @ dense.T + np.eye(len(examples)), targets)
     assert np.abs(model.weights - expected).max() < 1e-4
+
+
+def test_a_banjar_form_of_a_mapped_word_reads_as_that_word() -> None:
+    from bot.questions.matcher import default_matcher
+
+    # "mancairkan" is Banjar for "mencairkan", which the normaliser reads as "klaim"
+    assert "klaim" in default_matcher().query_stems("ulun handak mancairkan jht")
+    assert normalise("kdg sy lupa, plg lambat tgl brp")[:2] == ["kadang", "saya"]
