@@ -133,7 +133,10 @@ class FaqMatcher:
         self.threshold = threshold
         out_of_scope = yaml.safe_load(OUT_OF_SCOPE_FILE.read_text(encoding="utf-8"))
         # Programme names are kept whole: "prakerja" must not become "kerja" (stemmer) or "pekerja" (typos).
-        self.other_programs = frozenset(t for w in out_of_scope.get("programs") or () for t in normalise(str(w)))
+        # A name that normalises into a word of ours ("pppk" -> "pk" -> "pakai") would veto our own questions.
+        own_words = {t for topic in knowledge.topics.values() for text in topic.phrasings for t in normalise(text)}
+        self.other_programs = frozenset(t for w in out_of_scope.get("programs") or () for t in normalise(str(w))
+                                        if t not in own_words)
         self.doc_topics: list[str] = []
         documents: list[list[str]] = []
         topic_terms: dict[str, Counter[str]] = {}

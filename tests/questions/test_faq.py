@@ -98,3 +98,9 @@ def test_the_indexed_bm25_scores_exactly_like_rank_bm25() -> None:
     for _ in range(200):
         query = [rng.choice(words) for _ in range(rng.randint(1, 6))]
         assert np.array_equal(library.get_scores(query), indexed.get_scores(query)), query
+
+
+def test_an_everyday_word_is_never_taken_for_another_programme() -> None:
+    # "pppk" normalises to "pk" -> "pakai": as another programme's name it vetoed any question saying "pakai"
+    match = default_matcher().match("klo kecelakaan pas kerja pakai motor sendiri ditanggung gk")
+    assert match.topic == "jkk"
