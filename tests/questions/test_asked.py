@@ -187,3 +187,16 @@ def test_a_wall_of_questions_is_read_up_to_a_bound_and_the_rest_named() -> None:
     asked = topics_asked(default_matcher(), "? ".join(questions) + "?")
     assert "bayar" in asked.questions
     assert len(asked.unanswered) == 3 and asked.unanswered[-1] == questions[-1]
+
+
+def test_realistic_messages_do_not_regress() -> None:
+    """A floor under the realistic development set (benchmarks/faq_eval.py reports it in full)."""
+    from pathlib import Path
+
+    import yaml
+
+    messages = yaml.safe_load((Path(__file__).parent / "data" / "faq_realistic.yaml").read_text(encoding="utf-8"))
+    matcher = default_matcher()
+    right = sum(list(topics_asked(matcher, m["q"]).topics) == list(m.get("topics") or [])
+                for m in messages["messages"])
+    assert right / len(messages["messages"]) >= 0.88
