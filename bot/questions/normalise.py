@@ -58,6 +58,9 @@ PHRASES: dict[str, str] = {
     "mau tanya": "", "mau nanya": "", "mo tanya": "", "mo nanya": "", "numpang tanya": "", "numpang nanya": "",
     "ingin bertanya": "", "mau bertanya": "", "boleh tanya": "", "handak batakun": "", "ulun batakun": "saya",
     "mau tanya dong": "", "izin bertanya": "", "ijin tanya": "", "sy mau tanya": "saya", "saya mau tanya": "saya",
+    # A shop that sells groceries is a trade, not the "sembako" aid programme (which is another programme's name).
+    "warung sembako": "warung", "toko sembako": "toko", "jualan sembako": "jualan", "jual sembako": "jualan",
+    "pedagang sembako": "pedagang", "dagang sembako": "dagang", "bajualan sembako": "bajualan",
 }
 
 TOKENS: dict[str, str] = {

@@ -104,3 +104,8 @@ def test_an_everyday_word_is_never_taken_for_another_programme() -> None:
     # "pppk" normalises to "pk" -> "pakai": as another programme's name it vetoed any question saying "pakai"
     match = default_matcher().match("klo kecelakaan pas kerja pakai motor sendiri ditanggung gk")
     assert match.topic == "jkk"
+
+
+def test_a_grocery_stall_is_a_trade_not_the_sembako_programme() -> None:
+    match = default_matcher().match("sy punya warung sembako di pasar, bisa ikut program pensiun gk")
+    assert match.topic == "jp"
