@@ -217,6 +217,10 @@ def word_tokens(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=20_000)
 def _map_token(token: str) -> tuple[str, ...]:
     mapped = TOKENS.get(token)
+    if mapped is None and len(token) > 3 and token.endswith("s"):
+        # an English plural or third person of a word we map ("injuries", "pays", "claims")
+        mapped = TOKENS.get(token[:-3] + "y") if token.endswith("ies") else None
+        mapped = mapped or TOKENS.get(token[:-1]) or (TOKENS.get(token[:-2]) if token.endswith("es") else None)
     if mapped is None:
         # Reduplication ("anak2", "kerja-kerja") was split into digits/duplicates above; "-nya" suffixes on
         # known words ("iurannya") are mapped by the stemmer later.

@@ -82,3 +82,8 @@ def test_a_banjar_form_of_a_mapped_word_reads_as_that_word() -> None:
     # "mancairkan" is Banjar for "mencairkan", which the normaliser reads as "klaim"
     assert "klaim" in default_matcher().query_stems("ulun handak mancairkan jht")
     assert normalise("kdg sy lupa, plg lambat tgl brp")[:2] == ["kadang", "saya"]
+
+
+def test_english_plurals_and_third_persons_read_as_the_words_we_map() -> None:
+    assert normalise("injuries pays claims") == ["cedera", "bayar", "klaim"]
+    assert normalise("lunas bpjs") == ["lunas", "bpjs"]  # Indonesian words ending in s stay as they are
