@@ -59,17 +59,6 @@ def test_the_halves_of_an_either_or_are_one_question_unless_the_second_clearly_a
     assert len(asked) == 2 and asked[0] in ("jmo", "bayar") and asked[1] == "pengingat"
 
 
-def test_a_short_question_that_names_its_topic_stands_on_its_own() -> None:
-    # "how do i claim" leans on nothing: after a question about hospitals it asks how to claim
-    message = "my brother cut his hand at the workshop. which hospital treats work accidents and how do i claim?"
-    assert topics_asked(default_matcher(), message).questions == ("rumah_sakit", "klaim_jkk")
-
-
-def test_a_claim_that_leaves_its_programme_unsaid_is_for_the_one_named_before() -> None:
-    message = "tetangga sy jatuh dr perahu pas kerja di sungai, kecelakaan kerja. rs mana yg nerima, klaimnya ngurus kmn?"
-    assert topics_asked(default_matcher(), message).questions == ("rumah_sakit", "klaim_jkk")
-
-
 def test_also_joins_two_questions_only_when_both_sides_ask() -> None:
     assert [p.text for p in split_questions("iuran brp juga klo kecelakaan dpt apa")] == [
         "iuran brp", "klo kecelakaan dpt apa"]
@@ -83,20 +72,33 @@ def test_a_goodbye_closes_the_reply_even_after_a_question() -> None:
     assert asked.topics == ("iuran", "salam")
 
 
-def test_what_happened_names_the_programme_of_a_claim_that_leaves_it_out() -> None:
-    message = "tukang kebun sy kemarin jatuh dr pohon kelapa, tulang kakinya patah. klaimnya diurus ke mana?"
-    assert topics_asked(default_matcher(), message).questions == ("klaim_jkk",)
-
-
-def test_a_programme_only_stated_is_the_background_of_claiming_it() -> None:
-    message = "sy ikut jht udh 12 thn, mau ambil sebagian buat renovasi rumah bisa gk"
-    assert topics_asked(default_matcher(), message).questions == ("klaim_jht",)
-
-
-def test_a_sponsors_how_much_is_answered_by_the_sponsor_topic() -> None:
+@pytest.mark.parametrize(("message", "topics"), [
+    # "how do i claim" leans on nothing: after a question about hospitals it asks how to claim
+    pytest.param(
+        "my brother cut his hand at the workshop. which hospital treats work accidents and how do i claim?",
+        ("rumah_sakit", "klaim_jkk"), id="a_short_question_that_names_its_topic_stands_on_its_own"),
+    pytest.param(
+        "tetangga sy jatuh dr perahu pas kerja di sungai, kecelakaan kerja. rs mana yg nerima, klaimnya ngurus kmn?",
+        ("rumah_sakit", "klaim_jkk"), id="a_claim_that_leaves_its_programme_unsaid_is_for_the_one_named_before"),
+    pytest.param(
+        "tukang kebun sy kemarin jatuh dr pohon kelapa, tulang kakinya patah. klaimnya diurus ke mana?",
+        ("klaim_jkk",), id="what_happened_names_the_programme_of_a_claim_that_leaves_it_out"),
+    pytest.param(
+        "sy ikut jht udh 12 thn, mau ambil sebagian buat renovasi rumah bisa gk",
+        ("klaim_jht",), id="a_programme_only_stated_is_the_background_of_claiming_it"),
     # the sponsor answer states the cost per worker; the contribution table would say it again
-    message = "gmn cara bayarin bpjs penjaga sekolah, trus sebulan brp"
-    assert topics_asked(default_matcher(), message).questions == ("sponsor",)
+    pytest.param(
+        "gmn cara bayarin bpjs penjaga sekolah, trus sebulan brp",
+        ("sponsor",), id="a_sponsors_how_much_is_answered_by_the_sponsor_topic"),
+    pytest.param(
+        "pemda bs bayarin iuran gk? klo gk, brp yg hrs sy bayar sendiri",
+        ("pemda", "iuran"), id="someone_else_paying_for_the_writer_is_not_sponsoring"),
+    pytest.param(
+        "klo kecelakaan dpt apa, trus klaimnya ngurus dmn",
+        ("jkk", "klaim_jkk"), id="what_one_gets_is_the_benefit_and_how_to_claim_is_the_claim"),
+])
+def test_follow_ups_claims_benefits_and_sponsors_are_read_as_meant(message: str, topics: tuple[str, ...]) -> None:
+    assert topics_asked(default_matcher(), message).questions == topics
 
 
 @pytest.mark.parametrize("message", [
@@ -106,16 +108,6 @@ def test_a_sponsors_how_much_is_answered_by_the_sponsor_topic() -> None:
 ])
 def test_registering_or_paying_for_someone_else_is_the_sponsor_question(message: str) -> None:
     assert topics_asked(default_matcher(), message).questions == ("sponsor",)
-
-
-def test_someone_else_paying_for_the_writer_is_not_sponsoring() -> None:
-    message = "pemda bs bayarin iuran gk? klo gk, brp yg hrs sy bayar sendiri"
-    assert topics_asked(default_matcher(), message).questions == ("pemda", "iuran")
-
-
-def test_what_one_gets_is_the_benefit_and_how_to_claim_is_the_claim() -> None:
-    message = "klo kecelakaan dpt apa, trus klaimnya ngurus dmn"
-    assert topics_asked(default_matcher(), message).questions == ("jkk", "klaim_jkk")
 
 
 def test_holding_kis_the_question_is_first_how_the_two_bpjs_differ() -> None:
