@@ -202,7 +202,7 @@ def main() -> int:
         print("CALIBRATION =", fit_calibration(matcher, questions))
         return 0
     figures = evaluate(matcher, questions, args.errors)
-    names = ", ".join(str(p.relative_to(HERE.parent)) if p.is_absolute() else str(p) for p in args.questions)
+    names = ", ".join(str(p.relative_to(HERE.parent)) if p.is_relative_to(HERE.parent) else str(p) for p in args.questions)
     print(f"question set: {names} ({figures['questions']} questions)")
     print(f"index build: {build_ms:.0f} ms")
     print(f"in-scope top-1 accuracy: {figures['in_scope_top1']:.1%} (target >= 95%)")

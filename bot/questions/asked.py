@@ -31,7 +31,7 @@ MAX_QUESTIONS = 6  # matched in one message; more are named as not answered
 # asking one thing many times must not cost more than this): later ones are named as not answered.
 MAX_READ = 8
 FOLLOW_UP_WORDS = 2  # a question with this few words of its own may lean on the sentence before it...
-SURE_ALONE = 0.95  # ...unless it is this sure of its topic on its own
+SURE_ALONE = 0.95  # ...unless it is this sure of its topic on its own, and surer than with the sentence
 
 # An income said in the message ("kadang 700rb kadang 1 jt", "sajuta labih"): its "berapa" asks for the quote.
 _AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:jt|juta|jutaan|jtan|jta|rb|ribu|rban|ribuan|k|an)\b|\b(?:sejuta|sajuta|"
@@ -179,13 +179,14 @@ def topics_asked(matcher: FaqMatcher, text: str) -> Asked:
             topical = [w for w in own_words if w not in DOING_WORDS]
             if id(piece) in asking and previous is not None and not any(w in PROGRAMMES for w in words) and (
                     not [w for w in topical if w not in MUST_WORDS]
-                    or (len(topical) <= FOLLOW_UP_WORDS and found.score < SURE_ALONE
+                    or (len(topical) <= FOLLOW_UP_WORDS
                         and not (found.score >= PIECE_THRESHOLD and matcher.names_keyword(topical, found.topic)))):
                 # "bawa apa aja", "sy bs ikut gk", "hrs ke kantor": a short question is read with the sentence before
                 # it (one that names its programme, "klo kecelakaan dpt apa", or its topic, "how does she claim",
                 # stands alone)
                 in_context = matcher.match_topic(f"{previous.text[-WHOLE_TAIL:]} {piece.text}")
-                if in_context.topic != UNKNOWN and in_context.score >= PIECE_THRESHOLD:
+                if in_context.topic != UNKNOWN and in_context.score >= PIECE_THRESHOLD and (
+                        found.score < SURE_ALONE or in_context.score > found.score):
                     found, read_as = in_context, f"{previous.text[-WHOLE_TAIL:]} {piece.text}"
             # "klaimnya ngurus kmn" after "kecelakaan": a question that leaves its programme unsaid is about the one
             # named before it

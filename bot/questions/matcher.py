@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 from bot.questions.knowledge_base import UNKNOWN, KnowledgeBase
-from bot.questions.normalise import content_tokens, normalise
+from bot.questions.normalise import STOPWORDS, content_tokens, normalise
 from bot.questions.topic_model import TopicModel
 
 _stemmer = StemmerFactory().create_stemmer()
@@ -125,6 +125,11 @@ BM25_BLEND = 0.2
 # How much the whole topic (all phrasings as one text) adds: helps long questions that echo several phrasings.
 TOPIC_WEIGHT = 0.8
 OUT_OF_SCOPE_FILE = Path(__file__).parent / "out_of_scope.yaml"
+# Question words are stopwords to BM25 (every topic uses them) but tell the topic model what is asked: "cara klaim
+# santunan" asks how to claim, "santunan brp" how much it is. The model reads each as a cue, where it stands.
+QUESTION_CUES = {word: f"?{cue}" for cue, words in {
+    "how": "bagaimana cara caranya gimana how", "what": "apa what", "can": "bisa boleh can could apakah",
+    "exists": "ada adakah"}.items() for word in words.split()}
 
 
 class FaqMatcher:
@@ -154,7 +159,7 @@ class FaqMatcher:
                     documents.append(stems)
                     self.doc_topics.append(topic.id)
                     terms.update(stems)
-                    training.append(stems)
+                    training.append(self._model_tokens(tokens))
                     training_labels.append(topic.id)
             keywords: set[str] = set()
             for keyword in topic.keywords:
@@ -174,9 +179,9 @@ class FaqMatcher:
         self.out_of_scope |= self.other_programs
         # Off-topic examples train an "unknown" class, so the model learns what is not ours as well.
         for example in out_of_scope.get("examples") or ():
-            stems = self.query_stems(str(example))
+            stems, model_tokens = self._read(str(example))
             if stems:
-                training.append(stems)
+                training.append(model_tokens)
                 training_labels.append(UNKNOWN)
         self.model = TopicModel(training, training_labels)
         self.bm25 = IndexedBM25(documents)
@@ -233,9 +238,25 @@ class FaqMatcher:
     def _stem(self, token: str) -> str:
         return token if token in self.other_programs else stem(token)
 
-    def query_stems(self, text: str) -> list[str]:
+    def _model_tokens(self, tokens: list[str]) -> list[str]:
+        """What the topic model reads: the content words' stems with the question cues in their places."""
+        read: list[str] = []
+        for token in tokens:
+            cue = QUESTION_CUES.get(token)
+            if cue is not None:
+                if not read or read[-1] != cue:  # "gmn caranya" is one "how"
+                    read.append(cue)
+            elif token not in STOPWORDS and not token.isdigit():
+                read.append(self._stem(token))
+        return read
+
+    def _read(self, text: str) -> tuple[list[str], list[str]]:
+        """The question's content stems (for BM25 and coverage) and the topic model's tokens."""
         tokens = [self._correct(t) for t in normalise(text)]
-        return [self._stem(t) for t in content_tokens(tokens)]
+        return [self._stem(t) for t in content_tokens(tokens)], self._model_tokens(tokens)
+
+    def query_stems(self, text: str) -> list[str]:
+        return self._read(text)[0]
 
     def names_keyword(self, stems: list[str], topic: str) -> bool:
         """Whether the question's own words include one of the topic's keywords ("klaim", "daftar")."""
@@ -244,10 +265,10 @@ class FaqMatcher:
     # ------------------------------------------------------------------ scoring
     def rank(self, text: str, limit: int | None = None) -> list[Ranked]:
         """Every topic the question could be about (the best `limit` of them), best first, with their features."""
-        stems = self.query_stems(text[:1000])
+        stems, model_tokens = self._read(text[:1000])
         if not stems:
             return []
-        model = self.model.score_array(stems)
+        model = self.model.score_array(model_tokens)
         model_scores = np.full(len(self.topic_ids), -1.0) if model is None else model[self._model_column]
         offtopic = -1.0 if model is None or self._model_unknown is None else float(model[self._model_unknown])
         doc_scores = self.bm25.get_scores(stems)

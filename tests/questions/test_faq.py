@@ -34,6 +34,12 @@ def test_everyday_questions_find_their_topic(question: str, topic: str) -> None:
     assert default_matcher().match(question).topic == topic
 
 
+@pytest.mark.parametrize("question", ["nelayan boleh ikut bpjstk kah", "bisa gk ikut walau cuma nelayan"])
+def test_asking_whether_one_may_join_is_about_who_may_join(question: str) -> None:
+    # "boleh/bisa" are stopwords to the ranking, but they are what is asked: not how to register, not the pension
+    assert default_matcher().match(question).topic == "bpu"
+
+
 @pytest.mark.parametrize("question", ["😀", "asdfgh qwerty", "besok hujan tidak", "resep soto banjar",
                                       "cara bikin sim online", "", "   ", "12345", "?!?!",
                                       # other programmes, even phrased like our topics
