@@ -129,7 +129,7 @@ OUT_OF_SCOPE_FILE = Path(__file__).parent / "out_of_scope.yaml"
 # santunan" asks how to claim, "santunan brp" how much it is. The model reads each as a cue, where it stands.
 QUESTION_CUES = {word: f"?{cue}" for cue, words in {
     "how": "bagaimana cara caranya gimana how", "what": "apa what", "can": "bisa boleh can could apakah",
-    "exists": "ada adakah"}.items() for word in words.split()}
+    "exists": "ada adakah", "done": "sudah belum", "want": "mau"}.items() for word in words.split()}
 
 
 class FaqMatcher:
