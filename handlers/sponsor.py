@@ -107,7 +107,8 @@ async def _confirm(update: Update, context: BotContext, values: Values, message:
 
 def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("sponsor", start_pledge, filters=filters.ChatType.PRIVATE))
-    app.add_handler(CallbackQueryHandler(CONVERSATION.on_button, pattern=r"^s:(n:\d{1,2}|occ:[a-z]{1,12}|phone:none"
+    app.add_handler(CallbackQueryHandler(CONVERSATION.on_button, pattern=r"^s:(n:\d{1,2}|nm:(yes|no)"
+                                                                         r"|occ:[a-z]{1,12}|phone:none"
                                                                          r"|mon:\d{1,2}|prog:(min|jht)"
                                                                          r"|edit:(workers|months|programs)"
                                                                          r"|back|cancel|ok)$"))

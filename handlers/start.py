@@ -35,7 +35,10 @@ async def show_menu(update: Update, context: BotContext) -> None:
 
 async def help_command(update: Update, context: BotContext) -> None:
     lines = [context.t("help.title")]
-    lines += [f"/{c.name} — {context.t(f'commands.{c.name}')}" for c in commands_for(context.is_admin)]
+    lines += [f"/{c.name} — {context.t(f'commands.{c.name}')}" for c in commands_for(admin=False)]
+    if context.is_admin:  # apart, so an admin sees at a glance what only they can do
+        lines += ["", context.t("help.admin_title")]
+        lines += [f"/{c.name} — {context.t(f'commands.{c.name}')}" for c in commands_for(admin=True) if c.admin_only]
     lines += ["", context.t("help.footer")]
     await update.effective_message.reply_text("\n".join(lines), reply_markup=main_menu(context))
 

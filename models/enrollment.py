@@ -19,7 +19,7 @@ from bot.enrollment.statuses import REGISTERED, REJECTED, SUBMITTED
 from models import audit
 from models.base import UTCDateTime, utcnow
 
-CONSENT_VERSION = "2026-11"  # which consent text the worker agreed to (bot/core/locales: enroll.consent)
+CONSENT_VERSION = "2026-12"  # which consent text the worker agreed to (bot/core/locales: enroll.consent)
 
 
 LIVE = text("status != 'rejected'")

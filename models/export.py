@@ -7,7 +7,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.crypto import PersonalDataCipher
 from bot.pledges.sponsor_flow import occupation_label
-from bot.reports.export import APPLICATION_HEADER, PAYMENT_HEADER, PLEDGE_HEADER, ExportRequest, local_time, to_csv
+from bot.reports.export import (
+    APPLICATION_HEADER,
+    PAYMENT_HEADER,
+    PLEDGE_HEADER,
+    ExportRequest,
+    local_time,
+    status_in_file,
+    to_csv,
+)
 from models import enrollment, pledge
 
 
@@ -21,7 +29,8 @@ async def export_csv(session: AsyncSession, cipher: PersonalDataCipher, request:
         rows = []
         for application in applications:
             seen = enrollment.view(cipher, application)
-            rows.append([seen.id, local_time(seen.created_at, timezone), seen.status, seen.name, seen.nik,
+            rows.append([seen.id, local_time(seen.created_at, timezone), status_in_file("applications", seen.status),
+                         seen.name, seen.nik,
                          seen.birth_date.isoformat(), seen.phone, occupation_label(seen.occupation),
                          "ya" if application.transport else "tidak", seen.province, seen.regency, seen.income,
                          "+".join(p.upper() for p in seen.programs), seen.kpj_number or "",
@@ -34,7 +43,8 @@ async def export_csv(session: AsyncSession, cipher: PersonalDataCipher, request:
             counted = [m for m in item.months if m.status != pledge.MONTH_CANCELLED]
             for beneficiary in item.beneficiaries:
                 rows.append([
-                    item.id, local_time(item.pledge.created_at, timezone), item.pledge.status,
+                    item.id, local_time(item.pledge.created_at, timezone),
+                    status_in_file("pledges", item.pledge.status),
                     item.pledge.months or "setiap bulan", "+".join(p.upper() for p in item.pledge.program_list),
                     beneficiary.position,
                     cipher.decrypt(beneficiary.name_encrypted) if beneficiary.name_encrypted else "(dihapus)",
@@ -45,5 +55,6 @@ async def export_csv(session: AsyncSession, cipher: PersonalDataCipher, request:
         return to_csv(PLEDGE_HEADER, rows), len(rows)
     payments = await pledge.payments_between(session, start, end, request.status)
     rows = [[p.id, p.pledge_id, p.paid_on.isoformat(), p.amount, p.reference or "",
+             status_in_file("payments", "verified" if p.verified_at else "unverified"),
              local_time(p.created_at, timezone), local_time(p.verified_at, timezone)] for p in payments]
     return to_csv(PAYMENT_HEADER, rows), len(rows)

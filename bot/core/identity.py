@@ -72,44 +72,60 @@ def check_nik(text: str, today: date) -> tuple[NikInfo | None, str | None]:
     return NikInfo(nik, PROVINCE_CODES[nik[:2]], born, female), None
 
 
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{1,2})[/\-. ](\d{1,2})[/\-. ](\d{4})$"),  # 17-08-1985, 17/8/1985
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),  # 1985-08-17
-)
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/\-. ](\d{1,2})[/\-. ](\d{4}|\d{2})$")  # 17-08-1985, 17/8/85
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")  # 1985-08-17
+_WORDS_DATE = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?,?\s+'?(\d{4}|\d{2})$")  # 17 Agustus 1985, 5 agt '90
 _MONTHS = {name: i for i, names in enumerate(
     [("januari", "jan", "january"), ("februari", "feb", "pebruari", "february"), ("maret", "mar", "march"),
      ("april", "apr"), ("mei", "may"), ("juni", "jun", "june"), ("juli", "jul", "july"),
-     ("agustus", "agu", "agt", "aug", "august"), ("september", "sep", "sept"), ("oktober", "okt", "oct", "october"),
-     ("november", "nov", "nop"), ("desember", "des", "dec", "december")], start=1)
+     ("agustus", "agu", "agt", "agst", "aug", "august"), ("september", "sep", "sept"),
+     ("oktober", "okt", "oct", "october"), ("november", "nov", "nop"), ("desember", "des", "dec", "december")],
+    start=1)
     for name in names}
 
 
-def parse_calendar_date(text: str) -> tuple[date | None, str | None]:
-    """A date as people write it: 17-08-1985, 17/8/1985, 1985-08-17, 17 Agustus 1985.
-    Reasons: format, not_a_date."""
-    text = (text or "").strip().lower()
-    parts: tuple[int, int, int] | None = None
-    first = _DATE_PATTERNS[0].match(text)
-    second = _DATE_PATTERNS[1].match(text)
-    words = re.match(r"^(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$", text)
-    if first:
-        parts = (int(first.group(1)), int(first.group(2)), int(first.group(3)))
-    elif second:
-        parts = (int(second.group(3)), int(second.group(2)), int(second.group(1)))
+def _full_year(year: str, day: int, month: int, today: date | None) -> int | None:
+    """A two-digit year ("90") is the latest year ending so that is not after today: 1990, while "05" is 2005
+    (as the NIK's own two-digit year is read). Without a today to reckon from, only four digits are a year."""
+    if len(year) == 4:
+        return int(year)
+    if today is None:
+        return None
+    for century in (today.year // 100 * 100, today.year // 100 * 100 - 100):
+        try:
+            if date(century + int(year), month, day) <= today:
+                return century + int(year)
+        except ValueError:
+            return century + int(year)  # not a real date in any century: said so by the caller
+    return None
+
+
+def parse_calendar_date(text: str, today: date | None = None) -> tuple[date | None, str | None]:
+    """A date as people write it: 17-08-1985, 17/8/1985, 1985-08-17, 17 Agustus 1985, and with `today` given,
+    two-digit years too (5-8-90, 5 agustus 90). Reasons: format, not_a_date."""
+    text = " ".join((text or "").strip().lower().split())
+    numeric, iso, words = _NUMERIC_DATE.match(text), _ISO_DATE.match(text), _WORDS_DATE.match(text)
+    if numeric:
+        day, month, year = int(numeric.group(1)), int(numeric.group(2)), numeric.group(3)
+    elif iso:
+        day, month, year = int(iso.group(3)), int(iso.group(2)), iso.group(1)
     elif words and words.group(2) in _MONTHS:
-        parts = (int(words.group(1)), _MONTHS[words.group(2)], int(words.group(3)))
-    if parts is None:
+        day, month, year = int(words.group(1)), _MONTHS[words.group(2)], words.group(3)
+    else:
+        return None, "format"
+    full_year = _full_year(year, day, month, today)
+    if full_year is None:
         return None, "format"
     try:
-        return date(parts[2], parts[1], parts[0]), None
+        return date(full_year, month, day), None
     except ValueError:
         return None, "not_a_date"
 
 
 def parse_birth_date(text: str, today: date) -> tuple[date | None, str | None]:
-    """A date of birth (see parse_calendar_date). Reasons: format, not_a_date, future, too_old, too_young
+    """A date of birth (see parse_calendar_date; "5 agustus 90" is 1990). Reasons: format, not_a_date, future, too_old, too_young
     (under 15)."""
-    born, reason = parse_calendar_date(text)
+    born, reason = parse_calendar_date(text, today)
     if born is None:
         return None, reason
     if born > today:
@@ -123,34 +139,64 @@ def parse_birth_date(text: str, today: date) -> tuple[date | None, str | None]:
 
 
 def check_phone(text: str) -> tuple[str | None, str | None]:
-    """An Indonesian mobile number in +62 form. Accepts 08..., +628..., 628..., with spaces or dashes.
-    Reasons: format, length."""
+    """An Indonesian mobile number in +62 form. Accepts 08..., +628..., 628..., with spaces, dots or dashes.
+    Reasons, each a different mistake: letters (a letter among the digits, "0812345678O"), landline (0511...),
+    foreign (+1..., 00...), short, long, format (no number, or one that cannot be a phone: "12345678")."""
     raw = re.sub(r"[\s\-().]", "", text or "")
-    if raw.startswith("+"):
-        raw = raw[1:]
-    if not raw.isdigit() or not raw.isascii():
+    international = raw.startswith(("+", "00"))
+    raw = raw[1:] if raw.startswith("+") else raw[2:] if raw.startswith("00") else raw
+    if not any(ch.isdigit() for ch in raw):
         return None, "format"
+    if not raw.isdigit() or not raw.isascii():
+        return None, "letters"
     if raw.startswith("62"):
         national = raw[2:]
     elif raw.startswith("0"):
         national = raw[1:]
+    elif raw.startswith("8") and not international:  # "812 3456 7890": the 0 left off
+        national = raw
     else:
-        return None, "format"
+        return None, "foreign" if international else "format"
     if not national.startswith("8"):
-        return None, "format"
-    if not 9 <= len(national) <= 12:
-        return None, "length"
+        return None, "landline"
+    if len(national) < 9:
+        return None, "short"
+    if len(national) > 12:
+        return None, "long"
     return "+62" + national, None
 
 
+# Words that make typed text a question, not a name ("brp iurannya", "gmn cara daftar"): a name is asked about first.
+_QUESTION_WORDS = frozenset(
+    "apa apakah apaan berapa brp brapa barapa bagaimana gimana gmn gmna kaya kapan kpn kenapa knp mengapa dimana dmn "
+    "siapa bisa bs boleh gak gk ga nggak ngga tidak tdk iuran bpjs bpjstk daftar bayar cara caranya klaim tanya "
+    "mohon tolong how what when where why can does".split())
+
+
 def check_name(text: str) -> tuple[str | None, str | None]:
-    """A name as on the KTP: letters, spaces and . ' - only, 3-80 characters. Reasons: length, characters."""
+    """A name as typed (spaces tidied): letters, spaces and . ' - , only, 3-80 characters. Reasons: nik (16
+    digits: the NIK, typed where the name is asked), digits, question (a question mark), length, characters."""
     name = re.sub(r"\s+", " ", (text or "").strip())
+    digits = sum(ch.isdigit() for ch in name)
+    if digits:
+        return None, "nik" if check_nik_shape(name) else "digits"
+    if "?" in name:
+        return None, "question"
     if not 3 <= len(name) <= 80:
         return None, "length"
     if not all(ch.isalpha() or ch in " .'-," for ch in name) or sum(ch.isalpha() for ch in name) < 2:
         return None, "characters"
-    return name.upper(), None
+    return name, None
+
+
+def check_nik_shape(text: str) -> bool:
+    """Sixteen digits, however grouped: a NIK, valid or not."""
+    return len(re.sub(r"\D", "", text)) == 16 and not re.search(r"[^\d\s.\-]", text)
+
+
+def looks_like_question(name: str) -> bool:
+    """Whether a typed "name" reads as a question ("brp iurannya"), to be confirmed before it is kept."""
+    return any(word in _QUESTION_WORDS for word in re.findall(r"[a-z]+", name.lower()))
 
 
 # A stretch of digits as people type numbers: "0812-3456-7890", "+62 (812) 3456 7890", "6371/0157/0890/0001".

@@ -1,7 +1,8 @@
 """The worker's enrollment conversation ("Daftar sebagai pekerja"), without Telegram.
 
 Steps: name, NIK, date of birth (must agree with the NIK), phone, occupation, province, regency, income,
-programs, consent, then a review (NIK masked, monthly contribution) where any one field can be corrected without
+programs, consent, then a review (every answer in full: the worker checks what they typed, in their own private chat,
+before it goes to the branch office; the monthly contribution) where any one field can be corrected without
 starting over. Values are a plain dict the caller stores sealed (models.flow, encrypted: it holds a NIK).
 
 Callback data: `e:occ:<key>`, `e:prov:<code>`, `e:prog:min|jht`, `e:consent:yes|no`, `e:edit:<step>`,
@@ -13,17 +14,14 @@ from __future__ import annotations
 from datetime import date
 
 from bot.contributions import occupations
-from bot.contributions.rules import JHT, JKK, JKM, Discount, quote, typed_income_problem
+from bot.contributions.rules import JHT, JKK, JKM, MINIMUM_INCOME, Discount, quote, typed_income_problem
 from bot.core.conversation import ConversationFlow, Values
-from bot.core.formatting import day_text, month_name, rupiah
+from bot.core.formatting import long_date, month_name, rupiah
 from bot.core.identity import (
     PROVINCE_CODES,
     check_name,
     check_nik,
     check_phone,
-    mask_name,
-    mask_nik,
-    mask_phone,
     parse_birth_date,
 )
 from bot.core.money import parse_rupiah
@@ -159,12 +157,15 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
         occupation = occupations.BY_KEY.get(values["occupation"])
         shown_occupation = (occupation.label_id if lang == "id" else occupation.label_en).split(" ", 1)[1] \
             if occupation else values["occupation"]
-        text = self.t(lang, "review", name=mask_name(values["name"]), nik=mask_nik(values["nik"]),
-                      birth=day_text(date.fromisoformat(values["birth_date"]), lang),
-                      phone=mask_phone(values["phone"]), occupation=shown_occupation,
+        text = self.t(lang, "review", name=values["name"], nik=values["nik"],
+                      # said in words: "5-8-90" was read as 1990, and the worker sees that it was
+                      birth=long_date(date.fromisoformat(values["birth_date"]), lang),
+                      phone=values["phone"], occupation=shown_occupation,
                       region=f"{values['regency']}, {values['province']}", income=rupiah(values["income"], lang),
                       programs="+".join(p.upper() for p in programs), amount=rupiah(monthly.due, lang),
                       month=month_name(this_month, lang))
+        if values["income"] < MINIMUM_INCOME:  # kept as declared; the contribution is counted on the minimum
+            text += "\n" + self.t(lang, "review_below_minimum", minimum=rupiah(MINIMUM_INCOME, lang))
         if sponsor is not None:
             text += "\n" + self.t(lang, "review_sponsor", sponsor=sponsor)
         locked = values.get("locked", ())

@@ -5,8 +5,10 @@ Values (a dict the caller stores sealed: it holds workers' names and phones):
     {"count": 2, "workers": [{"name": .., "occupation": .., "transport": .., "phone": ..|""}, ..],
      "months": 3, "programs": ["jkk", "jkm"]}
 
-Callback data: `s:n:<count>`, `s:occ:<key>`, `s:phone:none`, `s:mon:<n>`, `s:prog:min|jht`, `s:edit:<part>`,
-`s:back`, `s:cancel`, `s:ok`.
+A typed name that reads as a question ("brp iurannya") waits in "name_to_confirm" until the sponsor says it is one.
+
+Callback data: `s:n:<count>`, `s:nm:yes|no` (that text is the name, or not), `s:occ:<key>`, `s:phone:none`,
+`s:mon:<n>`, `s:prog:min|jht`, `s:edit:<part>`, `s:back`, `s:cancel`, `s:ok`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from bot.contributions import occupations
 from bot.contributions.rules import JHT, JKK, JKM, Discount
 from bot.core.conversation import ConversationFlow, Values
 from bot.core.formatting import month_name, rupiah
-from bot.core.identity import check_name, check_phone, mask_name, mask_phone
+from bot.core.identity import check_name, check_phone, looks_like_question
 from bot.core.replies import Button, Reply, rows
 from bot.pledges.rules import MAX_WORKERS, MONTH_CHOICES, ONGOING, SUGGESTED_WORKERS, SponsoredWorker, month_amounts
 
@@ -57,6 +59,8 @@ def worker_step(values: Values) -> tuple[str, int] | None:
 def next_step(values: Values) -> str:
     if "count" not in values:
         return "count"
+    if "name_to_confirm" in values:
+        return "w_name_confirm"
     pending = worker_step(values)
     if pending is not None:
         return pending[0]
@@ -87,6 +91,8 @@ def _answer_slots(values: Values) -> list[tuple]:
 
 def _current_slot(values: Values) -> tuple:
     step = next_step(values)
+    if step == "w_name_confirm":
+        step = "w_name"
     pending = worker_step(values)
     if pending is not None and step.startswith("w_"):
         return ("worker", pending[1], {"w_name": "name", "w_occupation": "occupation", "w_phone": "phone"}[step])
@@ -127,7 +133,8 @@ def occupation_label(key_or_text: str) -> str:
 
 
 class SponsorFlow(ConversationFlow, name=FLOW, texts="sponsor", prefix="s", steps=next_step):
-    choice_steps = {"n": "count", "occ": "w_occupation", "phone": "w_phone", "mon": "months", "prog": "programs"}
+    choice_steps = {"n": "count", "nm": "w_name_confirm", "occ": "w_occupation", "phone": "w_phone", "mon": "months",
+                    "prog": "programs"}
 
     # ------------------------------------------------------------------ questions
     def prompt(self, step: str, values: Values, lang: str) -> Reply:
@@ -150,11 +157,15 @@ class SponsorFlow(ConversationFlow, name=FLOW, texts="sponsor", prefix="s", step
         label = self.t(lang, "worker_label", number=index + 1, count=values["count"])
         if step == "w_name":
             return Reply(label + "\n" + self.t(lang, "ask_worker_name"), nav)
+        if step == "w_name_confirm":
+            return Reply(label + "\n" + self.t(lang, "ask_name_confirm", name=values["name_to_confirm"]), rows([
+                Button(self.t(lang, "name_confirm_yes"), "s:nm:yes"), Button(self.t(lang, "name_confirm_no"), "s:nm:no"),
+            ], 1) + nav)
         if step == "w_occupation":
             choices = [Button(o.label_id if lang == "id" else o.label_en, f"s:occ:{o.key}")
                        for o in SPONSOR_OCCUPATIONS]
             choices.append(Button(self.t(lang, "occupation_other"), f"s:occ:{OTHER}"))
-            name = mask_name(values["workers"][index]["name"])
+            name = values["workers"][index]["name"]  # as the sponsor typed it, in their own chat
             return Reply(label + "\n" + self.t(lang, "ask_worker_occupation", name=name), rows(choices, 2) + nav)
         return Reply(label + "\n" + self.t(lang, "ask_worker_phone"),
                      rows([Button(self.t(lang, "phone_unknown"), "s:phone:none")], 1) + nav)
@@ -176,7 +187,11 @@ class SponsorFlow(ConversationFlow, name=FLOW, texts="sponsor", prefix="s", step
             _, index = pending
             if step == "w_name":
                 name, reason = check_name(text)
-                return (_set_worker(values, index, name=name), None) if name else (values, f"name_{reason}")
+                if name is None:
+                    return values, f"name_{reason}"
+                if looks_like_question(name):  # "brp iurannya" typed at the name step: asked about, not kept
+                    return {**values, "name_to_confirm": name}, None
+                return _set_worker(values, index, name=name), None
             if step == "w_occupation":
                 description = occupations.clean_description(text)
                 if description is None:
@@ -192,6 +207,10 @@ class SponsorFlow(ConversationFlow, name=FLOW, texts="sponsor", prefix="s", step
         if kind == "n" and value.isdigit() and 1 <= int(value) <= MAX_WORKERS:
             return {**values, "count": int(value)}, None
         pending = worker_step(values)
+        if kind == "nm" and pending is not None and value in ("yes", "no"):
+            name = values["name_to_confirm"]
+            kept = {k: v for k, v in values.items() if k != "name_to_confirm"}
+            return (_set_worker(kept, pending[1], name=name), None) if value == "yes" else (kept, None)
         if kind == "occ" and pending is not None:
             if value == OTHER:
                 return values, "type_occupation"
@@ -207,6 +226,8 @@ class SponsorFlow(ConversationFlow, name=FLOW, texts="sponsor", prefix="s", step
 
     def back(self, values: Values) -> Values:
         """Forget the answer to the question before the current one (answers after it, kept by an edit, stay)."""
+        if "name_to_confirm" in values:  # back from "is this the name?": the name question again
+            return {k: v for k, v in values.items() if k != "name_to_confirm"}
         slots = _answer_slots(values)
         current = _current_slot(values)
         earlier = [slot for slot in slots[: slots.index(current)] if _answered(values, slot)] \
@@ -230,8 +251,9 @@ class SponsorFlow(ConversationFlow, name=FLOW, texts="sponsor", prefix="s", step
         lines = month_amounts(sponsored_workers(values), values["programs"], first_month, shown, discounts)
         text = [self.t(lang, "review_title")]
         for number, worker in enumerate(values["workers"], start=1):
-            phone = mask_phone(worker["phone"]) if worker.get("phone") else self.t(lang, "phone_none")
-            text.append(self.t(lang, "review_worker", number=number, name=mask_name(worker["name"]),
+            # in full: the sponsor checks what they typed, in their own chat, before it is kept
+            phone = worker["phone"] if worker.get("phone") else self.t(lang, "phone_none")
+            text.append(self.t(lang, "review_worker", number=number, name=worker["name"],
                                occupation=occupation_label(worker["occupation"]), phone=phone))
         text.append(self.t(lang, "review_programs", programs="+".join(p.upper() for p in values["programs"])))
         for line in lines:

@@ -28,9 +28,22 @@ STATUS_WORDS = {
                      "ditolak": "rejected"},
     "pledges": {"active": "active", "aktif": "active", "cancelled": "cancelled", "batal": "cancelled",
                 "dibatalkan": "cancelled"},
-    "payments": {"unverified": "unverified", "belum": "unverified", "verified": "verified",
-                 "terverifikasi": "verified"},
+    "payments": {"unverified": "unverified", "belum": "unverified", "belum_diverifikasi": "unverified",
+                 "verified": "verified", "terverifikasi": "verified"},
 }
+
+
+# The status words written in the files (and their names), in Indonesian: the branch office reads them. The stored
+# values stay English; README "Exports" lists both.
+STATUS_IN_FILE = {
+    "applications": {"submitted": "diajukan", "registered": "terdaftar", "rejected": "ditolak"},
+    "pledges": {"active": "aktif", "cancelled": "dibatalkan"},
+    "payments": {"unverified": "belum_diverifikasi", "verified": "terverifikasi"},
+}
+
+
+def status_in_file(kind: str, status: str) -> str:
+    return STATUS_IN_FILE[kind].get(status, status)
 
 
 class ExportError(ValueError):
@@ -70,7 +83,7 @@ class ExportRequest:
     def filename(self, today: date) -> str:
         parts = [{"applications": "pendaftaran", "pledges": "janji", "payments": "pembayaran"}[self.kind]]
         if self.status:
-            parts.append(self.status)
+            parts.append(status_in_file(self.kind, self.status).replace("_", "-"))
         if self.since:
             parts.append(f"dari-{self.since.isoformat()}")
         if self.until:
@@ -139,5 +152,5 @@ APPLICATION_HEADER = ["no_pendaftaran", "tanggal_daftar", "status", "nama_sesuai
 PLEDGE_HEADER = ["no_janji", "tanggal_janji", "status_janji", "lama_bulan", "program", "pekerja_ke",
                  "nama_pekerja", "pekerjaan", "no_hp_pekerja", "undangan_dibuka", "no_pendaftaran_pekerja",
                  "bulan_direncanakan", "bulan_lunas", "total_iuran_janji", "total_dibayar", "sisa_belum_dibayar"]
-PAYMENT_HEADER = ["no_pembayaran", "no_janji", "tanggal_bayar", "jumlah", "referensi", "dicatat_pada",
+PAYMENT_HEADER = ["no_pembayaran", "no_janji", "tanggal_bayar", "jumlah", "referensi", "status", "dicatat_pada",
                   "diverifikasi_pada"]

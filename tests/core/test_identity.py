@@ -10,6 +10,7 @@ from bot.core.identity import (
     check_name,
     check_nik,
     check_phone,
+    looks_like_question,
     looks_like_personal_number,
     mask_name,
     mask_nik,
@@ -59,7 +60,14 @@ def test_dates_of_birth_in_everyday_forms(text: str) -> None:
     assert parse_birth_date(text, TODAY) == (date(1985, 8, 17), None)
 
 
-@pytest.mark.parametrize(("text", "reason"), [("31-02-1990", "not_a_date"), ("01-01-2030", "future"),
+@pytest.mark.parametrize(("text", "born"), [("5 agustus 90", date(1990, 8, 5)), ("05-08-90", date(1990, 8, 5)),
+                                            ("5/8/05", date(2005, 8, 5)), ("17 agt '85", date(1985, 8, 17))])
+def test_two_digit_years_take_the_latest_century_not_in_the_future(text: str, born: date) -> None:
+    assert parse_birth_date(text, TODAY) == (born, None)
+
+
+@pytest.mark.parametrize(("text", "reason"), [("31-02-1990", "not_a_date"), ("31-02-90", "not_a_date"),
+                                              ("5-8-20", "too_young"), ("01-01-2030", "future"),
                                               ("01-01-1900", "too_old"), ("01-01-2020", "too_young"),
                                               ("kemarin", "format"), ("", "format")])
 def test_impossible_dates_of_birth_say_why(text: str, reason: str) -> None:
@@ -73,18 +81,25 @@ def test_indonesian_mobile_numbers_are_normalised(text: str, phone: str) -> None
     assert check_phone(text) == (phone, None)
 
 
-@pytest.mark.parametrize(("text", "reason"), [("0212345678", "format"), ("0812", "length"),
-                                              ("08123456789012345", "length"), ("nomor saya", "format"),
-                                              ("+1 555 0100", "format")])
-def test_invalid_phones_say_why(text: str, reason: str) -> None:
+@pytest.mark.parametrize(("text", "reason"), [("0212345678", "landline"), ("0812", "short"),
+                                              ("08123456789012345", "long"), ("nomor saya", "format"),
+                                              ("+1 555 0100", "foreign"), ("0812345678O", "letters"),
+                                              ("08l2 3456 7890", "letters")])
+def test_invalid_phones_say_which_mistake(text: str, reason: str) -> None:
     assert check_phone(text) == (None, reason)
 
 
 def test_names_and_masks() -> None:
-    assert check_name("  siti   aminah ") == ("SITI AMINAH", None)
-    assert check_name("M. Rizky Al-Banjari") == ("M. RIZKY AL-BANJARI", None)
+    # kept as typed (spaces tidied): the person sees their own name as they wrote it
+    assert check_name("  siti   aminah ") == ("siti aminah", None)
+    assert check_name("M. Rizky Al-Banjari") == ("M. Rizky Al-Banjari", None)
     assert check_name("ab") == (None, "length")
     assert check_name("<b>Budi</b>") == (None, "characters")
+    assert check_name("6371 0117 0885 0001") == (None, "nik")
+    assert check_name("Udin 2") == (None, "digits")
+    assert check_name("brp iurannya?") == (None, "question")
+    assert looks_like_question("brp iurannya") and looks_like_question("gmn cara daftar")
+    assert not looks_like_question("Udin Saputra") and not looks_like_question("Siti Aminah")
     assert mask_nik("6371011708850001") == "63************01"
     assert mask_phone("+6281234567890") == "+6281******890"
     assert mask_name("SITI AMINAH") == "S*** A*****"

@@ -45,7 +45,8 @@ def test_a_sponsor_pledges_for_two_workers_priced_month_by_month(running_bot: Ru
     for line in want:
         assert f"{month_name(line.month)}: {rupiah(line.amount)}" in review
     assert f"Total 3 bulan: {rupiah(sum(m.amount for m in want))}" in review
-    assert "A**** F****, Marbot, HP: +6281******222" in review and "B*** S******, tukang parkir, HP: -" in review
+    # the sponsor checks what they typed, in full, in their own chat
+    assert "Ahmad Fauzi, Marbot, HP: +6281211112222" in review and "Budi Santoso, tukang parkir, HP: -" in review
     assert "Rahmat" in review
     confirm = sponsor.last_message_with_buttons()
     sponsor.press("Ya, simpan janji")
@@ -221,8 +222,8 @@ def test_exports_in_the_chat_and_from_the_command_line(running_bot: RunningBot, 
     assert document.file_name.startswith("lindungi-janji-") and document.file_name.endswith(".csv")
     rows = [r for r in read_csv(document.file_bytes) if r["no_janji"] == str(pledge_id)]
     assert [(r["nama_pekerja"], r["no_hp_pekerja"], r["pekerjaan"]) for r in rows] == [
-        ("AHMAD FAUZI", "+6281211112222", "Marbot"), ("BUDI SANTOSO", "", "tukang parkir")]
-    assert rows[0]["status_janji"] == "active" and rows[0]["bulan_direncanakan"] == "3"
+        ("Ahmad Fauzi", "+6281211112222", "Marbot"), ("Budi Santoso", "", "tukang parkir")]
+    assert rows[0]["status_janji"] == "aktif" and rows[0]["bulan_direncanakan"] == "3"
     admin.send("/ekspor pendaftaran entah")
     assert "tidak saya kenali" in admin.reply().text
     assert running_bot.scalar("SELECT count(*) FROM audit_log WHERE actor_id = :a AND action = 'export'",
@@ -230,14 +231,14 @@ def test_exports_in_the_chat_and_from_the_command_line(running_bot: RunningBot, 
 
     key = {"DATA_KEY": running_bot.process.settings["DATA_KEY"]} if "DATA_KEY" in running_bot.process.settings else {}
     today = datetime.now(ZoneInfo("Asia/Makassar")).date().isoformat()
-    result = run_cli("export", "pledges", "--status", "active", "--from", today, "--to", today,
+    result = run_cli("export", "pledges", "--status", "aktif", "--from", today, "--to", today,
                      cwd=running_bot.workdir, DATABASE_URL=running_bot.database_url, **key)
     assert result.returncode == 0, result.stderr
     exported = [r for r in read_csv(result.stdout.encode("utf-8")) if r["no_janji"] == str(pledge_id)]
-    assert len(exported) == 2 and exported[0]["nama_pekerja"] == "AHMAD FAUZI"
+    assert len(exported) == 2 and exported[0]["nama_pekerja"] == "Ahmad Fauzi"
     refused = run_cli("export", "pledges", "--status", "registered", cwd=running_bot.workdir,
                       DATABASE_URL=running_bot.database_url, **key)
-    assert refused.returncode == 2 and "active, cancelled" in refused.stderr
+    assert refused.returncode == 2 and "aktif, dibatalkan" in refused.stderr
     far = run_cli("export", "applications", "--to", "9999-12-31", cwd=running_bot.workdir,
                   DATABASE_URL=running_bot.database_url, **key)
     assert far.returncode == 2 and far.stderr.strip().splitlines() == [

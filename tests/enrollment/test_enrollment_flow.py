@@ -50,12 +50,13 @@ def complete() -> dict:
     return values
 
 
-def test_a_complete_walk_ends_in_a_masked_review_with_the_monthly_contribution() -> None:
+def test_a_complete_walk_ends_in_a_review_of_every_answer_in_full_with_the_monthly_contribution() -> None:
     values = complete()
     assert next_step(values) == "review"
     text = FLOW.review(values, PP50, date(2026, 11, 1), "id").text
-    assert "63************02" in text and "+6281******890" in text and "S*** A*****" in text
-    assert "6371015708850002" not in text and "SITI AMINAH" not in text
+    # the worker checks what they typed, in their own chat, before it goes to the branch office
+    assert "6371015708850002" in text and "+6281234567890" in text and "siti aminah" in text
+    assert "*" not in text and "17 Agustus 1985" in text
     assert "Banjarmasin, Kalimantan Selatan" in text and "Rp1.500.000" in text
     assert "Iuran November 2026: <b>Rp10.900</b>" in text  # (15,000 + 6,800) less 50%, half up
 
@@ -70,7 +71,8 @@ def test_a_complete_walk_ends_in_a_masked_review_with_the_monthly_contribution()
         ("birth_date", "kemarin", "birth_format"), ("birth_date", "31-02-1990", "birth_not_a_date"),
         ("birth_date", "01-01-2030", "birth_future"), ("birth_date", "01-01-1900", "birth_too_old"),
         ("birth_date", "01-01-2020", "birth_too_young"),
-        ("phone", "021 555 1234", "phone_format"), ("phone", "0812", "phone_length"),
+        ("phone", "021 555 1234", "phone_landline"), ("phone", "0812", "phone_short"),
+        ("phone", "0812 3456 789O", "phone_letters"), ("phone", "+44 20 7946 0000", "phone_foreign"),
         ("occupation", "🙂", "occupation_words"), ("province", "Atlantis", "province_unknown"),
         ("regency", "?", "regency_words"), ("income", "banyak", "income_unreadable"),
         ("income", "2", "income_unclear"), ("income", "500 juta", "income_too_high"),
@@ -96,7 +98,7 @@ def test_the_date_of_birth_must_agree_with_the_nik() -> None:
 def test_one_field_is_corrected_without_starting_over() -> None:
     values = complete()
     edited = FLOW.edit(values, "phone")
-    assert next_step(edited) == "phone" and edited["name"] == "SITI AMINAH" and edited["consent"] is True
+    assert next_step(edited) == "phone" and edited["name"] == "siti aminah" and edited["consent"] is True
     edited, _ = FLOW.accept_text(edited, "+62 813 1111 2222", TODAY)
     assert next_step(edited) == "review" and edited["phone"] == "+6281311112222"
     assert FLOW.edit(values, "consent") == values  # consent is not an editable field
@@ -110,3 +112,25 @@ def test_stale_buttons_and_declined_consent() -> None:
     assert FLOW.accept_choice(at_consent, "consent", "no", TODAY) == (at_consent, "declined")
     typed, error = FLOW.accept_text(at_province, "kalimantan timur", TODAY)
     assert error is None and typed["province"] == "Kalimantan Timur"
+
+
+def test_an_income_below_the_minimum_is_kept_as_declared_and_the_review_says_what_is_counted() -> None:
+    values = {**complete(), "income": 700_000}
+    text = FLOW.review(values, [], date(2026, 11, 1), "id").text
+    assert "Rp700.000" in text and "dihitung dari Rp1.000.000" in text
+    assert "Iuran November 2026: <b>Rp16.800</b>" in text
+    english = FLOW.review(values, [], date(2026, 11, 1), "en").text
+    assert "Rp700,000" in english and "counted on Rp1,000,000" in english
+    assert "dihitung dari" not in FLOW.review(complete(), [], date(2026, 11, 1), "id").text
+
+
+def test_the_consent_names_every_field_kept_encrypted() -> None:
+    from models.enrollment import EnrollmentApplication
+
+    encrypted = {column.removesuffix("_encrypted") for column in EnrollmentApplication.model_fields
+                 if column.endswith("_encrypted")}
+    assert encrypted == {"name", "nik", "birth_date", "phone"}
+    said = {"id": "Nama, NIK, tanggal lahir dan nomor HP disimpan terenkripsi",
+            "en": "Name, NIK, date of birth and phone number are stored encrypted"}
+    for lang, sentence in said.items():
+        assert sentence in FLOW.prompt("consent", {}, lang).text

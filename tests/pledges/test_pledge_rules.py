@@ -162,8 +162,8 @@ def test_non_ascii_payloads_are_not_invitations(payload: str) -> None:
 
 
 # ============================================================================================ bot/pledges/sponsor_flow.py
-AHMAD = {"name": "AHMAD FAUZI", "occupation": "marbot", "transport": False, "phone": "+6281211112222"}
-BUDI = {"name": "BUDI SANTOSO", "occupation": "tukang ojek", "transport": True, "phone": ""}
+AHMAD = {"name": "ahmad fauzi", "occupation": "marbot", "transport": False, "phone": "+6281211112222"}
+BUDI = {"name": "Budi Santoso", "occupation": "tukang ojek", "transport": True, "phone": ""}
 COMPLETE = {"count": 2, "workers": [AHMAD, BUDI], "months": 3, "programs": [JKK, JKM]}
 
 
@@ -231,12 +231,32 @@ def test_forged_count_buttons_are_ignored() -> None:
     assert FLOW.accept_choice({}, "n", "x", TODAY) == ({}, "stale")
 
 
-def test_worker_names_are_checked_and_kept_in_capitals() -> None:
+def test_worker_names_are_checked_and_kept_as_typed() -> None:
     start = {"count": 1}
-    assert FLOW.accept_text(start, "  siti   aminah ", TODAY) == ({"count": 1, "workers": [{"name": "SITI AMINAH"}]}, None)
+    assert FLOW.accept_text(start, "  siti   aminah ", TODAY) == ({"count": 1, "workers": [{"name": "siti aminah"}]}, None)
     assert FLOW.accept_text(start, "Al", TODAY) == (start, "name_length")
-    assert FLOW.accept_text(start, "Budi123", TODAY) == (start, "name_characters")
-    assert FLOW.error("name_characters", "id")
+    assert FLOW.accept_text(start, "Budi123", TODAY) == (start, "name_digits")
+    assert FLOW.accept_text(start, "6371 0117 0885 0001", TODAY) == (start, "name_nik")
+    assert FLOW.accept_text(start, "brp iurannya?", TODAY) == (start, "name_question")
+    for reason in ("name_characters", "name_digits", "name_nik", "name_question"):
+        assert FLOW.error(reason, "id") and FLOW.error(reason, "en")
+
+
+def test_a_name_that_reads_as_a_question_is_asked_about_before_it_is_kept() -> None:
+    start = {"count": 1}
+    waiting = answer(start, "text", "gmn cara bayarnya")
+    assert next_step(waiting) == "w_name_confirm" and "workers" not in waiting
+    prompt = FLOW.prompt("w_name_confirm", waiting, "id")
+    assert "<b>gmn cara bayarnya</b>" in prompt.text
+    assert [b.data for row in prompt.buttons for b in row][:2] == ["s:nm:yes", "s:nm:no"]
+    assert FLOW.accept_choice(waiting, "occ", "marbot", TODAY) == (waiting, "stale")
+    # "no": the name is asked again, nothing kept; "yes": it is the name
+    assert answer(waiting, "choice", "nm", "no") == start
+    assert answer(waiting, "choice", "nm", "yes") == {"count": 1, "workers": [{"name": "gmn cara bayarnya"}]}
+    assert FLOW.back(waiting) == start
+    # the next question names the worker as typed, in the sponsor's own chat
+    named = answer(start, "text", "Pak Udin")
+    assert "Apa pekerjaan Pak Udin?" in FLOW.prompt("w_occupation", named, "id").text
 
 
 def test_occupation_from_a_button_or_typed_after_choosing_other() -> None:
@@ -262,9 +282,10 @@ def test_the_phone_is_checked_or_skipped() -> None:
     given, error = FLOW.accept_text(asked, "+62 812 1111 2222", TODAY)
     assert error is None and given["workers"][0]["phone"] == "+6281211112222"
     assert FLOW.accept_text(asked, "12345678", TODAY) == (asked, "phone_format")
-    assert FLOW.accept_text(asked, "0212345678", TODAY) == (asked, "phone_format")  # a landline
-    assert FLOW.accept_text(asked, "0812", TODAY) == (asked, "phone_length")
-    assert FLOW.accept_text(asked, "0812 3456 7890 1234", TODAY) == (asked, "phone_length")
+    assert FLOW.accept_text(asked, "0212345678", TODAY) == (asked, "phone_landline")
+    assert FLOW.accept_text(asked, "0812", TODAY) == (asked, "phone_short")
+    assert FLOW.accept_text(asked, "0812 3456 7890 1234", TODAY) == (asked, "phone_long")
+    assert FLOW.accept_text(asked, "0812 1111 222O", TODAY) == (asked, "phone_letters")
     skipped, error = FLOW.accept_choice(asked, "phone", "none", TODAY)
     assert error is None and skipped["workers"][0]["phone"] == ""
     assert next_step(skipped) == "months"
@@ -342,12 +363,11 @@ def test_edit_clears_only_the_chosen_part() -> None:
     assert FLOW.edit(COMPLETE, "nonsense") == COMPLETE
 
 
-def test_review_masks_names_and_prices_each_month_with_its_discount() -> None:
+def test_review_shows_what_the_sponsor_typed_and_prices_each_month_with_its_discount() -> None:
     reply = FLOW.review(COMPLETE, PP50, NOV_2026, "id", "Rahmat")
     text = reply.text
-    assert "AHMAD" not in text and "BUDI" not in text and "2111122" not in text
-    assert "A**** F****" in text and "B*** S******" in text
-    assert "+6281******222" in text
+    assert "ahmad fauzi" in text and "Budi Santoso" in text and "+6281211112222" in text
+    assert "*" not in text
     assert "Marbot" in text and "tukang ojek" in text
     # Marbot: 8,400 (Nov, Dec) then 16,800; ojek (transport): 8,400 through March 2027.
     assert "November 2026: Rp16.800" in text
@@ -577,7 +597,7 @@ def test_export_file_names() -> None:
     today = date(2026, 12, 1)
     assert ExportRequest("pledges").filename(today) == "lindungi-janji-2026-12-01.csv"
     assert ExportRequest("applications", "registered", date(2026, 11, 1), date(2026, 11, 30)).filename(today) == (
-        "lindungi-pendaftaran-registered-dari-2026-11-01-sampai-2026-11-30-2026-12-01.csv")
+        "lindungi-pendaftaran-terdaftar-dari-2026-11-01-sampai-2026-11-30-2026-12-01.csv")
     assert ExportRequest("payments", None, date(2026, 11, 1)).filename(today) == (
         "lindungi-pembayaran-dari-2026-11-01-2026-12-01.csv")
 

@@ -16,7 +16,7 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.core.crypto import DataKeyError
     from bot.infra.database import Database
-    from bot.reports.export import FIRST_DAY, LAST_DAY, STATUS_WORDS, ExportError, ExportRequest
+    from bot.reports.export import FIRST_DAY, LAST_DAY, STATUS_IN_FILE, STATUS_WORDS, ExportError, ExportRequest
     from bot.runtime.data_key_check import ready_for_personal_data
     from models.export import export_csv
 
@@ -26,12 +26,13 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
     except ValueError:
         print("Cannot export: --from and --to must be dates like 2026-11-30", file=sys.stderr)
         return 2
-    if args.status is not None and args.status not in set(STATUS_WORDS[args.kind].values()):
+    status = STATUS_WORDS[args.kind].get(args.status.lower()) if args.status is not None else None
+    if args.status is not None and status is None:
         print(f"Cannot export: --status for {args.kind} is one of "
-              f"{', '.join(sorted(set(STATUS_WORDS[args.kind].values())))}", file=sys.stderr)
+              f"{', '.join(sorted(STATUS_IN_FILE[args.kind].values()))}", file=sys.stderr)
         return 2
     try:
-        request = ExportRequest(args.kind, args.status, since, until).checked()
+        request = ExportRequest(args.kind, status, since, until).checked()
     except ExportError as error:
         print("Cannot export: " + {"range": f"--from and --to must be between {FIRST_DAY} and {LAST_DAY}",
                                    "dates": "--from is after --to"}[error.code], file=sys.stderr)
@@ -47,7 +48,7 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
             from models import audit
 
             async with database.transaction() as session:
-                await audit.record(session, None, "export.cli", args.kind, status=args.status, since=since,
+                await audit.record(session, None, "export.cli", args.kind, status=status, since=since,
                                    until=until, rows=count)
             return content, count
         finally:
