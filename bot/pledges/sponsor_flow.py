@@ -159,7 +159,8 @@ class SponsorFlow(ConversationFlow, name=FLOW, texts="sponsor", prefix="s", step
             return Reply(label + "\n" + self.t(lang, "ask_worker_name"), nav)
         if step == "w_name_confirm":
             return Reply(label + "\n" + self.t(lang, "ask_name_confirm", name=values["name_to_confirm"]), rows([
-                Button(self.t(lang, "name_confirm_yes"), "s:nm:yes"), Button(self.t(lang, "name_confirm_no"), "s:nm:no"),
+                Button(self.t(lang, "name_confirm_yes"), "s:nm:yes"),
+                Button(self.t(lang, "name_confirm_no"), "s:nm:no"),
             ], 1) + nav)
         if step == "w_occupation":
             choices = [Button(o.label_id if lang == "id" else o.label_en, f"s:occ:{o.key}")

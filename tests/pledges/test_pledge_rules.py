@@ -233,7 +233,8 @@ def test_forged_count_buttons_are_ignored() -> None:
 
 def test_worker_names_are_checked_and_kept_as_typed() -> None:
     start = {"count": 1}
-    assert FLOW.accept_text(start, "  siti   aminah ", TODAY) == ({"count": 1, "workers": [{"name": "siti aminah"}]}, None)
+    assert FLOW.accept_text(start, "  siti   aminah ", TODAY) == (
+        {"count": 1, "workers": [{"name": "siti aminah"}]}, None)
     assert FLOW.accept_text(start, "Al", TODAY) == (start, "name_length")
     assert FLOW.accept_text(start, "Budi123", TODAY) == (start, "name_digits")
     assert FLOW.accept_text(start, "6371 0117 0885 0001", TODAY) == (start, "name_nik")
