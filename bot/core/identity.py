@@ -124,8 +124,7 @@ def parse_calendar_date(text: str, today: date | None = None) -> tuple[date | No
 
 def parse_birth_date(text: str, today: date) -> tuple[date | None, str | None]:
     """A date of birth (see parse_calendar_date; "5 agustus 90" is 1990). Reasons: format, not_a_date, future,
-    too_old, too_young
-    (under 15)."""
+    too_old, too_young (under 15)."""
     born, reason = parse_calendar_date(text, today)
     if born is None:
         return None, reason
