@@ -293,3 +293,26 @@ def test_one_worker_takes_one_place_in_a_pledge(running_bot: RunningBot, new_use
     pledge_id = pledge_id_of(running_bot, sponsor.id)
     assert sorted(running_bot.rows("SELECT worker_user_id FROM pledge_beneficiaries WHERE pledge_id = :p",
                                    p=pledge_id)) == sorted([(worker.id,), (other.id,)])
+
+
+def test_what_is_not_a_name_is_questioned_before_it_becomes_a_worker(running_bot: RunningBot, user_id: int) -> None:
+    sponsor = running_bot.sandbox.user(user_id, first_name="Rahmat")
+    sponsor.send("/sponsor")
+    sponsor.replies()
+    sponsor.press("1")
+    assert "Pekerja 1 dari 1" in sponsor.reply().text
+    sponsor.send("6371 0117 0885 0001")  # the worker's NIK, typed where the name is asked
+    assert "sepertinya NIK" in sponsor.reply().text
+    sponsor.send("brp iurannya sebulan")  # a question typed at the name step
+    asked = sponsor.reply()
+    assert "<b>brp iurannya sebulan</b>" in asked.html and "seperti pertanyaan" in asked.text
+    sponsor.press("Bukan, ketik ulang")
+    assert "Siapa namanya" in sponsor.reply().text
+    sponsor.send("Pak Udin")
+    assert "Apa pekerjaan Pak Udin?" in sponsor.reply().text
+    sponsor.press("Kembali")
+    sponsor.reply()
+    sponsor.send("gmn bayarnya")
+    sponsor.reply()
+    sponsor.press("Ya, itu namanya")  # a real name that only reads like a question is kept as typed
+    assert "Apa pekerjaan gmn bayarnya?" in sponsor.reply().text
