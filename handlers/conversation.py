@@ -99,10 +99,11 @@ class Conversation:
         """Typed text while the flow waits for an answer: on an error nothing is lost, only this answer is asked
         again."""
         flow = self.flow(context)
-        values, error = flow.accept_text(self.values_of(context, state), update.effective_message.text or "",
-                                         context.today(), lang=context.lang)
+        typed = update.effective_message.text or ""
+        before = self.values_of(context, state)
+        values, error = flow.accept_text(before, typed, context.today(), lang=context.lang)
         if error is not None:
-            await update.effective_message.reply_text(flow.error(error, context.lang))
+            await replies.send(context, update.effective_chat.id, flow.problem(error, before, typed, context.lang))
             return
         await self.show_next(update, context, values, edit=None)
 

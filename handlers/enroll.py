@@ -117,7 +117,8 @@ async def _submit(update: Update, context: BotContext, values: Values, message: 
         name=values["name"], nik=values["nik"], birth_date=date.fromisoformat(values["birth_date"]),
         phone=values["phone"], occupation=values["occupation"], transport=bool(values.get("transport")),
         province=values["province"], regency=values["regency"], income=int(values["income"]),
-        programs=tuple(values["programs"]))
+        programs=tuple(values["programs"]), province_code=values.get("province_code"),
+        regency_code=values.get("regency_code"))
     try:
         application, duplicate = await _store(context, user_id, values, details)
     except IntegrityError:  # someone submitted the same NIK in the same instant; nothing was stored
@@ -175,6 +176,7 @@ async def _tell_support_chat(context: BotContext, application: enrollment.Enroll
 
 def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("daftar", start_enrollment, filters=filters.ChatType.PRIVATE))
-    app.add_handler(CallbackQueryHandler(CONVERSATION.on_button, pattern=r"^e:(occ:[a-z]{1,12}|prov:\d{2}"
+    app.add_handler(CallbackQueryHandler(CONVERSATION.on_button, pattern=r"^e:(occ:[a-z]{1,12}|reg:(nik|other)"
+                                                                         r"|prov:\d{2}|regc:\d{4}"
                                                                          r"|prog:(min|jht)|consent:(yes|no)"
                                                                          r"|edit:[a-z_]{1,12}|back|cancel|submit|new)$"))

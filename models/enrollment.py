@@ -42,6 +42,9 @@ class EnrollmentApplication(SQLModel, table=True):
     transport: bool = Field(default=False)
     province: str = Field(max_length=64)
     regency: str = Field(max_length=64)
+    # Kemendagri codes (bot/core/regions.py): "63", "63.71"; empty on an old row whose names could not be placed
+    province_code: str | None = Field(default=None, max_length=2)
+    regency_code: str | None = Field(default=None, max_length=5)
     income: int
     programs: str = Field(max_length=32)  # "jkk,jkm" or "jkk,jkm,jht"
     consent_version: str = Field(max_length=16)
@@ -68,6 +71,8 @@ class ApplicantDetails:
     regency: str
     income: int
     programs: tuple[str, ...]
+    province_code: str | None = None
+    regency_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ class ApplicationView:
     kpj_number: str | None
     reject_reason: str | None
     created_at: datetime
+    province_code: str | None = None
+    regency_code: str | None = None
 
 
 class DuplicateNik(Exception):
@@ -117,6 +124,7 @@ async def submit(session: AsyncSession, cipher: PersonalDataCipher, user_id: int
         nik_hash=cipher.lookup_hash(details.nik), birth_date_encrypted=cipher.encrypt(details.birth_date.isoformat()),
         phone_encrypted=cipher.encrypt(details.phone), occupation=details.occupation[:64],
         transport=details.transport, province=details.province[:64], regency=details.regency[:64],
+        province_code=details.province_code, regency_code=details.regency_code,
         income=details.income, programs=",".join(details.programs), consent_version=CONSENT_VERSION,
         consent_at=utcnow())
     session.add(application)
@@ -133,7 +141,8 @@ def view(cipher: PersonalDataCipher, application: EnrollmentApplication) -> Appl
         phone=cipher.decrypt(application.phone_encrypted), occupation=application.occupation,
         province=application.province, regency=application.regency, income=application.income,
         programs=tuple(p for p in application.programs.split(",") if p), kpj_number=application.kpj_number,
-        reject_reason=application.reject_reason, created_at=application.created_at)
+        reject_reason=application.reject_reason, created_at=application.created_at,
+        province_code=application.province_code, regency_code=application.regency_code)
 
 
 async def of_user(session: AsyncSession, user_id: int) -> list[EnrollmentApplication]:

@@ -32,7 +32,9 @@ async def export_csv(session: AsyncSession, cipher: PersonalDataCipher, request:
             rows.append([seen.id, local_time(seen.created_at, timezone), status_in_file("applications", seen.status),
                          seen.name, seen.nik,
                          seen.birth_date.isoformat(), seen.phone, occupation_label(seen.occupation),
-                         "ya" if application.transport else "tidak", seen.province, seen.regency, seen.income,
+                         "ya" if application.transport else "tidak", seen.province, seen.province_code or "", seen.regency,
+                         # "6371", as a NIK begins: "61.10" would open in a spreadsheet as the number 61.1
+                         (seen.regency_code or "").replace(".", ""), seen.income,
                          "+".join(p.upper() for p in seen.programs), seen.kpj_number or "",
                          seen.reject_reason or "", sponsored.get(seen.id, "")])
         return to_csv(APPLICATION_HEADER, rows), len(rows)

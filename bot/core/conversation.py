@@ -44,6 +44,11 @@ class ConversationFlow:
         """The text for an error key returned by accept_text or accept_choice."""
         return self.t(lang, f"error_{key}")
 
+    def problem(self, key: str, values: Values, typed: str, lang: str) -> Reply:
+        """The reply to typed text refused with `key`: its text, and buttons where the flow can offer the likely
+        answers ("did you mean" a place). The values are the unchanged ones; `typed` is what was refused."""
+        return Reply(self.error(key, lang), ())
+
     def navigation(self, lang: str) -> tuple[tuple[Button, ...], ...]:
         """The back and cancel buttons under a question."""
         return rows([Button(self.t(lang, "back"), f"{self.prefix}:back"),

@@ -13,18 +13,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-# Province codes in use (Kemendagri), Kalimantan 61-65.
-PROVINCE_CODES: dict[str, str] = {
-    "11": "Aceh", "12": "Sumatera Utara", "13": "Sumatera Barat", "14": "Riau", "15": "Jambi",
-    "16": "Sumatera Selatan", "17": "Bengkulu", "18": "Lampung", "19": "Kepulauan Bangka Belitung",
-    "21": "Kepulauan Riau", "31": "DKI Jakarta", "32": "Jawa Barat", "33": "Jawa Tengah", "34": "DI Yogyakarta",
-    "35": "Jawa Timur", "36": "Banten", "51": "Bali", "52": "Nusa Tenggara Barat", "53": "Nusa Tenggara Timur",
-    "61": "Kalimantan Barat", "62": "Kalimantan Tengah", "63": "Kalimantan Selatan", "64": "Kalimantan Timur",
-    "65": "Kalimantan Utara", "71": "Sulawesi Utara", "72": "Sulawesi Tengah", "73": "Sulawesi Selatan",
-    "74": "Sulawesi Tenggara", "75": "Gorontalo", "76": "Sulawesi Barat", "81": "Maluku", "82": "Maluku Utara",
-    "91": "Papua", "92": "Papua Barat", "93": "Papua Selatan", "94": "Papua Tengah", "95": "Papua Pegunungan",
-    "96": "Papua Barat Daya",
-}
+from bot.core import regions
+
+# Province codes in use (Kemendagri, from the code list in bot/core/regions.py), Kalimantan 61-65.
+PROVINCE_CODES: dict[str, str] = {province.code: province.name for province in regions.provinces()}
 KALIMANTAN_CODES = ("61", "62", "63", "64", "65")  # Barat, Tengah, Selatan, Timur, Utara
 
 _SEPARATORS = re.compile(r"[\s.\-]")

@@ -392,3 +392,13 @@ def province_of_regency_named(text: str) -> tuple[Province, ...]:
     found = _regency_index(None).lookup(name)[0]
     codes = dict.fromkeys(r.province_code for r in _prefer(found, wanted))
     return tuple(province for code in codes if (province := province_by_code(code)))
+
+
+def codes_for_names(province: str, regency: str) -> tuple[str | None, str | None]:
+    """The codes of a province and regency/city stored as names (before places had codes): each only where the
+    name is an official one or a usual short one, never a guess from a typo."""
+    found = find_province(province)
+    if not found.sure:
+        return None, None
+    place = find_regency(regency, found.match.code)
+    return found.match.code, place.match.code if place.sure else None

@@ -5,8 +5,13 @@ programs, consent, then a review (every answer in full: the worker checks what t
 before it goes to the branch office; the monthly contribution) where any one field can be corrected without
 starting over. Values are a plain dict the caller stores sealed (models.flow, encrypted: it holds a NIK).
 
-Callback data: `e:occ:<key>`, `e:prov:<code>`, `e:prog:min|jht`, `e:consent:yes|no`, `e:edit:<step>`,
-`e:back`, `e:cancel`, `e:submit`.
+Places come from the Kemendagri code list (bot/core/regions.py) and are kept as names and codes ("province",
+"province_code", "regency", "regency_code"). The NIK names where it was issued: the province question first offers
+that place ("Kota Banjarmasin, Kalimantan Selatan?"); short names (kalsel, bjm, hss), typos and a regency typed for
+the province are read; a regency of another province is refused, naming where it is, with the nearest as buttons.
+
+Callback data: `e:occ:<key>`, `e:reg:nik|other` (the NIK's place or another), `e:prov:<code>`, `e:regc:<4 digits>`,
+`e:prog:min|jht`, `e:consent:yes|no`, `e:edit:<step>`, `e:back`, `e:cancel`, `e:submit`.
 """
 
 from __future__ import annotations
@@ -15,10 +20,10 @@ from datetime import date
 
 from bot.contributions import occupations
 from bot.contributions.rules import JHT, JKK, JKM, MINIMUM_INCOME, Discount, quote, typed_income_problem
+from bot.core import regions
 from bot.core.conversation import ConversationFlow, Values
 from bot.core.formatting import long_date, month_name, rupiah
 from bot.core.identity import (
-    PROVINCE_CODES,
     check_name,
     check_nik,
     check_phone,
@@ -31,15 +36,39 @@ FLOW = "enroll"
 STEPS = ("name", "nik", "birth_date", "phone", "occupation", "province", "regency", "income", "programs",
          "consent")
 EDITABLE = STEPS[:-1]
-KALIMANTAN = ("63", "64", "62", "61", "65")  # offered first, as buttons
+REGENCY_BUTTONS_UP_TO = 16  # a province with at most this many regencies and cities offers them all as buttons
+# What else an answer brings, forgotten with it: a regency belongs to its province.
+_BROUGHT = {"nik": ("nik_birth_date", "nik_region"), "occupation": ("transport",),
+            "province": ("province_code", "regency", "regency_code"), "regency": ("regency_code",)}
+
 
 def _forget(values: Values, step: str) -> Values:
-    trimmed = {k: v for k, v in values.items() if k != step}
-    if step == "nik":
-        trimmed.pop("nik_birth_date", None)
-    if step == "occupation":
-        trimmed.pop("transport", None)
-    return trimmed
+    return {k: v for k, v in values.items() if k != step and k not in _BROUGHT.get(step, ())}
+
+
+def _with_province(values: Values, province: regions.Province) -> Values:
+    """The province chosen; a regency already given stays only if it lies in it."""
+    updated = {**values, "province": province.name, "province_code": province.code}
+    if values.get("regency_code", "")[:2] != province.code:
+        updated = {k: v for k, v in updated.items() if k not in ("regency", "regency_code")}
+    return updated
+
+
+def _with_regency(values: Values, regency: regions.Regency) -> Values:
+    """The regency chosen, with its province (a button may move both)."""
+    province = regions.province_by_code(regency.province_code)
+    assert province is not None
+    return {**values, "province": province.name, "province_code": province.code, "regency": regency.name,
+            "regency_code": regency.code}
+
+
+def _regency_label(regency: regions.Regency) -> str:
+    """A button: "Kota Banjarmasin", "Banjar" (a kabupaten is named without the word)."""
+    return regency.short_name if regency.kind == "kabupaten" else regency.name
+
+
+def _regency_data(regency: regions.Regency) -> str:
+    return f"e:regc:{regency.code.replace('.', '')}"
 
 
 def next_step(values: Values) -> str:
@@ -50,7 +79,8 @@ def next_step(values: Values) -> str:
 
 
 class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", steps=next_step):
-    choice_steps = {"occ": "occupation", "prov": "province", "prog": "programs", "consent": "consent"}
+    choice_steps = {"occ": "occupation", "reg": "province", "prov": "province", "regc": "regency",
+                    "prog": "programs", "consent": "consent"}
 
     # ------------------------------------------------------------------ questions
     def prompt(self, step: str, values: Values, lang: str) -> Reply:
@@ -60,8 +90,20 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
                        for o in occupations.OCCUPATIONS]
             return Reply(self.t(lang, "ask_occupation"), rows(choices, 2) + nav)
         if step == "province":
-            choices = [Button(PROVINCE_CODES[code], f"e:prov:{code}") for code in KALIMANTAN]
+            issued = regions.regency_by_code(values.get("nik_region", ""))
+            if issued is not None and not values.get("region_asked"):
+                province = regions.province_by_code(issued.province_code)
+                place = f"{issued.name}, {province.name if province else ''}"
+                return Reply(self.t(lang, "ask_region_from_nik", place=place), rows([
+                    Button(self.t(lang, "region_from_nik_yes", place=issued.name), "e:reg:nik"),
+                    Button(self.t(lang, "region_other"), "e:reg:other")], 1) + nav)
+            choices = [Button(p.name, f"e:prov:{p.code}") for p in regions.provinces()[:5]]  # Kalimantan first
             return Reply(self.t(lang, "ask_province"), rows(choices, 2) + nav)
+        if step == "regency":
+            places = regions.regencies_of(values.get("province_code", ""))
+            choices = [Button(_regency_label(r), _regency_data(r)) for r in places] \
+                if len(places) <= REGENCY_BUTTONS_UP_TO else []
+            return Reply(self.t(lang, "ask_regency_in", province=values["province"]), rows(choices, 2) + nav)
         if step == "programs":
             choices = [Button(self.t(lang, "programs_min"), "e:prog:min"),
                        Button(self.t(lang, "programs_jht"), "e:prog:jht")]
@@ -85,6 +127,10 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
             if info is None:
                 return values, f"nik_{reason}"
             updated = {**values, "nik": info.nik, "nik_birth_date": info.birth_date.isoformat()}
+            issued = regions.from_nik(info.nik)
+            updated.pop("nik_region", None)
+            if issued is not None and issued[1] is not None:
+                updated["nik_region"] = issued[1].code
             if "birth_date" in values and values["birth_date"] != updated["nik_birth_date"]:
                 updated.pop("birth_date")  # the NIK changed: ask the date of birth again
             return updated, None
@@ -104,13 +150,29 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
                 return values, "occupation_words"
             return {**values, "occupation": description, "transport": occupations.is_transport(description)}, None
         if step == "province":
-            matched = [name for name in PROVINCE_CODES.values() if name.lower() == text.lower()]
-            return ({**values, "province": matched[0]}, None) if matched else (values, "province_unknown")
+            found = regions.find_province(text)
+            if found.sure:
+                return _with_province({**values, "region_asked": True}, found.match), None
+            regency = self._regency_named(text)  # "banjarmasin" typed for the province: both are known
+            if regency is not None:
+                return _with_regency({**values, "region_asked": True}, regency), None
+            if found.match is not None:
+                return values, "province_did_you_mean"
+            return values, "province_unknown" if sum(ch.isalpha() for ch in text) >= 2 else "province_words"
         if step == "regency":
-            regency = " ".join(text.split())
-            if not 3 <= len(regency) <= 64 or sum(ch.isalpha() for ch in regency) < 3:
-                return values, "regency_words"
-            return {**values, "regency": regency.title()}, None
+            code = values.get("province_code")
+            if not code:  # an answer kept from before places had codes: the province is asked again
+                return _forget(values, "province"), None
+            found = regions.find_regency(text, code)
+            if found.sure:
+                return _with_regency(values, found.match), None
+            if found.match is not None:
+                return values, "regency_did_you_mean"
+            if found.elsewhere:
+                return values, "regency_elsewhere"
+            if regions.find_province(text).sure:
+                return values, "regency_is_province"
+            return values, "regency_unknown" if sum(ch.isalpha() for ch in text) >= 2 else "regency_words"
         if step == "income":
             amount = parse_rupiah(text, lang)
             if amount is None:
@@ -125,19 +187,61 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
         if kind == "occ" and value in occupations.BY_KEY:
             occupation = occupations.BY_KEY[value]
             return {**values, "occupation": occupation.key, "transport": occupation.transport}, None
-        if kind == "prov" and value in PROVINCE_CODES:
-            return {**values, "province": PROVINCE_CODES[value]}, None
+        if kind == "reg" and value in ("nik", "other"):
+            issued = regions.regency_by_code(values.get("nik_region", ""))
+            if value == "other" or issued is None:
+                return {**values, "region_asked": True}, None
+            return _with_regency({**values, "region_asked": True}, issued), None
+        if kind == "prov" and (province := regions.province_by_code(value)) is not None:
+            return _with_province({**values, "region_asked": True}, province), None
+        if kind == "regc" and len(value) == 4 and (regency := regions.regency_by_code(value)) is not None:
+            return _with_regency(values, regency), None
         if kind == "prog" and value in ("min", "jht"):
             return {**values, "programs": [JKK, JKM, JHT] if value == "jht" else [JKK, JKM]}, None
         if kind == "consent" and value in ("yes", "no"):
             return ({**values, "consent": True}, None) if value == "yes" else (values, "declined")
         return values, "stale"
 
+    @staticmethod
+    def _regency_named(text: str) -> regions.Regency | None:
+        """The one regency or city anywhere with exactly this name or short name, if only one has it."""
+        found = regions.find_regency(text, None)
+        unique = found.sure and not [r for r in found.suggestions if r.short_name == found.match.short_name]
+        return found.match if unique else None
+
+    def problem(self, key: str, values: Values, typed: str, lang: str) -> Reply:
+        """Places refused get the likely answers as buttons: the nearest names, or the place in its own province."""
+        nav = self.navigation(lang)
+        if key in ("province_did_you_mean", "province_unknown", "province_words"):
+            found = regions.find_province(typed)
+            options = found.suggestions or regions.provinces()[:5]
+            choices = [Button(p.name, f"e:prov:{p.code}") for p in options]
+            return Reply(self.error(key, lang), rows(choices, 2) + nav)
+        if key.startswith("regency_"):
+            code = values.get("province_code", "")
+            province = values.get("province", "")
+            found = regions.find_regency(typed, code) if code else regions.MatchResult()
+            if key == "regency_elsewhere" and found.elsewhere:
+                there = found.elsewhere[0]
+                its_province = regions.province_by_code(there.province_code)
+                text = self.t(lang, "error_regency_elsewhere", regency=there.name,
+                              elsewhere=its_province.name if its_province else "", province=province)
+                choices = [Button(self.t(lang, "regency_move", regency=there.name), _regency_data(there))]
+                choices += [Button(_regency_label(r), _regency_data(r)) for r in found.suggestions]
+                return Reply(text, rows(choices, 1) + nav)
+            every = regions.regencies_of(code)
+            options = found.suggestions if key != "regency_is_province" and found.suggestions else \
+                every if len(every) <= REGENCY_BUTTONS_UP_TO else ()
+            choices = [Button(_regency_label(r), _regency_data(r)) for r in options]
+            return Reply(self.t(lang, f"error_{key}", province=province), rows(choices, 2) + nav)
+        return super().problem(key, values, typed, lang)
+
     def edit(self, values: Values, step: str) -> Values:
         """Forget one answer so that it is asked again; everything else stays."""
         if step not in EDITABLE or step in values.get("locked", ()):
             return values
-        return _forget(values, step)
+        forgotten = _forget(values, step)
+        return {**forgotten, "region_asked": True} if step == "province" else forgotten
 
     def back(self, values: Values) -> Values:
         """'Back': forget the answer before the current question (answers set by a sponsor stay)."""

@@ -147,7 +147,8 @@ def local_time(moment: datetime | None, timezone: str) -> str:
 
 
 APPLICATION_HEADER = ["no_pendaftaran", "tanggal_daftar", "status", "nama_sesuai_ktp", "nik", "tanggal_lahir",
-                      "no_hp", "pekerjaan", "sektor_transportasi", "provinsi", "kabupaten_kota",
+                      "no_hp", "pekerjaan", "sektor_transportasi", "provinsi", "kode_provinsi", "kabupaten_kota",
+                      "kode_kabupaten_kota",
                       "penghasilan_per_bulan", "program", "nomor_kpj", "alasan_ditolak", "disponsori_janji"]
 PLEDGE_HEADER = ["no_janji", "tanggal_janji", "status_janji", "lama_bulan", "program", "pekerja_ke",
                  "nama_pekerja", "pekerjaan", "no_hp_pekerja", "undangan_dibuka", "no_pendaftaran_pekerja",

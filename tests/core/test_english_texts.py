@@ -84,7 +84,7 @@ def test_english_enrollment_review_sponsor_review_and_payment_confirmation() -> 
                   "province": "Kalimantan Selatan", "regency": "Banjarmasin", "income": 1_500_000,
                   "programs": ["jkk", "jkm"], "consent": True}
     review = EnrollmentFlow(texts).review(enrollment, [], date(2026, 11, 1), "en")
-    assert "17 Aug 1985" in review.text and "Rp1,500,000" in review.text
+    assert "17 August 1985" in review.text and "Rp1,500,000" in review.text
     pledge = {"count": 1, "workers": [{"name": "AHMAD FAUZI", "occupation": "marbot", "transport": False,
                                        "phone": ""}], "months": 1, "programs": ["jkk", "jkm"]}
     sponsor = SponsorFlow(texts).review(pledge, [], date(2026, 11, 1), "en", "Budi")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from tests.support.e2e_steps import enroll_until_review, nik_for
@@ -34,7 +37,7 @@ def test_a_worker_checks_every_answer_in_full_and_one_press_records_one_applicat
     # The team hears of it, without personal data.
     team = running_bot.sandbox.run(lambda: [m for (chat, _), m in running_bot.sandbox.sandbox.messages.items()
                                             if chat == SUPPORT_CHAT_ID and "Pendaftaran baru" in (m.text or "")])
-    assert team and all("AMINAH" not in m.text and nik not in m.text for m in team)
+    assert team and all("Aminah" not in m.text and nik not in m.text for m in team)
 
 
 @pytest.mark.parametrize("bad, reason", [
@@ -241,3 +244,53 @@ def test_a_nik_typed_outside_any_flow_is_neither_kept_nor_forwarded(running_bot:
     user.send(f"tolong cek nik saya {nik_for(user_id)}")
     assert "tidak kami simpan" in user.reply().text
     assert running_bot.scalar("SELECT count(*) FROM support_tickets WHERE user_id = :u", u=user_id) == 0
+
+
+def test_places_dates_and_incomes_are_read_as_people_write_them(running_bot: RunningBot, user_id: int) -> None:
+    user = running_bot.sandbox.user(user_id)
+    user.send("/daftar")
+    user.reply()
+    user.send("Rahmat Hidayat")
+    user.reply()
+    user.send(nik_for(user_id))
+    user.reply()
+    user.send("17 agustus 90")  # a two-digit year
+    assert "Nomor HP" in user.reply().text
+    user.send("0812 3456 7890")
+    user.reply()
+    user.press("Marbot")
+    assert "Kota Banjarmasin, Kalimantan Selatan" in user.reply().text  # where the NIK was issued
+    user.press("Daerah lain")
+    assert "provinsi" in user.reply().text
+    user.send("kalsel")
+    asked = user.reply()
+    assert "Kalimantan Selatan" in asked.text and "Kota Banjarbaru" in asked.button_labels
+    user.send("samarinda")  # a city of another province: refused, naming where it is
+    refused = user.reply()
+    assert "Kota Samarinda ada di Kalimantan Timur" in refused.text
+    assert any("Kota Samarinda" in label for label in refused.button_labels)
+    user.send("🙂")
+    assert "dengan huruf" in user.reply().text
+    user.send("bjb")
+    assert "penghasilan" in user.reply().text
+    user.send("700rb")
+    user.reply()
+    user.press("JKK + JKM")
+    user.reply()
+    user.press("Saya setuju")
+    review = user.reply().text
+    assert "17 Agustus 1990" in review and "Kota Banjarbaru, Kalimantan Selatan" in review
+    assert "Rp700.000" in review and "dihitung dari Rp1.000.000" in review and "Rp16.800" not in review.split("Iuran")[0]
+    user.press("Kirim pendaftaran")
+    user.replies()
+    stored = running_bot.rows("SELECT province, province_code, regency, regency_code, income FROM "
+                              "enrollment_applications WHERE user_id = :u", u=user_id)
+    assert [tuple(row) for row in stored] == [("Kalimantan Selatan", "63", "Kota Banjarbaru", "63.72", 700_000)]
+    admin = running_bot.sandbox.user(ADMIN_ID, first_name="Admin")
+    admin.send("/ekspor pendaftaran baru")
+    document = next(m for m in admin.replies() if m.kind == "document")
+    assert document.file_name.startswith("lindungi-pendaftaran-diajukan-")
+    rows = list(csv.DictReader(io.StringIO(document.file_bytes.decode("utf-8-sig"))))
+    mine = [r for r in rows if r["nama_sesuai_ktp"] == "Rahmat Hidayat"]
+    assert [(r["status"], r["kode_provinsi"], r["kabupaten_kota"], r["kode_kabupaten_kota"]) for r in mine] == [
+        ("diajukan", "63", "Kota Banjarbaru", "6372")]

@@ -91,9 +91,11 @@ def test_an_invitation_is_single_use_and_the_pledge_shows_who_enrolled(running_b
         worker.reply()
     worker.press("Marbot")
     worker.reply()
+    worker.press("Daerah lain")  # works in Banjarbaru, though the NIK was issued in Banjarmasin
+    worker.reply()
     worker.press("Kalimantan Selatan")
     worker.reply()
-    worker.send("Banjarbaru")
+    worker.press("Kota Banjarbaru")
     worker.reply()
     worker.send("1 juta")
     assert "Persetujuan" in worker.reply().text

@@ -19,8 +19,8 @@ PP50 = [Discount("Diskon 50%", "PP 50/2025", 50, date(2026, 4, 1), date(2026, 12
 # What each step holds once answered (a NIK brings the birth date it encodes, an occupation its transport flag).
 ANSWERED = {"name": {"name": "SITI"}, "nik": {"nik": "6371015708850002", "nik_birth_date": "1985-08-17"},
             "birth_date": {"birth_date": "1985-08-17"}, "phone": {"phone": "+6281234567890"},
-            "occupation": {"occupation": "pedagang", "transport": False}, "province": {"province": "Kalimantan Selatan"},
-            "regency": {"regency": "Banjarmasin"}, "income": {"income": 1_500_000}, "programs": {"programs": ["jkk", "jkm"]}}
+            "occupation": {"occupation": "pedagang", "transport": False}, "province": {"province": "Kalimantan Selatan", "province_code": "63"},
+            "regency": {"regency": "Kota Banjarmasin", "regency_code": "63.71"}, "income": {"income": 1_500_000}, "programs": {"programs": ["jkk", "jkm"]}}
 
 
 def waiting_for(step: str) -> dict:
@@ -134,3 +134,97 @@ def test_the_consent_names_every_field_kept_encrypted() -> None:
             "en": "Name, NIK, date of birth and phone number are stored encrypted"}
     for lang, sentence in said.items():
         assert sentence in FLOW.prompt("consent", {}, lang).text
+
+
+def test_the_nik_offers_its_place_and_one_press_answers_province_and_regency() -> None:
+    values = waiting_for("province")
+    values["nik_region"] = "63.71"  # as the NIK step sets it from 6371...
+    asked = FLOW.prompt("province", values, "id")
+    assert "Kota Banjarmasin, Kalimantan Selatan" in asked.text
+    assert [b.data for row in asked.buttons for b in row][:2] == ["e:reg:nik", "e:reg:other"]
+    taken, error = FLOW.accept_choice(values, "reg", "nik", TODAY)
+    assert error is None and next_step(taken) == "income"
+    assert (taken["province"], taken["province_code"], taken["regency"], taken["regency_code"]) == (
+        "Kalimantan Selatan", "63", "Kota Banjarmasin", "63.71")
+    other, error = FLOW.accept_choice(values, "reg", "other", TODAY)
+    assert error is None and next_step(other) == "province"
+    assert [b.label for row in FLOW.prompt("province", other, "id").buttons for b in row][:5] == [
+        "Kalimantan Selatan", "Kalimantan Timur", "Kalimantan Tengah", "Kalimantan Barat", "Kalimantan Utara"]
+
+
+def test_the_nik_step_keeps_where_the_nik_was_issued() -> None:
+    values, error = FLOW.accept_text(waiting_for("nik"), "6472 0157 0890 0001", TODAY)
+    assert error is None and values["nik_region"] == "64.72"  # Kota Samarinda
+
+
+@pytest.mark.parametrize(("typed", "province", "regency"), [
+    ("kalsel", "Kalimantan Selatan", None), ("Prov. Kaltim", "Kalimantan Timur", None),
+    ("kalimantan barat", "Kalimantan Barat", None),
+    ("banjarmasin", "Kalimantan Selatan", "Kota Banjarmasin"),  # a city typed for the province: both known
+    ("kukar", "Kalimantan Timur", "Kabupaten Kutai Kartanegara"),
+])
+def test_provinces_as_people_write_them(typed: str, province: str, regency: str | None) -> None:
+    values, error = FLOW.accept_text(waiting_for("province"), typed, TODAY)
+    assert error is None and values["province"] == province and values.get("regency") == regency
+
+
+@pytest.mark.parametrize(("typed", "reason"), [("kalimantan selatn", "province_did_you_mean"),
+                                               ("Atlantis", "province_unknown"), ("😀", "province_words"),
+                                               ("x" * 5000, "province_unknown")])
+def test_a_province_not_understood_offers_buttons(typed: str, reason: str) -> None:
+    values = waiting_for("province")
+    assert FLOW.accept_text(values, typed, TODAY) == (values, reason)
+    reply = FLOW.problem(reason, values, typed, "id")
+    labels = [b.label for row in reply.buttons for b in row]
+    assert labels[0] == "Kalimantan Selatan" and reply.text == FLOW.error(reason, "id")
+
+
+@pytest.mark.parametrize(("typed", "code"), [("bjm", "63.71"), ("Kota Banjarbaru", "63.72"), ("hss", "63.06"),
+                                             ("tanbu", "63.10"), ("banjar", "63.03"), ("kotabaru", "63.02"),
+                                             ("martapura", "63.03")])
+def test_regencies_as_people_write_them_are_stored_by_official_name_and_code(typed: str, code: str) -> None:
+    values, error = FLOW.accept_text(waiting_for("regency"), typed, TODAY)
+    assert error is None and values["regency_code"] == code
+    assert values["regency"].startswith(("Kabupaten ", "Kota "))
+
+
+def test_a_regency_of_another_province_is_refused_naming_where_it_is() -> None:
+    values = waiting_for("regency")  # Kalimantan Selatan
+    assert FLOW.accept_text(values, "samarinda", TODAY) == (values, "regency_elsewhere")
+    reply = FLOW.problem("regency_elsewhere", values, "samarinda", "id")
+    assert "Kota Samarinda ada di Kalimantan Timur, bukan di Kalimantan Selatan" in reply.text
+    assert [b.data for row in reply.buttons for b in row][0] == "e:regc:6472"
+    moved, error = FLOW.accept_choice(values, "regc", "6472", TODAY)
+    assert error is None and (moved["province"], moved["regency"]) == ("Kalimantan Timur", "Kota Samarinda")
+    english = FLOW.problem("regency_elsewhere", values, "samarinda", "en")
+    assert "Kota Samarinda is in Kalimantan Timur, not in Kalimantan Selatan" in english.text
+
+
+@pytest.mark.parametrize(("typed", "reason"), [("banjarmasn", "regency_did_you_mean"),
+                                               ("kalimantan selatan", "regency_is_province"),
+                                               ("Jawa Tengah", "regency_is_province"),
+                                               ("xyzzy", "regency_unknown"), ("😀", "regency_words"),
+                                               ("x" * 5000, "regency_unknown")])
+def test_a_regency_not_understood_changes_nothing_and_offers_the_province_s_places(typed: str, reason: str) -> None:
+    values = waiting_for("regency")
+    assert FLOW.accept_text(values, typed, TODAY) == (values, reason)
+    reply = FLOW.problem(reason, values, typed, "id")
+    data = [b.data for row in reply.buttons for b in row if b.data.startswith("e:regc:")]
+    assert data and all(d[len("e:regc:"):][:2] == "63" for d in data)
+    if reason == "regency_did_you_mean":
+        assert data[0] == "e:regc:6371"
+
+
+def test_forged_place_buttons_change_nothing() -> None:
+    values = waiting_for("regency")
+    for kind, value in [("regc", "9999"), ("regc", "63"), ("prov", "99"), ("reg", "nik"), ("regc", "x" * 60)]:
+        assert FLOW.accept_choice(values, kind, value, TODAY)[1] == "stale"
+
+
+def test_a_new_province_from_the_review_asks_its_regency_again() -> None:
+    values = complete()
+    edited = FLOW.edit(values, "province")
+    assert next_step(edited) == "province" and "regency" not in edited and "regency_code" not in edited
+    assert "Menurut NIK" not in FLOW.prompt("province", edited, "id").text  # the plain question this time
+    kept, _ = FLOW.accept_text(edited, "kalsel", TODAY)
+    assert next_step(kept) == "regency"

@@ -371,6 +371,30 @@ async def _fill_0011_support_inbox(connection: AsyncConnection, state: State) ->
         "user_id": SITI_ID, "question": "Kartu saya hilang, bagaimana?", "language": "id", "status": "closed",
         "support_chat_id": None, "support_message_id": None, "created_at": datetime(2026, 3, 5, 9, 0, tzinfo=WITA),
         "updated_at": datetime(2026, 3, 5, 11, 0, tzinfo=WITA)})
+    # Places as typed before they had codes (0012 gives them codes where a name can be placed).
+    for number, (province, regency) in enumerate([("Kalimantan Selatan", "bjm"), ("Kalimantan Selatan", "di pasar"),
+                                                   ("Atlantis", "Banjarmasin")]):
+        await _insert(connection, state, "enrollment_applications", {
+            **{k: v for k, v in state.rows["enrollment_applications"][1].items() if k != "id"},
+            "nik_hash": str(number) * 64, "province": province, "regency": regency})
+
+
+async def _seeded_0012(connection: AsyncConnection, state: State) -> None:
+    """0012 gives existing applications the codes of the names they hold; names stay as they were."""
+    codes = {("Nusa Tenggara Barat", "Kota Mataram"): ("52", "52.71"),
+             ("Papua Pegunungan", "Jayawijaya"): ("95", "95.01"),
+             ("Kalimantan Selatan", "bjm"): ("63", "63.71"),
+             ("Kalimantan Selatan", "di pasar"): ("63", None),
+             ("Atlantis", "Banjarmasin"): (None, None)}
+    for row in state.rows["enrollment_applications"]:
+        row["province_code"], row["regency_code"] = codes[row["province"], row["regency"]]
+
+
+async def _fill_0012_region_codes(connection: AsyncConnection, state: State) -> None:
+    await _insert(connection, state, "enrollment_applications", {
+        **{k: v for k, v in state.rows["enrollment_applications"][0].items() if k != "id"},
+        "nik_hash": "c" * 64, "province": "Kalimantan Selatan", "regency": "Kota Banjarmasin", "province_code": "63",
+        "regency_code": "63.71", "status": "submitted"})
 
 
 @dataclass(frozen=True)
@@ -400,6 +424,9 @@ STEPS: dict[str, Step] = {
     "0009_delivery_claims": Step((), (("broadcast_deliveries", "claimed_by", None),), _fill_0009_delivery_claims),
     "0010_data_key_state": Step(("data_key_state",), (), _fill_0010_data_key_state),
     "0011_support_inbox": Step((), (), _fill_0011_support_inbox),
+    "0012_region_codes": Step((), (("enrollment_applications", "province_code", None),
+                                   ("enrollment_applications", "regency_code", None)), _fill_0012_region_codes,
+                              _seeded_0012),
 }
 
 MODELS: dict[str, type[SQLModel]] = {mapper.local_table.name: mapper.class_

@@ -29,10 +29,8 @@ def enroll_until_review(user: SimUser, nik: str, *, start: bool = True) -> str:
     user.send("0812-3456-7890")
     assert "pekerjaan" in user.reply().text
     user.press("Marbot")
-    assert "provinsi" in user.reply().text
-    user.press("Kalimantan Selatan")
-    assert "Kabupaten" in user.reply().text
-    user.send("Banjarmasin")
+    assert "Menurut NIK, KTP Anda dari Kota Banjarmasin, Kalimantan Selatan" in user.reply().text
+    user.press("Ya, di Kota Banjarmasin")
     assert "penghasilan" in user.reply().text
     user.send("1,5 jt")
     assert "JKK+JKM adalah minimum" in user.reply().text
