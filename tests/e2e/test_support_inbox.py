@@ -208,10 +208,14 @@ def test_my_data_counts_only_questions_really_passed_on_and_erasing_removes_them
 def test_help_lists_the_inbox_for_admins_only(inbox_bot: RunningBot, user_id: int) -> None:
     admin = _admin(inbox_bot)
     admin.send("/help")
-    assert "/tiket" in admin.reply().text
+    listed = admin.reply().text
+    # under their own heading, after what everyone has
+    assert "Perintah admin" in listed and listed.index("/daftar") < listed.index("Perintah admin") < listed.index(
+        "/tiket") and "/ekspor" in listed
     user = inbox_bot.sandbox.user(user_id)
     user.send("/help")
-    assert "/tiket" not in user.reply().text
+    shown = user.reply().text
+    assert "/tiket" not in shown and "Perintah admin" not in shown and "/daftar" in shown
 
 
 class _ConsoleSession:
