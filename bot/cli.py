@@ -41,9 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("start", help="run the bot if BOT_TOKEN is set, otherwise open the console")
     commands.add_parser("worker", help="plan and send reminders only (no updates received); run any number")
     console = commands.add_parser("console", help="chat with the bot in this terminal, no token needed")
-    console.add_argument("--admin", action="store_true", help="chat as an admin")
+    console.add_argument("--admin", action="store_true", help="start speaking as the admin (/sebagai admin)")
     console.add_argument("--database", help="database URL (default: a separate ./data/console.db)")
-    console.add_argument("--user-id", type=int, default=100_000_001, help="your simulated Telegram id")
+    console.add_argument("--user-id", type=int, default=100_000_001,
+                         help="the first simulated user's Telegram id (users 2 and 3 and the admin follow from it)")
+    console.add_argument("--no-support-chat", action="store_true",
+                         help="no support group: questions passed to a person wait in the admins' inbox (/tiket)")
 
     db = commands.add_parser("db", help="database migrations")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -226,7 +229,8 @@ def run_console(settings: Settings, args: argparse.Namespace | None) -> int:
 
     database = getattr(args, "database", None) or CONSOLE_DATABASE_URL
     console = Console(settings, database_url=database, admin=bool(getattr(args, "admin", False)),
-                      user_id=getattr(args, "user_id", 100_000_001))
+                      user_id=getattr(args, "user_id", 100_000_001),
+                      support_group=not getattr(args, "no_support_chat", False))
     return asyncio.run(console.run())
 
 

@@ -148,13 +148,13 @@ def test_a_webhook_port_in_use_is_one_line(tmp_path: Path, fresh_database) -> No
 
 
 def test_the_console_chats_without_a_token_and_numbers_the_buttons(tmp_path: Path) -> None:
-    result = run_cli("console", cwd=tmp_path, stdin="/start\n5\n1\n/keluar\n", timeout=90)
+    result = run_cli("console", cwd=tmp_path, stdin="/start\n#5\n#1\n/keluar\n", timeout=90)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Halo, Anda!" in out
-    assert "[1] ❓ Tanya program" in out and "[6] 🌐 Bahasa" in out
+    assert "[#1] ❓ Tanya program" in out and "[#6] 🌐 Bahasa" in out
     assert "Pengingat bayar iuran" in out  # button 5 was pressed
-    assert "[1] 07.00" in out  # the reminder settings' own buttons, numbered afresh
+    assert "[#1] 07.00" in out  # the reminder settings' own buttons, numbered afresh
     assert (tmp_path / "data" / "console.db").exists()
     assert (tmp_path / "data" / "data.key").exists()  # personal data works without configuring a key
     assert "Traceback" not in result.stderr

@@ -1,7 +1,7 @@
 """A person is always reachable: with no support chat, a question passed on waits in the admins' inbox; an admin is
 told, lists, opens, answers (by command or the "Balas" button) and closes it with /tiket, and the user gets the answer
 in their chat. Non-admins, unknown or forged numbers, drafts and double presses change nothing; /datasaya counts only
-questions really passed on. The console (no support chat, one user) does the whole round trip in one chat.
+questions really passed on. The console without its support group (one admin) does the whole round trip in one chat.
 
 The bot here runs without SUPPORT_CHAT_ID (the other question tests run with one: tests/e2e/test_questions.py).
 """
@@ -219,10 +219,12 @@ def test_help_lists_the_inbox_for_admins_only(inbox_bot: RunningBot, user_id: in
 
 
 class _ConsoleSession:
-    """`python -m bot console --admin` on pipes: type a line, read what the bot printed until it goes quiet."""
+    """`python -m bot console --admin --no-support-chat` on pipes: type a line, read what the bot printed until it
+    goes quiet."""
 
     def __init__(self, cwd: Path) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "bot", "console", "--admin"], cwd=cwd,
+        self.process = subprocess.Popen([sys.executable, "-m", "bot", "console", "--admin", "--no-support-chat"],
+                                        cwd=cwd,
                                         env=clean_environment(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True, bufsize=1)
         self.lines: queue.Queue[str] = queue.Queue()
@@ -244,8 +246,8 @@ class _ConsoleSession:
         return self.read()
 
     def press(self, label: str, shown: str) -> str:
-        number = re.findall(rf"\[(\d+)\] [^\[]*{re.escape(label)}", shown)[-1]
-        return self.say(number)
+        number = re.findall(rf"\[#(\d+)\] [^\[]*{re.escape(label)}", shown)[-1]
+        return self.say(f"#{number}")
 
     def close(self) -> tuple[int, str]:
         self.process.stdin.write("/keluar\n")
