@@ -261,15 +261,16 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
         occupation = occupations.BY_KEY.get(values["occupation"])
         shown_occupation = (occupation.label_id if lang == "id" else occupation.label_en).split(" ", 1)[1] \
             if occupation else values["occupation"]
+        income = rupiah(values["income"], lang)
+        if values["income"] < MINIMUM_INCOME:  # kept as declared; the contribution is counted on the minimum
+            income = self.t(lang, "review_below_minimum", declared=income, minimum=rupiah(MINIMUM_INCOME, lang))
         text = self.t(lang, "review", name=values["name"], nik=values["nik"],
                       # said in words: "5-8-90" was read as 1990, and the worker sees that it was
                       birth=long_date(date.fromisoformat(values["birth_date"]), lang),
                       phone=values["phone"], occupation=shown_occupation,
-                      region=f"{values['regency']}, {values['province']}", income=rupiah(values["income"], lang),
+                      region=f"{values['regency']}, {values['province']}", income=income,
                       programs="+".join(p.upper() for p in programs), amount=rupiah(monthly.due, lang),
                       month=month_name(this_month, lang))
-        if values["income"] < MINIMUM_INCOME:  # kept as declared; the contribution is counted on the minimum
-            text += "\n" + self.t(lang, "review_below_minimum", minimum=rupiah(MINIMUM_INCOME, lang))
         if sponsor is not None:
             text += "\n" + self.t(lang, "review_sponsor", sponsor=sponsor)
         locked = values.get("locked", ())
