@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="CSV for the branch office (contains personal data, unmasked)")
     export.add_argument("kind", choices=["applications", "pledges", "payments"])
     export.add_argument("--status", help="applications: diajukan|terdaftar|ditolak; pledges: aktif|dibatalkan; "
-                                         "payments: terverifikasi|belum_diverifikasi (or the English words)")
+                                         "payments: terverifikasi|belum_diverifikasi|ditolak (or the English words)")
     export.add_argument("--from", dest="since", help="first day, YYYY-MM-DD (local time)")
     export.add_argument("--to", dest="until", help="last day, YYYY-MM-DD (local time)")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")

@@ -31,6 +31,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("diskon", admin_only=True),
     CommandSpec("pendaftaran", admin_only=True),
     CommandSpec("pembayaran", admin_only=True),
+    CommandSpec("tolak", admin_only=True),
     CommandSpec("ekspor", admin_only=True),
     CommandSpec("status", admin_only=True),
     CommandSpec("siaran", admin_only=True),

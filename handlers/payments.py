@@ -103,7 +103,8 @@ async def _tell_admins_of_payment(context: BotContext, payment: pledge.PledgePay
     await tell_support_chat(context, Reply(
         texts.t("id", "records.new_payment", id=payment.id, pledge=payment.pledge_id, amount=rupiah(payment.amount),
                 date=payment.paid_on.strftime("%d-%m-%Y")),
-        rows([Button(texts.t("id", "records.verify_button"), f"pv:{payment.id}")], 1)), "a payment")
+        rows([Button(texts.t("id", "records.verify_button"), f"pv:{payment.id}"),
+              Button(texts.t("id", "records.reject_button"), f"pr:{payment.id}")], 2)), "a payment")
 
 
 def register(app: BotApplication) -> None:

@@ -57,6 +57,6 @@ async def export_csv(session: AsyncSession, cipher: PersonalDataCipher, request:
         return to_csv(PLEDGE_HEADER, rows), len(rows)
     payments = await pledge.payments_between(session, start, end, request.status)
     rows = [[p.id, p.pledge_id, p.paid_on.isoformat(), p.amount, p.reference or "",
-             status_in_file("payments", "verified" if p.verified_at else "unverified"),
+             status_in_file("payments", p.status), p.reject_reason or "",
              local_time(p.created_at, timezone), local_time(p.verified_at, timezone)] for p in payments]
     return to_csv(PAYMENT_HEADER, rows), len(rows)

@@ -6,7 +6,8 @@ Tables:
 - pledge_months: one row per pledge and month with the amount due, the amount paid and a status, so reminders and
   reports read straight from the table.
 - pledge_payments: what the sponsor says they paid (amount, date, reference), applied to the oldest unpaid months;
-  an admin can verify it.
+  an admin verifies or rejects it (with a reason); a rejected payment no longer counts.
+- pledge_payment_allocations: what each payment put on each month, so a rejected payment comes off exactly those.
 
 When a sponsor deletes their data the pledge stays with its amounts and payments, without the sponsor's id, the
 workers' names and phones, or payment references (totals remain true).
@@ -43,6 +44,7 @@ from models.base import UTCDateTime, utcnow
 ACTIVE, CANCELLED = "active", "cancelled"
 RENEW_AFTER = timedelta(minutes=10)  # invitations can be re-issued this long after the last ones
 MONTH_DUE, MONTH_PAID, MONTH_CANCELLED = "due", "paid", "cancelled"
+PAYMENT_UNVERIFIED, PAYMENT_VERIFIED, PAYMENT_REJECTED = "unverified", "verified", "rejected"
 
 
 class Pledge(SQLModel, table=True):
@@ -110,6 +112,27 @@ class PledgePayment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     verified_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    rejected_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    rejected_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    reject_reason: str | None = Field(default=None, max_length=200)
+
+    @property
+    def status(self) -> str:
+        """unverified, verified or rejected (bot/reports/export.py writes them in Indonesian)."""
+        return PAYMENT_REJECTED if self.rejected_at else PAYMENT_VERIFIED if self.verified_at else PAYMENT_UNVERIFIED
+
+
+class PledgePaymentAllocation(SQLModel, table=True):
+    """The part of one payment put on one pledge month."""
+
+    __tablename__ = "pledge_payment_allocations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(sa_column=Column(Integer, ForeignKey("pledge_payments.id", ondelete="CASCADE"),
+                                             nullable=False, index=True))
+    month_id: int = Field(sa_column=Column(Integer, ForeignKey("pledge_months.id", ondelete="CASCADE"),
+                                           nullable=False, index=True))
+    amount: int
 
 
 @dataclass(frozen=True)
@@ -282,6 +305,10 @@ async def record_payment(session: AsyncSession, pledge_id: int, sponsor_id: int,
                             reference=reference)
     session.add(payment)
     await session.flush()
+    assert payment.id is not None
+    session.add_all(PledgePaymentAllocation(payment_id=payment.id, month_id=share.month_id, amount=share.applied)
+                    for share in shares)
+    await session.flush()
     return payment
 
 
@@ -429,20 +456,51 @@ async def link_application(session: AsyncSession, beneficiary_id: int, user_id: 
 
 # ---------------------------------------------------------------------------------------------- admins
 async def unverified_payments(session: AsyncSession, limit: int = 20) -> list[PledgePayment]:
+    """Payments waiting for an admin's decision (neither verified nor rejected), oldest first."""
     return list((await session.exec(
-        select(PledgePayment).where(col(PledgePayment.verified_at).is_(None)).order_by(PledgePayment.id)
-        .limit(limit))).all())
+        select(PledgePayment)
+        .where(col(PledgePayment.verified_at).is_(None), col(PledgePayment.rejected_at).is_(None))
+        .order_by(PledgePayment.id).limit(limit))).all())
 
 
 async def verify_payment(session: AsyncSession, payment_id: int, admin_id: int) -> PledgePayment | None:
-    """Mark a recorded payment as checked against the official records, once; audited."""
+    """Mark a recorded payment as checked against the official records, once (never a rejected one); audited."""
     result = await session.exec(
-        update(PledgePayment).where(PledgePayment.id == payment_id, col(PledgePayment.verified_at).is_(None))
+        update(PledgePayment).where(PledgePayment.id == payment_id, col(PledgePayment.verified_at).is_(None),
+                                    col(PledgePayment.rejected_at).is_(None))
         .values(verified_at=utcnow(), verified_by=admin_id))
     if not result.rowcount:
         return None
     await audit.record(session, admin_id, "payment.verified", f"payment:{payment_id}")
     return await session.get(PledgePayment, payment_id)
+
+
+async def reject_payment(session: AsyncSession, payment_id: int, admin_id: int, reason: str,
+                         ) -> tuple[PledgePayment | None, list[PledgeMonth]]:
+    """Reject a payment, once (a verified one too: an admin may find the mistake later), with a reason; audited.
+    It no longer counts: what it put on each month comes off, and a month it had paid is due again. Returns the
+    payment (None when there is none, or it was already rejected) and the months it had paid toward."""
+    result = await session.exec(
+        update(PledgePayment).where(PledgePayment.id == payment_id, col(PledgePayment.rejected_at).is_(None))
+        .values(rejected_at=utcnow(), rejected_by=admin_id, reject_reason=reason[:200]))
+    if not result.rowcount:
+        return None, []
+    allocations = list((await session.exec(select(PledgePaymentAllocation)
+                                           .where(PledgePaymentAllocation.payment_id == payment_id))).all())
+    touched = []
+    for allocation in allocations:
+        month = await session.get(PledgeMonth, allocation.month_id, with_for_update=True)
+        if month is None:
+            continue
+        month.amount_paid = max(0, month.amount_paid - allocation.amount)
+        if month.status == MONTH_PAID and month.amount_paid < month.amount_due:
+            month.status, month.paid_at = MONTH_DUE, None
+        session.add(month)
+        touched.append(month)
+        await session.delete(allocation)
+    await audit.record(session, admin_id, "payment.rejected", f"payment:{payment_id}", reason=reason[:200])
+    await session.flush()
+    return await session.get(PledgePayment, payment_id), sorted(touched, key=lambda m: (m.month, m.id or 0))
 
 
 # ---------------------------------------------------------------------------------------------- deletion
@@ -486,10 +544,14 @@ async def payments_between(session: AsyncSession, start: datetime | None, end: d
         statement = statement.where(PledgePayment.created_at >= start)
     if end is not None:
         statement = statement.where(PledgePayment.created_at < end)
-    if status == "verified":
-        statement = statement.where(col(PledgePayment.verified_at).is_not(None))
-    elif status == "unverified":
-        statement = statement.where(col(PledgePayment.verified_at).is_(None))
+    if status == PAYMENT_REJECTED:
+        statement = statement.where(col(PledgePayment.rejected_at).is_not(None))
+    elif status == PAYMENT_VERIFIED:
+        statement = statement.where(col(PledgePayment.verified_at).is_not(None),
+                                    col(PledgePayment.rejected_at).is_(None))
+    elif status == PAYMENT_UNVERIFIED:
+        statement = statement.where(col(PledgePayment.verified_at).is_(None),
+                                    col(PledgePayment.rejected_at).is_(None))
     return list((await session.exec(statement)).all())
 
 

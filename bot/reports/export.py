@@ -29,7 +29,7 @@ STATUS_WORDS = {
     "pledges": {"active": "active", "aktif": "active", "cancelled": "cancelled", "batal": "cancelled",
                 "dibatalkan": "cancelled"},
     "payments": {"unverified": "unverified", "belum": "unverified", "belum_diverifikasi": "unverified",
-                 "verified": "verified", "terverifikasi": "verified"},
+                 "verified": "verified", "terverifikasi": "verified", "rejected": "rejected", "ditolak": "rejected"},
 }
 
 
@@ -38,7 +38,7 @@ STATUS_WORDS = {
 STATUS_IN_FILE = {
     "applications": {"submitted": "diajukan", "registered": "terdaftar", "rejected": "ditolak"},
     "pledges": {"active": "aktif", "cancelled": "dibatalkan"},
-    "payments": {"unverified": "belum_diverifikasi", "verified": "terverifikasi"},
+    "payments": {"unverified": "belum_diverifikasi", "verified": "terverifikasi", "rejected": "ditolak"},
 }
 
 
@@ -153,5 +153,5 @@ APPLICATION_HEADER = ["no_pendaftaran", "tanggal_daftar", "status", "nama_sesuai
 PLEDGE_HEADER = ["no_janji", "tanggal_janji", "status_janji", "lama_bulan", "program", "pekerja_ke",
                  "nama_pekerja", "pekerjaan", "no_hp_pekerja", "undangan_dibuka", "no_pendaftaran_pekerja",
                  "bulan_direncanakan", "bulan_lunas", "total_iuran_janji", "total_dibayar", "sisa_belum_dibayar"]
-PAYMENT_HEADER = ["no_pembayaran", "no_janji", "tanggal_bayar", "jumlah", "referensi", "status", "dicatat_pada",
-                  "diverifikasi_pada"]
+PAYMENT_HEADER = ["no_pembayaran", "no_janji", "tanggal_bayar", "jumlah", "referensi", "status", "alasan_ditolak",
+                  "dicatat_pada", "diverifikasi_pada"]

@@ -318,3 +318,56 @@ def test_what_is_not_a_name_is_questioned_before_it_becomes_a_worker(running_bot
     sponsor.reply()
     sponsor.press("Ya, itu namanya")  # a real name that only reads like a question is kept as typed
     assert "Apa pekerjaan gmn bayarnya?" in sponsor.reply().text
+
+
+def test_an_admin_rejects_a_payment_with_a_reason_and_it_no_longer_counts(running_bot: RunningBot,
+                                                                         new_user_id) -> None:  # noqa: ANN001
+    sponsor = running_bot.sandbox.user(new_user_id(), first_name="Rahmat")
+    make_pledge(sponsor)
+    pledge_id = pledge_id_of(running_bot, sponsor.id)
+    first_due = running_bot.scalar("SELECT amount_due FROM pledge_months WHERE pledge_id = :p ORDER BY month",
+                                   p=pledge_id)
+    sponsor.send("/janji")
+    sponsor.reply()
+    sponsor.press("Catat pembayaran")
+    sponsor.reply()
+    sponsor.press(rupiah(first_due))
+    sponsor.reply()
+    sponsor.press("Hari ini")
+    sponsor.reply()
+    sponsor.press("Lewati")
+    sponsor.reply()
+    sponsor.press("Ya, catat")
+    sponsor.replies()
+    sponsor.send("/janji")
+    assert "Sudah dibayar: 1 dari 3 bulan" in sponsor.reply().text
+    payment_id = running_bot.scalar("SELECT id FROM pledge_payments WHERE pledge_id = :p", p=pledge_id)
+
+    admin = running_bot.sandbox.user(ADMIN_ID, first_name="Admin")
+    admin.send("/pembayaran")
+    listing = admin.reply()
+    assert "/tolak" in listing.text
+    admin.press(f"Tolak #{payment_id}")
+    assert "apa alasannya" in admin.reply().text
+    admin.press("Jumlahnya tidak sesuai")
+    assert any(f"Pembayaran #{payment_id} ditolak" in m.text for m in admin.replies())
+    told = [m.text for m in sponsor.replies()]
+    assert any("ditolak" in t and "Jumlahnya tidak sesuai dengan catatan resmi" in t for t in told), told
+    assert running_bot.scalar("SELECT reject_reason FROM pledge_payments WHERE id = :i", i=payment_id) == (
+        "Jumlahnya tidak sesuai dengan catatan resmi")
+    sponsor.send("/janji")
+    assert "Sudah dibayar: 0 dari 3 bulan" in sponsor.reply().text  # it no longer counts
+
+    # decided once: the button again, the command, a forged number change nothing
+    admin.press("Pembayaran ini tercatat dua kali")
+    assert "sudah ditolak" in admin.events()[-1].text
+    admin.send(f"/tolak {payment_id} salah catat")
+    assert "sudah ditolak" in admin.reply().text
+    admin.send("/tolak 12x")
+    assert "/tolak" in admin.reply().text
+    admin.press_data("prr:999999999:amount", listing.message_id)
+    assert "sudah ditolak" in admin.events()[-1].text
+    admin.send("/pembayaran")
+    assert f"#{payment_id}" not in admin.reply().text
+    assert running_bot.scalar("SELECT count(*) FROM audit_log WHERE action = 'payment.rejected' AND subject = :s",
+                              s=f"payment:{payment_id}") == 1

@@ -397,6 +397,28 @@ async def _fill_0012_region_codes(connection: AsyncConnection, state: State) -> 
         "regency_code": "63.71", "status": "submitted"})
 
 
+async def _seeded_0013(connection: AsyncConnection, state: State) -> None:
+    """0013 ties existing payments to the months they paid: January's 16,800 to the payment recorded for it; the
+    payment of Rp1 that no month shows as paid stays untied."""
+    january = [m for m in state.rows["pledge_months"] if m["month"] == date(2026, 1, 1)]
+    first = [p for p in state.rows["pledge_payments"] if p["amount"] == 16_800]
+    if not january:  # upgrading again from an empty schema: nothing to tie
+        return
+    found = await connection.execute(text("SELECT id FROM pledge_payment_allocations"))
+    state.rows["pledge_payment_allocations"] = [
+        {"id": found.scalar_one(), "payment_id": first[0]["id"], "month_id": january[0]["id"], "amount": 16_800}]
+
+
+async def _fill_0013_payment_decisions(connection: AsyncConnection, state: State) -> None:
+    await _insert(connection, state, "pledge_payments", {
+        "pledge_id": state.ids["pledge"], "recorded_by": ADMIN_ID, "amount": 8_400, "paid_on": date(2026, 2, 3),
+        "reference": "TRX-002", "created_at": datetime(2026, 2, 3, 9, 0, tzinfo=WITA), "verified_at": None,
+        "verified_by": None, "rejected_at": datetime(2026, 2, 4, 10, 0, tzinfo=WITA), "rejected_by": ADMIN_ID,
+        "reject_reason": "Jumlahnya tidak sesuai — dicek ulang"}, name="rejected_payment")
+    await _insert(connection, state, "pledge_payment_allocations", {
+        "payment_id": state.ids["rejected_payment"], "month_id": state.ids["pledge_month"], "amount": 8_400})
+
+
 @dataclass(frozen=True)
 class Step:
     """One revision: the tables it creates, the columns (with server defaults) it adds, the rows to write after."""
@@ -427,6 +449,10 @@ STEPS: dict[str, Step] = {
     "0012_region_codes": Step((), (("enrollment_applications", "province_code", None),
                                    ("enrollment_applications", "regency_code", None)), _fill_0012_region_codes,
                               _seeded_0012),
+    "0013_payment_decisions": Step(("pledge_payment_allocations",), (("pledge_payments", "rejected_at", None),
+                                                                     ("pledge_payments", "rejected_by", None),
+                                                                     ("pledge_payments", "reject_reason", None)),
+                                   _fill_0013_payment_decisions, _seeded_0013),
 }
 
 MODELS: dict[str, type[SQLModel]] = {mapper.local_table.name: mapper.class_

@@ -24,6 +24,7 @@ from models.pledge import (
     PledgeBeneficiary,
     PledgeMonth,
     PledgePayment,
+    PledgePaymentAllocation,
     WorkerDetails,
     cancel,
     claim_invitation,
@@ -34,6 +35,7 @@ from models.pledge import (
     link_application,
     overview,
     record_payment,
+    reject_payment,
     renew_invitations,
     sponsorship_of,
     unverified_payments,
@@ -422,6 +424,48 @@ async def test_an_admin_verifies_a_payment_once_and_it_is_audited(db: Database) 
         log = await audit.entries(session, "payment.verified")
         assert [(e.actor_id, e.subject) for e in log] == [(ADMIN, f"payment:{payment.id}")]
         assert [p.id for p in await unverified_payments(session)] == [other.id]
+
+
+async def test_a_rejected_payment_comes_off_exactly_the_months_it_paid(db: Database) -> None:
+    pledge_id, _ = await make_pledge(db)  # 16,800 / 16,800 / 33,600
+    first = await pay(db, pledge_id, 20_000)  # November in full, 3,200 of December
+    second = await pay(db, pledge_id, 13_600)  # the rest of December
+    async with db.session() as session:
+        placed = (await session.exec(select(PledgePaymentAllocation).order_by(PledgePaymentAllocation.id))).all()
+        assert [(a.payment_id, a.amount) for a in placed] == [(first.id, 16_800), (first.id, 3_200),
+                                                              (second.id, 13_600)]
+    async with db.transaction() as session:
+        rejected, months = await reject_payment(session, first.id, ADMIN, "Jumlahnya tidak sesuai")
+    assert rejected is not None and rejected.status == "rejected" and rejected.reject_reason == "Jumlahnya tidak sesuai"
+    assert [m.month for m in months] == [date(2026, 11, 1), date(2026, 12, 1)]
+    assert table(await months_of(db, pledge_id)) == [(date(2026, 11, 1), 16_800, 0, MONTH_DUE),
+                                                     (date(2026, 12, 1), 16_800, 13_600, MONTH_DUE),
+                                                     (date(2027, 1, 1), 33_600, 0, MONTH_DUE)]
+    assert (await months_of(db, pledge_id))[0].paid_at is None
+    async with db.session() as session:
+        seen = await overview(session, await session.get(Pledge, pledge_id))
+        assert (seen.total_paid, seen.outstanding) == (13_600, 53_600)
+        assert [p.id for p in await unverified_payments(session)] == [second.id]  # decided: off the list
+        log = await audit.entries(session, "payment.rejected")
+        assert [(e.actor_id, e.subject) for e in log] == [(ADMIN, f"payment:{first.id}")]
+    # rejected again, or verified after: nothing changes
+    async with db.transaction() as session:
+        assert await reject_payment(session, first.id, ADMIN, "lagi") == (None, [])
+        assert await reject_payment(session, 999_999, ADMIN, "tidak ada") == (None, [])
+        assert await verify_payment(session, first.id, ADMIN) is None
+    assert table(await months_of(db, pledge_id))[1] == (date(2026, 12, 1), 16_800, 13_600, MONTH_DUE)
+    # the money it had covered can be recorded again, and fills the oldest month first
+    await pay(db, pledge_id, 16_800)
+    assert [m.status for m in await months_of(db, pledge_id)] == [MONTH_PAID, MONTH_DUE, MONTH_DUE]
+
+
+async def test_a_verified_payment_can_still_be_rejected_and_then_no_longer_counts(db: Database) -> None:
+    pledge_id, _ = await make_pledge(db)
+    payment = await pay(db, pledge_id, 16_800)
+    async with db.transaction() as session:
+        await verify_payment(session, payment.id, ADMIN)
+        rejected, months = await reject_payment(session, payment.id, ADMIN, "Tercatat dua kali")
+    assert rejected is not None and rejected.status == "rejected" and [m.status for m in months] == [MONTH_DUE]
 
 
 # ============================================================================================ personal data
