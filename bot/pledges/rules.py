@@ -47,6 +47,8 @@ class MonthDue:
     month: date
     amount: int  # for all of the pledge's workers together
     discount: int
+    per_worker: tuple[int, ...] = ()  # each worker's amount, in the pledge's order (they add up to `amount`)
+    discounts: tuple[tuple[str, date], ...] = ()  # the discounts in the price: (name, its last month)
 
 
 def first_pledge_month(today: date) -> date:
@@ -61,17 +63,21 @@ def month_amounts(workers: Sequence[SponsoredWorker], programs: Iterable[str], f
     """What the sponsor owes for each month, all workers together, at the minimum income."""
     chosen = tuple(programs)
     rules = list(discounts)
-    totals: dict[date, list[int]] = {}
+    per_worker: dict[date, list[int]] = {}
+    discount_total: dict[date, int] = {}
+    named: dict[date, dict[tuple[str, date], None]] = {}
     # quote() prices at most a year at a time; an open-ended pledge left alone for long may need more.
     for offset in range(0, months, 12):
         for worker in workers:
             priced = quote(income=MINIMUM_INCOME, programs=chosen, first_month=add_months(first_month, offset),
                            months=min(12, months - offset), transport=worker.transport, discounts=rules)
             for line in priced.months:
-                entry = totals.setdefault(line.month, [0, 0])
-                entry[0] += line.due
-                entry[1] += line.discount
-    return [MonthDue(month, amount, discount) for month, (amount, discount) in sorted(totals.items())]
+                per_worker.setdefault(line.month, []).append(line.due)
+                discount_total[line.month] = discount_total.get(line.month, 0) + line.discount
+                if line.discount and line.discount_name and line.discount_last_month:
+                    named.setdefault(line.month, {})[(line.discount_name, line.discount_last_month)] = None
+    return [MonthDue(month, sum(amounts), discount_total[month], tuple(amounts), tuple(named.get(month, ())))
+            for month, amounts in sorted(per_worker.items())]
 
 
 def planned_months(months: int, first_month: date, current_month: date) -> int:

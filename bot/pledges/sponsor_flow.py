@@ -245,6 +245,12 @@ class SponsorFlow(ConversationFlow, name=FLOW, texts="sponsor", prefix="s", step
         return values
 
     # ------------------------------------------------------------------ review
+    def _each(self, amounts: tuple[int, ...], lang: str) -> str:
+        """What each person costs in a month: "2 orang × Rp8.400", or "Rp8.400 + Rp16.800" when they differ."""
+        if len(set(amounts)) == 1:
+            return self.t(lang, "each_same", count=len(amounts), amount=rupiah(amounts[0], lang))
+        return " + ".join(rupiah(amount, lang) for amount in amounts)
+
     def review(self, values: Values, discounts: list[Discount], first_month: date, lang: str,
                sponsor_name: str) -> Reply:
         months = int(values["months"])
@@ -257,10 +263,13 @@ class SponsorFlow(ConversationFlow, name=FLOW, texts="sponsor", prefix="s", step
             text.append(self.t(lang, "review_worker", number=number, name=worker["name"],
                                occupation=occupation_label(worker["occupation"]), phone=phone))
         text.append(self.t(lang, "review_programs", programs="+".join(p.upper() for p in values["programs"])))
+        # each discount named once, then per month the total with what each person costs
+        for name, last in dict.fromkeys(d for line in lines for d in line.discounts):
+            text.append(self.t(lang, "review_discount", name=name, until=month_name(last, lang)))
         for line in lines:
-            key = "review_month_discount" if line.discount else "review_month"
+            key = "review_month_each" if len(line.per_worker) > 1 else "review_month"
             text.append(self.t(lang, key, month=month_name(line.month, lang), amount=rupiah(line.amount, lang),
-                               discount=rupiah(line.discount, lang)))
+                               each=self._each(line.per_worker, lang)))
         if months == ONGOING:
             text.append(self.t(lang, "review_ongoing"))
         else:

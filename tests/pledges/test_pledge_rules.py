@@ -370,7 +370,12 @@ def test_review_shows_what_the_sponsor_typed_and_prices_each_month_with_its_disc
     assert "ahmad fauzi" in text and "Budi Santoso" in text and "+6281211112222" in text
     assert "*" not in text
     assert "Marbot" in text and "tukang ojek" in text
-    # Marbot: 8,400 (Nov, Dec) then 16,800; ojek (transport): 8,400 through March 2027.
+    # Marbot: 8,400 (Nov, Dec) then 16,800; ojek (transport): 8,400 through March 2027. Each month says the total
+    # and what each person costs; each discount is named once, not as an amount beside every month.
+    assert "• November 2026: Rp16.800 (2 orang × Rp8.400)" in text
+    assert "• Januari 2027: Rp25.200 (Rp16.800 + Rp8.400)" in text
+    assert text.count("Harga sudah termasuk") == 2 and "sampai Desember 2026" in text and "sampai Maret 2027" in text
+    assert "termasuk diskon Rp" not in text
     assert "November 2026: Rp16.800" in text
     assert "Desember 2026: Rp16.800" in text
     assert "Januari 2027: Rp25.200" in text
