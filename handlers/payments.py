@@ -46,7 +46,8 @@ async def start_payment(update: Update, context: BotContext, found: pledge.Pledg
         overview = await pledge.overview(session, found)
     following = overview.next_open
     values: Values = {"pledge_id": found.id, "suggested": suggested_amounts(
-        following.amount_due - following.amount_paid if following is not None else None, overview.outstanding)}
+        following.amount_due - following.amount_paid if following is not None else None, overview.outstanding),
+        "open": [[m.id, m.month.isoformat(), m.amount_due, m.amount_paid] for m in overview.open_months]}
     await CONVERSATION.show_next(update, context, values, edit=None)
 
 
@@ -92,9 +93,12 @@ async def _record_payment(update: Update, context: BotContext, values: Values, m
     await query.answer()
     if message is not None:
         await replies.edit(message, Reply(message.text_html or "", ()))
+    recorded = context.t("payment.recorded", amount=rupiah(payment.amount, context.lang), id=payment.pledge_id)
+    async with context.services.db.session() as session:  # as stored: "Rp5.000 masuk ke Januari; sisa Rp28.600"
+        where = CONVERSATION.flow(context).describe_shares(await pledge.payment_shares(session, payment.id),
+                                                           context.lang)
     await replies.send(context, update.effective_chat.id, Reply(
-        context.t("payment.recorded", amount=rupiah(payment.amount, context.lang), id=payment.pledge_id),
-        rows([Button(context.t("sponsor.my_pledges"), "j:list")], 1)))
+        recorded + ("\n" + where if where else ""), rows([Button(context.t("sponsor.my_pledges"), "j:list")], 1)))
     await _tell_admins_of_payment(context, payment)
 
 

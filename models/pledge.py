@@ -312,6 +312,15 @@ async def record_payment(session: AsyncSession, pledge_id: int, sponsor_id: int,
     return payment
 
 
+async def payment_shares(session: AsyncSession, payment_id: int) -> list[tuple[date, int, int]]:
+    """What a payment paid, month by month: (month, amount put on it, what is still unpaid of it), oldest first."""
+    rows = (await session.exec(
+        select(PledgeMonth, PledgePaymentAllocation.amount)
+        .join(PledgePaymentAllocation, PledgePaymentAllocation.month_id == PledgeMonth.id)
+        .where(PledgePaymentAllocation.payment_id == payment_id).order_by(PledgeMonth.month))).all()
+    return [(month.month, amount, month.amount_due - month.amount_paid) for month, amount in rows]
+
+
 async def _mark_months_paid(session: AsyncSession, months: dict[int, PledgeMonth],
                             shares: Sequence[MonthPayment]) -> None:
     """Where a pledge month is marked paid: each share of a payment is added to its month; a month paid in full

@@ -1,7 +1,12 @@
 """Recording a payment a sponsor made through the official channels (JMO/SERTAKAN, bank, e-wallet), without
 Telegram: amount, date, reference, then a confirmation. The bot records what was paid; it never takes money.
 
-Values: {"pledge_id": 7, "suggested": [8400, 16800], "amount": 16800, "paid_on": "2026-11-20", "reference": ".."}
+Values: {"pledge_id": 7, "suggested": [8400, 16800], "open": [[month id, "2026-11-01", due, paid], ..],
+         "amount": 16800, "paid_on": "2026-11-20", "reference": ".."}
+"open" (the pledge's unpaid months when the flow began) lets the flow say where an amount goes before it is recorded
+(bot/pledges/payments.py decides, the same rule the table applies): an amount that leaves a month part-paid is said
+aloud ("Rp5.000 masuk ke Januari; sisa Januari Rp28.600"), and one above everything still due is refused with the
+amount that settles it all.
 Callback data: `y:amt:<rupiah>`, `y:day:0|1` (today, yesterday), `y:ref:none`, `y:ok`, `y:back`, `y:cancel`.
 """
 
@@ -12,10 +17,12 @@ import unicodedata
 from datetime import date, timedelta
 
 from bot.core.conversation import ConversationFlow, Values
-from bot.core.formatting import day_text, rupiah
+from bot.core.formatting import day_text, month_name, rupiah
 from bot.core.identity import parse_calendar_date
 from bot.core.money import parse_rupiah
 from bot.core.replies import Button, Reply, rows
+from bot.pledges.payments import UnpaidMonth, allocate_payment
+from bot.pledges.rules import PledgeError
 
 FLOW = "payment"
 STEPS = ("amount", "paid_on", "reference")
@@ -68,8 +75,43 @@ class PaymentFlow(ConversationFlow, name=FLOW, texts="payment", prefix="y", step
         paid_on = date.fromisoformat(values["paid_on"])
         text = self.t(lang, "confirm_text", id=values["pledge_id"], amount=rupiah(values["amount"], lang),
                       date=day_text(paid_on, lang), reference=values["reference"] or "-")
+        where = self.where_it_goes(values, lang)
+        if where:
+            text += "\n" + where
         return Reply(text, rows([Button(self.t(lang, "confirm"), "y:ok")], 1) + rows(
             [Button(self.t(lang, "back"), "y:back"), Button(self.t(lang, "cancel"), "y:cancel")], 2))
+
+    @staticmethod
+    def _unpaid(values: Values) -> list[UnpaidMonth]:
+        return [UnpaidMonth(int(m[0]), date.fromisoformat(m[1]), int(m[2]), int(m[3])) for m in values.get("open", [])]
+
+    def where_it_goes(self, values: Values, lang: str) -> str:
+        """Which months an amount pays, and what is left of a month it pays only in part; "" when nothing is known
+        of the pledge's months."""
+        unpaid = {m.id: m for m in self._unpaid(values)}
+        try:
+            shares = allocate_payment(list(unpaid.values()), int(values["amount"])) if unpaid else []
+        except PledgeError:
+            return ""
+        return self.describe_shares([(unpaid[s.month_id].month, s.applied, unpaid[s.month_id].remaining - s.applied)
+                                     for s in shares], lang)
+
+    def describe_shares(self, shares: list[tuple[date, int, int]], lang: str) -> str:
+        """(month, amount put on it, what is left of it) for each month a payment pays, said aloud: the months it
+        settles, then each one it pays only in part with what remains."""
+        settled = [month_name(month, lang) for month, _, left in shares if left <= 0]
+        lines = [self.t(lang, "pays_months", months=", ".join(settled))] if settled else []
+        lines += [self.t(lang, "pays_part", amount=rupiah(applied, lang), month=month_name(month, lang),
+                         left=rupiah(left, lang)) for month, applied, left in shares if left > 0]
+        return "\n".join(lines)
+
+    def problem(self, key: str, values: Values, typed: str, lang: str) -> Reply:
+        if key == "amount_too_much":  # the amount that settles everything, as the answer to press
+            outstanding = sum(m.remaining for m in self._unpaid(values))
+            return Reply(self.t(lang, "error_amount_too_much", outstanding=rupiah(outstanding, lang)), rows(
+                [Button(rupiah(outstanding, lang), f"y:amt:{outstanding}")], 1)
+                + rows([Button(self.t(lang, "cancel"), "y:cancel")], 1))
+        return super().problem(key, values, typed, lang)
 
     def accept_text(self, values: Values, text: str, today: date, lang: str = "id") -> tuple[Values, str | None]:
         step = next_step(values)
@@ -79,6 +121,9 @@ class PaymentFlow(ConversationFlow, name=FLOW, texts="payment", prefix="y", step
                 return values, "amount_unreadable"
             if amount < 1_000:
                 return values, "amount_small"
+            unpaid = self._unpaid(values)
+            if unpaid and amount > sum(m.remaining for m in unpaid):
+                return values, "amount_too_much"
             return {**values, "amount": amount}, None
         if step == "paid_on":
             lowered = text.strip().lower()
@@ -86,7 +131,7 @@ class PaymentFlow(ConversationFlow, name=FLOW, texts="payment", prefix="y", step
                 return {**values, "paid_on": today.isoformat()}, None
             if lowered in ("kemarin", "yesterday"):
                 return {**values, "paid_on": (today - timedelta(days=1)).isoformat()}, None
-            paid_on, reason = parse_calendar_date(text)
+            paid_on, reason = parse_calendar_date(text, today)
             if paid_on is None:
                 return values, f"date_{reason}"
             if paid_on > today:

@@ -371,3 +371,38 @@ def test_an_admin_rejects_a_payment_with_a_reason_and_it_no_longer_counts(runnin
     assert f"#{payment_id}" not in admin.reply().text
     assert running_bot.scalar("SELECT count(*) FROM audit_log WHERE action = 'payment.rejected' AND subject = :s",
                               s=f"payment:{payment_id}") == 1
+
+
+def test_a_partial_payment_is_said_aloud_and_too_much_is_refused(running_bot: RunningBot,
+                                                                  new_user_id) -> None:  # noqa: ANN001
+    sponsor = running_bot.sandbox.user(new_user_id(), first_name="Rahmat")
+    make_pledge(sponsor)
+    pledge_id = pledge_id_of(running_bot, sponsor.id)
+    months = running_bot.rows("SELECT month, amount_due FROM pledge_months WHERE pledge_id = :p ORDER BY month",
+                              p=pledge_id)
+    first_month, first_due = months[0]
+    total = sum(due for _, due in months)
+    sponsor.send("/janji")
+    sponsor.reply()
+    sponsor.press("Catat pembayaran")
+    sponsor.reply()
+    sponsor.send("2jt")  # more than the whole pledge: refused, with the amount that settles it
+    refused = sponsor.reply()
+    assert rupiah(total) in refused.text and rupiah(total) in refused.button_labels
+    for bad in ("1e9", "-5000", "🙂"):
+        sponsor.send(bad)
+        assert sponsor.reply().text
+    sponsor.send("5.000")
+    sponsor.reply()
+    sponsor.press("Hari ini")
+    sponsor.reply()
+    sponsor.press("Lewati")
+    confirmation = sponsor.reply().text
+    month = month_name(date.fromisoformat(str(first_month)))
+    left = rupiah(first_due - 5_000)
+    assert f"Rp5.000 masuk ke {month}; sisa {month} {left} belum dibayar" in confirmation
+    sponsor.press("Ya, catat")
+    recorded = [m.text for m in sponsor.replies()]
+    assert any("sudah dicatat" in t and f"sisa {month} {left}" in t for t in recorded), recorded
+    assert running_bot.scalar("SELECT amount_paid FROM pledge_months WHERE pledge_id = :p ORDER BY month",
+                              p=pledge_id) == 5_000

@@ -622,3 +622,28 @@ def test_the_export_window_is_local_and_includes_the_end_date() -> None:
     assert jakarta_start == datetime(2026, 10, 31, 17, 0, tzinfo=ZoneInfo("UTC"))
     assert ExportRequest("payments").window("Asia/Makassar") == (None, None)
     assert ExportRequest("payments", None, date(2026, 11, 1)).window("Asia/Makassar")[1] is None
+
+
+# The pledge's unpaid months as the payment flow gets them: December in full, January 3,200 paid, February.
+OPEN = [[11, "2026-12-01", 16_800, 0], [12, "2027-01-01", 16_800, 3_200], [13, "2027-02-01", 33_600, 0]]
+
+
+@pytest.mark.parametrize("typed", ["2jt", "Rp 1.500.000,-", "64.001"])
+def test_more_than_everything_still_due_is_refused_with_what_settles_it(typed: str) -> None:
+    values = {"pledge_id": 7, "suggested": [16_800, 64_000], "open": OPEN}
+    assert PAYMENT.accept_text(values, typed, TODAY) == (values, "amount_too_much")
+    reply = PAYMENT.problem("amount_too_much", values, typed, "id")
+    assert "<b>Rp64.000</b>" in reply.text and [b.data for row in reply.buttons for b in row][0] == "y:amt:64000"
+    assert PAYMENT.accept_text(values, "64.000", TODAY)[0]["amount"] == 64_000
+
+
+def test_the_confirmation_says_which_months_an_amount_pays_and_what_is_left() -> None:
+    values = {"pledge_id": 7, "open": OPEN, "amount": 20_000, "paid_on": "2026-11-20", "reference": None}
+    text = PAYMENT.confirmation(values, "id").text
+    assert "Ini melunasi: Desember 2026." in text
+    assert "Rp3.200 masuk ke Januari 2027; sisa Januari 2027 Rp10.400 belum dibayar" in text
+    exact = PAYMENT.confirmation({**values, "amount": 16_800}, "id").text
+    assert "Ini melunasi: Desember 2026." in exact and "⚠️" not in exact
+    english = PAYMENT.confirmation({**values, "amount": 5_000}, "en").text
+    assert "Rp5,000 goes to December 2026; Rp11,800 of December 2026 is still unpaid" in english
+    assert PAYMENT.where_it_goes({**values, "open": []}, "id") == ""  # nothing known of the months: nothing said
