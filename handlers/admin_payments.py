@@ -14,13 +14,13 @@ from handlers import replies
 from handlers.admin_guard import admin_only
 from handlers.common import notify_user
 from handlers.context import BotApplication, BotContext
-from models import pledge
+from models import pledge, pledge_payments
 
 
 @admin_only("/pembayaran", private="records.private_only")
 async def unverified_payments(update: Update, context: BotContext) -> None:
     async with context.services.db.session() as session:
-        payments = await pledge.unverified_payments(session)
+        payments = await pledge_payments.unverified_payments(session)
     if not payments:
         await update.effective_message.reply_text(context.t("records.no_payments"))
         return
@@ -41,7 +41,7 @@ async def verify_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     payment_id = int(query.data.split(":")[1])
     async with context.services.db.transaction() as session:
-        payment = await pledge.verify_payment(session, payment_id, update.effective_user.id)
+        payment = await pledge_payments.verify_payment(session, payment_id, update.effective_user.id)
         sponsor = await session.get(pledge.Pledge, payment.pledge_id) if payment else None
     if payment is None:
         await query.answer(context.t("records.already_verified"), show_alert=True)
@@ -93,7 +93,7 @@ async def _reject(update: Update, context: BotContext, payment_id: int, *, code:
     reason_of = (lambda lang: context.services.texts.t(lang, f"records.reject_reason_{code}")) if code else \
         (lambda lang: typed or "")
     async with context.services.db.transaction() as session:
-        payment, months = await pledge.reject_payment(session, payment_id, update.effective_user.id,
+        payment, months = await pledge_payments.reject_payment(session, payment_id, update.effective_user.id,
                                                       reason_of("id"))
         owner = await session.get(pledge.Pledge, payment.pledge_id) if payment else None
     if payment is None:

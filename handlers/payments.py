@@ -22,7 +22,7 @@ from handlers.common import tell_support_chat
 from handlers.context import BotApplication, BotContext
 from handlers.conversation import Conversation, keeps_unfinished
 from handlers.pledges import owned_or_refuse
-from models import pledge
+from models import pledge, pledge_payments
 from models.flow import claim_flow
 
 
@@ -95,7 +95,7 @@ async def _record_payment(update: Update, context: BotContext, values: Values, m
         await replies.edit(message, Reply(message.text_html or "", ()))
     recorded = context.t("payment.recorded", amount=rupiah(payment.amount, context.lang), id=payment.pledge_id)
     async with context.services.db.session() as session:  # as stored: "Rp5.000 masuk ke Januari; sisa Rp28.600"
-        where = CONVERSATION.flow(context).describe_shares(await pledge.payment_shares(session, payment.id),
+        where = CONVERSATION.flow(context).describe_shares(await pledge_payments.payment_shares(session, payment.id),
                                                            context.lang)
     await replies.send(context, update.effective_chat.id, Reply(
         recorded + ("\n" + where if where else ""), rows([Button(context.t("sponsor.my_pledges"), "j:list")], 1)))

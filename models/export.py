@@ -16,7 +16,7 @@ from bot.reports.export import (
     status_in_file,
     to_csv,
 )
-from models import enrollment, pledge
+from models import enrollment, pledge, pledge_payments
 
 
 async def export_csv(session: AsyncSession, cipher: PersonalDataCipher, request: ExportRequest,
@@ -55,7 +55,7 @@ async def export_csv(session: AsyncSession, cipher: PersonalDataCipher, request:
                     "ya" if beneficiary.worker_user_id else "tidak", beneficiary.application_id or "",
                     len(counted), item.paid_months, item.total_due, item.total_paid, item.outstanding])
         return to_csv(PLEDGE_HEADER, rows), len(rows)
-    payments = await pledge.payments_between(session, start, end, request.status)
+    payments = await pledge_payments.payments_between(session, start, end, request.status)
     rows = [[p.id, p.pledge_id, p.paid_on.isoformat(), p.amount, p.reference or "",
              status_in_file("payments", p.status), p.reject_reason or "",
              local_time(p.created_at, timezone), local_time(p.verified_at, timezone)] for p in payments]

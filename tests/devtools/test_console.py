@@ -157,7 +157,8 @@ def enrolled(console: ConsoleSession) -> str:
     steps = [console.say("/sebagai 1", "berbicara sebagai Anda"), console.say("/daftar", "persis seperti di KTP"),
              console.say("Siti Aminah", "NIK"), console.say(NIK, "Tanggal lahir"),
              console.say("17-08-1990", "Nomor HP"), console.say("081234567890", "pekerjaan")]
-    steps.append(console.press("Marbot", "provinsi"))
+    steps.append(console.press("Marbot", "Menurut NIK"))  # where the NIK was issued, offered first
+    steps.append(console.press("Daerah lain", "provinsi"))
     steps.append(console.press("Kalimantan Selatan", "Kabupaten"))
     steps += [console.say("Banjarmasin", "penghasilan"), console.say("1500000", "JKK+JKM adalah minimum")]
     steps.append(console.press("JKK + JKM + JHT", "Persetujuan"))

@@ -35,12 +35,10 @@ from models.pledge import (
     link_application,
     overview,
     record_payment,
-    reject_payment,
     renew_invitations,
     sponsorship_of,
-    unverified_payments,
-    verify_payment,
 )
+from models.pledge_payments import reject_payment, unverified_payments, verify_payment
 from models.user import upsert_user
 from tests.support.discounts import PP50
 

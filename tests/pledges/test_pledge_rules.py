@@ -645,5 +645,5 @@ def test_the_confirmation_says_which_months_an_amount_pays_and_what_is_left() ->
     exact = PAYMENT.confirmation({**values, "amount": 16_800}, "id").text
     assert "Ini melunasi: Desember 2026." in exact and "⚠️" not in exact
     english = PAYMENT.confirmation({**values, "amount": 5_000}, "en").text
-    assert "Rp5,000 goes to December 2026; Rp11,800 of December 2026 is still unpaid" in english
+    assert "Of this, Rp5,000 is for December 2026, leaving Rp11,800 of December 2026 unpaid" in english
     assert PAYMENT.where_it_goes({**values, "open": []}, "id") == ""  # nothing known of the months: nothing said
