@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.core.identity import mask_name
+from bot.core.formatting import month_name
+from bot.core.identity import mask_kpj, mask_name
 from bot.core.replies import Button, Reply, rows
 from bot.pledges.sponsor_flow import occupation_label
 from bot.reports.export import ExportError, ExportRequest, parse_request
@@ -24,7 +25,7 @@ from handlers import replies
 from handlers.admin_guard import admin_only
 from handlers.common import notify_user
 from handlers.context import BotApplication, BotContext
-from models import audit, enrollment
+from models import audit, enrollment, pledge
 from models.export import export_csv
 from models.flow import FlowState, claim_flow, save_flow
 
@@ -109,6 +110,29 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
                                      reason=changed.reject_reason)
         if not told:
             await update.effective_message.reply_text(context.t("records.worker_not_told"))
+    if status == enrollment.REGISTERED:
+        await _tell_sponsor_of_registration(context, application_id, changed.kpj_number or "")
+
+
+async def _tell_sponsor_of_registration(context: BotContext, application_id: int, kpj: str) -> None:
+    """A sponsor paying for this worker hears that the branch office registered them, with the KPJ number masked
+    (the worker has not agreed to share it), and whether this month already protects them."""
+    async with context.services.db.session() as session:
+        found = await pledge.sponsorship_of_application(session, application_id)
+    if found is None or found[0].pledge.sponsor_id is None:
+        return
+    sponsored, beneficiary = found
+    name = context.services.cipher.decrypt(beneficiary.name_encrypted) if beneficiary.name_encrypted else ""
+    today = datetime.now(ZoneInfo(context.timezone)).date()
+    protected = sponsored.worker_status(beneficiary, today) == "protected"
+    following = sponsored.next_open
+    await notify_user(
+        context, sponsored.pledge.sponsor_id, "pledges.worker_now_registered", id=sponsored.id,
+        number=beneficiary.position, name=mask_name(name) if name else "-",
+        occupation=occupation_label(beneficiary.occupation), kpj=mask_kpj(kpj),
+        when=lambda lang: context.services.texts.t(lang, "pledges.protected_now") if protected
+        else context.services.texts.t(lang, "pledges.protected_after", month=month_name(
+            following.month if following is not None else today.replace(day=1), lang)))
 
 
 @admin_only("/ekspor", private="records.export_private_only")

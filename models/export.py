@@ -3,6 +3,9 @@ bot/reports/export.py). Personal data is decrypted here: exports are the one pla
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.crypto import PersonalDataCipher
@@ -23,6 +26,7 @@ async def export_csv(session: AsyncSession, cipher: PersonalDataCipher, request:
                      timezone: str) -> tuple[bytes, int]:
     """The CSV bytes and the number of data rows."""
     start, end = request.window(timezone)
+    today = datetime.now(ZoneInfo(timezone)).date()  # a worker's status depends on the months already due
     if request.kind == "applications":
         applications = await enrollment.between(session, start, end, request.status)
         sponsored = await pledge.application_pledges(session, [a.id for a in applications])
@@ -53,6 +57,7 @@ async def export_csv(session: AsyncSession, cipher: PersonalDataCipher, request:
                     occupation_label(beneficiary.occupation),
                     cipher.decrypt(beneficiary.phone_encrypted) if beneficiary.phone_encrypted else "",
                     "ya" if beneficiary.worker_user_id else "tidak", beneficiary.application_id or "",
+                    status_in_file("workers", item.worker_status(beneficiary, today)),
                     len(counted), item.paid_months, item.total_due, item.total_paid, item.outstanding])
         return to_csv(PLEDGE_HEADER, rows), len(rows)
     payments = await pledge_payments.payments_between(session, start, end, request.status)

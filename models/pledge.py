@@ -16,7 +16,7 @@ workers' names and phones, or payment references (totals remain true).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import BigInteger, Column, Date, ForeignKey, Integer, Text, UniqueConstraint, update
@@ -38,8 +38,10 @@ from bot.pledges.rules import (
     new_invite_token,
     planned_months,
 )
+from bot.pledges.worker_status import PaidMonth, overdue_in_a_row, worker_status
 from models import reminder
 from models.base import UTCDateTime, utcnow
+from models.enrollment import EnrollmentApplication
 
 ACTIVE, CANCELLED = "active", "cancelled"
 RENEW_AFTER = timedelta(minutes=10)  # invitations can be re-issued this long after the last ones
@@ -152,6 +154,21 @@ class PledgeOverview:
     pledge: Pledge
     beneficiaries: list[PledgeBeneficiary]
     months: list[PledgeMonth]
+    verified_months: frozenset[int] = frozenset()  # months paid only by payments an admin verified
+    application_statuses: dict[int, str] = field(default_factory=dict)  # the workers' applications, by id
+
+    def overdue_months(self, today: date) -> int:
+        return overdue_in_a_row(self._paid_months(), today)
+
+    def _paid_months(self) -> list[PaidMonth]:
+        return [PaidMonth(m.month, m.due_date, m.status == MONTH_PAID, m.id in self.verified_months)
+                for m in self.months if m.status != MONTH_CANCELLED]
+
+    def worker_status(self, beneficiary: PledgeBeneficiary, today: date) -> str:
+        """Where this worker stands (bot/pledges/worker_status.py): invited ... protected, lapsing, inactive."""
+        return worker_status(opened=beneficiary.worker_user_id is not None,
+                             application_status=self.application_statuses.get(beneficiary.application_id or 0),
+                             months=self._paid_months(), today=today)
 
     @property
     def id(self) -> int:
@@ -225,7 +242,19 @@ async def overview(session: AsyncSession, pledge: Pledge) -> PledgeOverview:
         .order_by(PledgeBeneficiary.position))).all())
     months = list((await session.exec(
         select(PledgeMonth).where(PledgeMonth.pledge_id == pledge.id).order_by(PledgeMonth.month))).all())
-    return PledgeOverview(pledge, beneficiaries, months)
+    # A month counts as verified when it is paid and every payment toward it was verified (none waits or was
+    # rejected: a rejected one no longer has allocations).
+    paid_by = (await session.exec(
+        select(PledgePaymentAllocation.month_id, PledgePayment.verified_at)
+        .join(PledgePayment, PledgePayment.id == PledgePaymentAllocation.payment_id)
+        .where(col(PledgePaymentAllocation.month_id).in_([m.id for m in months if m.status == MONTH_PAID])))).all()
+    unverified = {month_id for month_id, verified_at in paid_by if verified_at is None}
+    verified = frozenset(month_id for month_id, _ in paid_by if month_id not in unverified)
+    application_ids = [b.application_id for b in beneficiaries if b.application_id is not None]
+    statuses = dict((await session.exec(
+        select(EnrollmentApplication.id, EnrollmentApplication.status)
+        .where(col(EnrollmentApplication.id).in_(application_ids)))).all()) if application_ids else {}
+    return PledgeOverview(pledge, beneficiaries, months, verified, statuses)
 
 
 async def pledges_of(session: AsyncSession, sponsor_id: int) -> list[PledgeOverview]:
@@ -452,6 +481,18 @@ async def link_application(session: AsyncSession, beneficiary_id: int, user_id: 
     await session.exec(update(PledgeBeneficiary)
                        .where(PledgeBeneficiary.id == beneficiary_id, PledgeBeneficiary.worker_user_id == user_id)
                        .values(application_id=application_id))
+
+
+async def sponsorship_of_application(session: AsyncSession, application_id: int,
+                                     ) -> tuple[PledgeOverview, PledgeBeneficiary] | None:
+    """The active pledge whose worker applied with this application, and that worker: the sponsor to tell."""
+    found = (await session.exec(
+        select(PledgeBeneficiary, Pledge).join(Pledge, Pledge.id == PledgeBeneficiary.pledge_id)
+        .where(PledgeBeneficiary.application_id == application_id, Pledge.status == ACTIVE))).first()
+    if found is None:
+        return None
+    beneficiary, pledge = found
+    return await overview(session, pledge), beneficiary
 
 
 # ---------------------------------------------------------------------------------------------- deletion

@@ -256,6 +256,11 @@ def mask_phone(phone: str) -> str:
     return phone[:5] + "*" * max(0, len(phone) - 8) + phone[-3:] if len(phone) > 8 else "*" * len(phone)
 
 
+def mask_kpj(number: str) -> str:
+    """A BPJS membership (KPJ) number outside its owner's chat: the first and last two digits."""
+    return number[:2] + "*" * max(0, len(number) - 4) + number[-2:] if len(number) > 4 else "*" * len(number)
+
+
 def mask_name(name: str) -> str:
     """'SITI AMINAH' -> 'S*** A*****': enough to recognise, not to copy."""
     return " ".join(part[0] + "*" * (len(part) - 1) for part in name.split())

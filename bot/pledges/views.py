@@ -30,12 +30,8 @@ def describe(overview: Any, names: list[str | None], texts: Translator, lang: st
         lines.append(t("status_cancelled"))
     for beneficiary, name in zip(overview.beneficiaries, names):
         shown = mask_name(name) if name else t("name_deleted")
-        if beneficiary.application_id is not None:
-            state = t("worker_enrolled")
-        elif beneficiary.worker_user_id is not None:
-            state = t("worker_opened")
-        else:
-            state = t("worker_invited")
+        status = overview.worker_status(beneficiary, today)
+        state = t(f"worker_{status}", overdue=overview.overdue_months(today))
         lines.append(t("worker_line", number=beneficiary.position, name=shown,
                        occupation=occupation_label(beneficiary.occupation), state=state))
     counted = [m for m in overview.months if m.status != "cancelled"]

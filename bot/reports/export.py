@@ -39,6 +39,9 @@ STATUS_IN_FILE = {
     "applications": {"submitted": "diajukan", "registered": "terdaftar", "rejected": "ditolak"},
     "pledges": {"active": "aktif", "cancelled": "dibatalkan"},
     "payments": {"unverified": "belum_diverifikasi", "verified": "terverifikasi", "rejected": "ditolak"},
+    # a sponsored worker (bot/pledges/worker_status.py)
+    "workers": {"invited": "diundang", "opened": "undangan_dibuka", "applied": "mengajukan",
+                "registered": "terdaftar", "protected": "terlindungi", "lapsing": "tertunggak", "inactive": "nonaktif"},
 }
 
 
@@ -152,6 +155,7 @@ APPLICATION_HEADER = ["no_pendaftaran", "tanggal_daftar", "status", "nama_sesuai
                       "penghasilan_per_bulan", "program", "nomor_kpj", "alasan_ditolak", "disponsori_janji"]
 PLEDGE_HEADER = ["no_janji", "tanggal_janji", "status_janji", "lama_bulan", "program", "pekerja_ke",
                  "nama_pekerja", "pekerjaan", "no_hp_pekerja", "undangan_dibuka", "no_pendaftaran_pekerja",
+                 "status_pekerja",
                  "bulan_direncanakan", "bulan_lunas", "total_iuran_janji", "total_dibayar", "sisa_belum_dibayar"]
 PAYMENT_HEADER = ["no_pembayaran", "no_janji", "tanggal_bayar", "jumlah", "referensi", "status", "alasan_ditolak",
                   "dicatat_pada", "diverifikasi_pada"]

@@ -110,9 +110,25 @@ def test_an_invitation_is_single_use_and_the_pledge_shows_who_enrolled(running_b
 
     sponsor.send("/janji")
     card = sponsor.reply().text
-    assert "1. A**** F**** (Marbot): ✅ sudah mendaftar" in card
+    # applied is not protected: the card says the branch office has yet to register them
+    assert "1. A**** F**** (Marbot): 📝 sudah mengajukan pendaftaran, menunggu kantor cabang" in card
     assert "2. B*** S****** (tukang parkir): ⏳ belum membuka undangan" in card
+    assert "terlindungi bulan ini" not in card
     application = running_bot.scalar("SELECT id FROM enrollment_applications WHERE user_id = :u", u=worker.id)
+
+    # The branch office registers the worker: the sponsor is told, with the KPJ number masked.
+    admin = running_bot.sandbox.user(ADMIN_ID, first_name="Admin")
+    admin.send("/pendaftaran")
+    listed = next(m for m in admin.replies() if f"#{application}" in m.text)
+    admin.press("Terdaftar", listed)
+    admin.reply()
+    admin.send("2601 2345 678")
+    admin.reply()
+    told = [m.text for m in sponsor.replies()]
+    assert any("Pekerja 1" in t and "sudah didaftarkan kantor cabang" in t and "26*******78" in t
+               and "26012345678" not in t and "setelah iuran" in t for t in told), told
+    sponsor.send("/janji")
+    assert "1. A**** F**** (Marbot): 🪪 terdaftar di BPJS Ketenagakerjaan" in sponsor.reply().text
     assert running_bot.scalar("SELECT application_id FROM pledge_beneficiaries WHERE worker_user_id = :u",
                               u=worker.id) == application
 

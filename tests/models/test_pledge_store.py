@@ -347,6 +347,35 @@ async def test_an_invitation_is_claimed_once_by_one_worker(db: Database) -> None
         assert await sponsorship_of(session, STRANGER) is None
 
 
+async def test_a_worker_is_protected_only_once_registered_and_the_month_paid_and_verified(db: Database) -> None:
+    pledge_id, tokens = await make_pledge(db, months=1)  # November only: 16,800 for two workers at half price
+    invitation, _ = await claim(db, tokens[0], WORKER)
+    assert invitation is not None
+    today = date(2026, 11, 20)  # November is due and this is November
+
+    async def status() -> str:
+        async with db.session() as session:
+            seen = await overview(session, await session.get(Pledge, pledge_id))
+            return seen.worker_status(next(b for b in seen.beneficiaries if b.position == 1), today)
+
+    assert await status() == "opened"
+    async with db.transaction() as session:
+        application = await enrollment.submit(session, CIPHER, WORKER, SITI)
+        await link_application(session, invitation.beneficiary.id, WORKER, application.id)
+    assert await status() == "applied"
+    payment = await pay(db, pledge_id, 16_800)
+    assert await status() == "applied"  # paid, but no BPJS number yet: not protected
+    async with db.transaction() as session:
+        await enrollment.set_status(session, application.id, enrollment.REGISTERED, ADMIN, kpj_number="26012345678")
+    assert await status() == "registered"  # paid, not yet verified
+    async with db.transaction() as session:
+        await verify_payment(session, payment.id, ADMIN)
+    assert await status() == "protected"
+    async with db.transaction() as session:
+        await reject_payment(session, payment.id, ADMIN, "Tercatat dua kali")
+    assert await status() == "lapsing"  # November overdue and unpaid again
+
+
 async def test_an_expired_invitation_cannot_be_claimed(db: Database) -> None:
     pledge_id, tokens = await make_pledge(db)
     async with db.transaction() as session:
