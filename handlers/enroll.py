@@ -23,6 +23,7 @@ from handlers import replies
 from handlers.common import tell_support_chat
 from handlers.context import BotApplication, BotContext
 from handlers.conversation import Conversation, keeps_unfinished
+from handlers.reminders import plan_for
 from models import enrollment, pledge
 from models.discount import rules
 from models.flow import claim_flow, unseal
@@ -136,6 +137,8 @@ async def _submit(update: Update, context: BotContext, values: Values, message: 
         return
     await query.answer()
     log.info("enrollment application %s submitted", application.id)
+    if values.get("beneficiary_id") is not None or values.get("pledge_id") is not None:
+        await plan_for(context, user_id)  # a sponsored worker hears when the sponsor's months end
     if message is not None:  # keep the reviewed text, drop its buttons
         await replies.edit(message, Reply(message.text_html or "", ()))
     await replies.send(context, update.effective_chat.id, Reply(

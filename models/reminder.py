@@ -37,6 +37,9 @@ from models.user import User
 SENT, FAILED, EXPIRED, CANCELLED, BLOCKED = "sent", "failed", "expired", "cancelled", "blocked"
 PARKED = "parked"  # our own error, MAX_ATTEMPTS times: kept with its reason (last_error) for an admin to see
 PLEDGE_MONTH, OWN_CONTRIBUTION = "pledge_month", "own"
+# A fixed-length pledge's end: the renewal offered to its sponsor (subject_id: the pledge) and the hand-over notice to
+# each enrolled worker (subject_id: their pledge_beneficiaries row); `month` is the pledge's last month.
+PLEDGE_END, HANDOVER = "pledge_end", "handover"
 
 
 class Reminder(SQLModel, table=True):
@@ -48,7 +51,7 @@ class Reminder(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     recipient_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
-    subject: str = Field(max_length=16)  # pledge_month | own
+    subject: str = Field(max_length=16)  # pledge_month | own | pledge_end | handover
     subject_id: int = Field(sa_column=Column(Integer, nullable=False))  # pledge_months.id | enrollment_applications.id
     month: date = Field(sa_column=Column(Date, nullable=False))
     kind: str = Field(max_length=8)  # before | due | overdue

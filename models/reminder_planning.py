@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.pledges.rules import ONGOING
 from models.enrollment import REJECTED, EnrollmentApplication
-from models.pledge import ACTIVE, MONTH_DUE, Pledge, PledgeMonth
+from models.pledge import ACTIVE, MONTH_CANCELLED, MONTH_DUE, Pledge, PledgeBeneficiary, PledgeMonth
 from models.reminder import PENDING, PLEDGE_MONTH, Reminder
 from models.user import User
 
@@ -76,3 +78,41 @@ async def workers_to_remind(session: AsyncSession, *, user_id: int | None = None
     for user, application_id in (await session.exec(statement)).all():
         found.setdefault(user.telegram_id, WorkerToRemind(user, application_id))  # newest first: the latest wins
     return list(found.values())
+
+
+@dataclass(frozen=True)
+class PledgeEnding:
+    """Someone to tell that a fixed-length pledge ends: its sponsor (beneficiary_id None) or an enrolled worker."""
+
+    recipient_id: int
+    pledge_id: int
+    beneficiary_id: int | None
+    last_month: date
+    timezone: str | None
+    hour: int
+
+
+async def pledges_ending(session: AsyncSession, from_month: date, until_month: date, *,
+                         user_id: int | None = None) -> list[PledgeEnding]:
+    """Active fixed-length pledges whose last month lies in [from_month, until_month]: their sponsors, and the
+    workers who enrolled through them (an application that was not rejected), each with their reminder settings
+    (or only `user_id`'s)."""
+    last = (select(PledgeMonth.pledge_id, func.max(PledgeMonth.month).label("last_month"))
+            .where(PledgeMonth.status != MONTH_CANCELLED).group_by(PledgeMonth.pledge_id).subquery())
+    ending = (select(Pledge.id, Pledge.sponsor_id, last.c.last_month).join(last, last.c.pledge_id == Pledge.id)
+              .where(Pledge.status == ACTIVE, Pledge.months != ONGOING, last.c.last_month >= from_month,
+                     last.c.last_month <= until_month))
+    found: list[PledgeEnding] = []
+    for pledge_id, sponsor_id, last_month in (await session.exec(ending)).all():
+        if sponsor_id is not None and user_id in (None, sponsor_id):
+            user = await session.get(User, sponsor_id)
+            if user is not None:
+                found.append(PledgeEnding(sponsor_id, pledge_id, None, last_month, user.timezone, user.reminder_hour))
+        workers = (await session.exec(
+            select(PledgeBeneficiary, User).join(User, User.telegram_id == PledgeBeneficiary.worker_user_id)
+            .join(EnrollmentApplication, EnrollmentApplication.id == PledgeBeneficiary.application_id)
+            .where(PledgeBeneficiary.pledge_id == pledge_id, EnrollmentApplication.status != REJECTED))).all()
+        found += [PledgeEnding(user.telegram_id, pledge_id, beneficiary.id, last_month, user.timezone,
+                               user.reminder_hour)
+                  for beneficiary, user in workers if user_id in (None, user.telegram_id)]
+    return found

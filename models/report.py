@@ -19,7 +19,7 @@ from bot.reports.dashboard import (
 )
 from models import broadcast, reminder
 from models.enrollment import EnrollmentApplication
-from models.pledge import ACTIVE, MONTH_DUE, MONTH_PAID, Pledge, PledgeBeneficiary, PledgeMonth
+from models.pledge import ACTIVE, MONTH_CANCELLED, MONTH_DUE, MONTH_PAID, Pledge, PledgeBeneficiary, PledgeMonth
 from models.user import User
 
 
@@ -54,12 +54,30 @@ async def dashboard_figures(session: AsyncSession, now: datetime, timezone: str)
         select(func.count(distinct(broadcast.BroadcastDelivery.broadcast_id)), func.count())
         .where(broadcast.BroadcastDelivery.status == broadcast.SENT))).one()
 
+    ended = await _pledge_endings(session)
+
     return DashboardFigures(
         generated_at=local_now, timezone=timezone, applications_by_status=by_status,
         applications_by_province=by_province, active_pledges=active, workers_sponsored=int(sponsored),
         sponsored_enrolled=enrolled, months=await _month_outcomes(session, today, zone),
         reminders_sent=reminders_sent, reminders_sent_week=int(reminders_week), broadcasts=broadcasts,
-        broadcast_messages=broadcast_messages, weeks=await _weekly(session, today, zone))
+        broadcast_messages=broadcast_messages, weeks=await _weekly(session, today, zone), **ended)
+
+
+async def _pledge_endings(session: AsyncSession) -> dict[str, int]:
+    """Renewal offers sent, the pledges renewed after one (their last month moved past the offer's), and workers
+    told that their sponsored months end."""
+    sent = (reminder.Reminder.status == reminder.SENT)
+    last = (select(PledgeMonth.pledge_id, func.max(PledgeMonth.month).label("last_month"))
+            .where(PledgeMonth.status != MONTH_CANCELLED).group_by(PledgeMonth.pledge_id).subquery())
+    offers, renewed = (await session.exec(
+        select(func.count(), func.coalesce(func.sum(case((last.c.last_month > reminder.Reminder.month, 1),
+                                                         else_=0)), 0))
+        .select_from(reminder.Reminder).join(last, last.c.pledge_id == reminder.Reminder.subject_id)
+        .where(reminder.Reminder.subject == reminder.PLEDGE_END, sent))).one()
+    handovers = (await session.exec(select(func.count()).select_from(reminder.Reminder)
+                                    .where(reminder.Reminder.subject == reminder.HANDOVER, sent))).one()
+    return {"renewal_offers": int(offers), "renewed": int(renewed), "handovers": int(handovers)}
 
 
 async def _month_outcomes(session: AsyncSession, today: date, zone: ZoneInfo) -> MonthOutcomes:

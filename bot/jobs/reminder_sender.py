@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.contributions.rules import quote
+from bot.contributions.rules import MINIMUM_INCOME, quote
 from bot.core.calendar import add_months, due_date, month_start
 from bot.core.formatting import day_text, month_name, rupiah
 from bot.core.i18n import Translator
@@ -29,6 +29,7 @@ from bot.core.identity import mask_name
 from bot.core.replies import Button, Reply, rows
 from bot.infra.database import Database
 from bot.infra.pacing import PacedSender, SenderStopping, retry_after_seconds
+from bot.pledges.rules import ONGOING, SponsoredWorker, month_amounts
 from bot.reminders.rules import (
     BEFORE,
     MAX_ATTEMPTS,
@@ -36,8 +37,10 @@ from bot.reminders.rules import (
     OVERDUE_AFTER_DAYS,
     PlannedReminder,
     Preferences,
+    handover_notice,
     outside_quiet_hours,
     plan,
+    renewal_offer,
     retry_at,
     still_useful,
 )
@@ -46,9 +49,19 @@ from models.base import utcnow
 from models.claims import TAKEN_OVER, UNWANTED, this_process
 from models.discount import rules
 from models.enrollment import REJECTED, EnrollmentApplication
-from models.pledge import ACTIVE, MONTH_DUE, Pledge, PledgeMonth, encrypted_worker_names, keep_all_ongoing_planned
-from models.reminder import OWN_CONTRIBUTION, PLEDGE_MONTH, Reminder, Subject
-from models.reminder_planning import pledge_months_to_remind, workers_to_remind
+from models.pledge import (
+    ACTIVE,
+    MONTH_CANCELLED,
+    MONTH_DUE,
+    Pledge,
+    PledgeBeneficiary,
+    PledgeMonth,
+    encrypted_worker_names,
+    keep_all_ongoing_planned,
+    overview,
+)
+from models.reminder import HANDOVER, OWN_CONTRIBUTION, PLEDGE_END, PLEDGE_MONTH, Reminder, Subject
+from models.reminder_planning import pledge_months_to_remind, pledges_ending, workers_to_remind
 from models.user import User, set_blocked
 
 log = logging.getLogger(__name__)
@@ -120,6 +133,20 @@ class ReminderService:
                 for month in (current, add_months(current, 1)):
                     items.append((Subject(worker.user.telegram_id, OWN_CONTRIBUTION, worker.application_id, month),
                                   plan(due_date(month), prefs)))
+            planned += await reminders_table.plan_many(session, items, now)
+        async with self.db.transaction() as session:
+            # Fixed-length pledges ending this month or next: the renewal offer, then the workers' hand-over.
+            this_month = month_start(today)
+            items = []
+            for ending in await pledges_ending(session, add_months(this_month, -1), add_months(this_month, 1),
+                                               user_id=only_user):
+                prefs = Preferences(ending.timezone or self.default_timezone, ending.hour)
+                if ending.beneficiary_id is None:
+                    items.append((Subject(ending.recipient_id, PLEDGE_END, ending.pledge_id, ending.last_month),
+                                  renewal_offer(ending.last_month, prefs, now)))
+                else:
+                    items.append((Subject(ending.recipient_id, HANDOVER, ending.beneficiary_id, ending.last_month),
+                                  handover_notice(ending.last_month, prefs, now)))
             planned += await reminders_table.plan_many(session, items, now)
         return planned
 
@@ -240,6 +267,8 @@ class ReminderService:
             return self.texts.t(lang, f"reminders.{key}", **values)
 
         due_day = due_date(item.month)
+        if item.subject in (PLEDGE_END, HANDOVER):
+            return await self._compose_ending(session, item, lang)
         if item.subject == PLEDGE_MONTH:
             month = await session.get(PledgeMonth, item.subject_id)
             pledge = await session.get(Pledge, month.pledge_id) if month else None
@@ -267,6 +296,47 @@ class ReminderService:
         return Reply(text, rows([Button(t("paid_button"), f"r:paid:{item.id}"),
                                  Button(t("later_button"), f"r:later:{item.id}"),
                                  Button(t("stop_button"), f"r:stop:{item.id}")], 1))
+
+
+    async def _compose_ending(self, session, item: Reminder, lang: str) -> Reply | None:  # noqa: ANN001
+        """The renewal offer to the sponsor, or the hand-over notice to a worker; None once the pledge was renewed
+        (its last month moved on) or stopped."""
+        def t(key: str, **values: object) -> str:
+            return self.texts.t(lang, f"reminders.{key}", **values)
+
+        beneficiary = await session.get(PledgeBeneficiary, item.subject_id) if item.subject == HANDOVER else None
+        pledge = await session.get(Pledge, beneficiary.pledge_id if beneficiary else item.subject_id)
+        if pledge is None or pledge.status != ACTIVE or pledge.months == ONGOING:
+            return None
+        seen = await overview(session, pledge)
+        counted = [m.month for m in seen.months if m.status != MONTH_CANCELLED]
+        if not counted or max(counted) != item.month:
+            return None  # renewed (or changed) since this was planned
+        following = add_months(item.month, 1)
+        discounts = await rules(session)
+        if beneficiary is None:
+            if pledge.sponsor_id != item.recipient_id:
+                return None
+            workers = [SponsoredWorker(b.occupation, b.transport) for b in seen.beneficiaries]
+            total = sum(m.amount for m in month_amounts(workers, pledge.program_list, following, pledge.months,
+                                                        discounts))
+            names = ", ".join(mask_name(self.cipher.decrypt(b.name_encrypted)) for b in seen.beneficiaries
+                              if b.name_encrypted) or "-"
+            return Reply(t("renew_offer", id=pledge.id, last=month_name(item.month, lang), workers=names,
+                           months=pledge.months, next=month_name(following, lang), total=rupiah(total, lang)),
+                         rows([Button(t("renew_button", months=pledge.months),
+                                      f"j:ext:{pledge.id}:{pledge.months}:{pledge.months}"),
+                               Button(t("renew_no"), "j:keep")], 1))
+        if beneficiary.worker_user_id != item.recipient_id:
+            return None
+        application = await session.get(EnrollmentApplication, beneficiary.application_id or 0)
+        income = application.income if application is not None else MINIMUM_INCOME
+        transport = application.transport if application is not None else beneficiary.transport
+        monthly = quote(income=income, programs=pledge.program_list, first_month=following, transport=transport,
+                        discounts=discounts).months[0]
+        return Reply(t("handover", last=month_name(item.month, lang), next=month_name(following, lang),
+                       amount=rupiah(monthly.due, lang), programs="+".join(p.upper() for p in pledge.program_list)),
+                     rows([Button(t("handover_remind"), "rp:own:on"), Button(t("handover_quote"), "m:quote")], 1))
 
 
 def _markup(reply: Reply) -> InlineKeyboardMarkup:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from bot.core.calendar import add_months, due_date
+
 BEFORE, DUE, OVERDUE = "before", "due", "overdue"
 KINDS = (BEFORE, DUE, OVERDUE)
 DEFAULT_HOUR = 9
@@ -79,3 +81,30 @@ def tomorrow(now: datetime, tz: str, hour: int) -> datetime:
     """'Ingatkan besok': the preferred hour of the next local day."""
     zone = ZoneInfo(tz)
     return _at_local(now.astimezone(zone).date() + timedelta(days=1), hour, zone)
+
+
+# A fixed-length pledge's end (bot/jobs/reminder_sender.py): the sponsor is offered a renewal from the first day of
+# the month before its last month, and each enrolled worker is told it ends from the first day of that last month
+# (when it was not renewed by then). A notice whose day has passed goes out now, while it still helps: the renewal
+# until the last month's due date, the hand-over until the next month's.
+RENEW, HANDOVER = "renew", "handover"
+
+
+def _notice(first_day: date, useful_until: date, preferences: Preferences, now: datetime) -> datetime | None:
+    zone = ZoneInfo(preferences.timezone)
+    if now.astimezone(zone).date() > useful_until:
+        return None
+    hour = min(max(preferences.hour, QUIET_UNTIL.hour), QUIET_FROM.hour - 1)
+    return max(_at_local(first_day, hour, zone), now + timedelta(minutes=1))
+
+
+def renewal_offer(last_month: date, preferences: Preferences, now: datetime) -> list[PlannedReminder]:
+    """When to offer the sponsor one-tap renewal of a pledge whose last month is `last_month`."""
+    at = _notice(add_months(last_month, -1), due_date(last_month), preferences, now)
+    return [PlannedReminder(RENEW, at)] if at else []
+
+
+def handover_notice(last_month: date, preferences: Preferences, now: datetime) -> list[PlannedReminder]:
+    """When to tell a sponsored worker that the sponsor's months end with `last_month`."""
+    at = _notice(last_month, due_date(add_months(last_month, 1)), preferences, now)
+    return [PlannedReminder(HANDOVER, at)] if at else []

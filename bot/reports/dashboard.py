@@ -53,6 +53,9 @@ class DashboardFigures:
     broadcasts: int  # broadcasts that reached at least one person
     broadcast_messages: int
     weeks: tuple[WeekCounts, ...] = field(default_factory=tuple)
+    renewal_offers: int = 0  # fixed-length pledges whose sponsor was offered renewal
+    renewed: int = 0  # ... and renewed since
+    handovers: int = 0  # workers told that their sponsored months end
 
     @property
     def applications(self) -> int:
@@ -149,7 +152,8 @@ def summary(figures: DashboardFigures, texts: Translator, lang: str) -> str:
         lang, "dashboard.summary", time=when, applications=n(figures.applications),
         submitted=n(status.get("submitted", 0)), registered=n(status.get("registered", 0)),
         rejected=n(status.get("rejected", 0)), pledges=n(figures.active_pledges),
-        sponsored=n(figures.workers_sponsored), enrolled=n(figures.sponsored_enrolled), on_time=n(months.on_time),
+        sponsored=n(figures.workers_sponsored), enrolled=n(figures.sponsored_enrolled),
+        renewal_offers=n(figures.renewal_offers), renewed=n(figures.renewed), handovers=n(figures.handovers), on_time=n(months.on_time),
         late=n(months.late), unpaid=n(months.unpaid), upcoming=n(months.upcoming), reminders=n(figures.reminders_sent),
         reminders_week=n(figures.reminders_sent_week), broadcasts=n(figures.broadcasts),
         broadcast_messages=n(figures.broadcast_messages), new_users=n(sum(w.users for w in figures.weeks)),

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.support.e2e_steps import make_pledge, midday_zone, pledge_id_of
+from tests.support.e2e_steps import make_pledge, midday_zone, nik_for, pledge_id_of
 from tests.support.running_bot import ADMIN_ID, RunningBot
 from tests.support.sim_user import SimUser
 
@@ -118,3 +118,48 @@ def test_settings_change_the_hour_and_admins_see_the_status(running_bot: Running
     admin.send("/status")
     status = admin.reply().text
     assert "Ditahan karena kesalahan sistem: " in status and "internal:DataKeyError: " in status
+
+
+def test_a_pledge_that_ends_offers_renewal_and_its_worker_is_told(running_bot: RunningBot, new_user_id) -> None:  # noqa: ANN001
+    sponsor = running_bot.sandbox.user(new_user_id(), first_name="Rahmat")
+    _, payloads = make_pledge(sponsor, months="1 bulan")  # its only month is its last
+    pledge_id = pledge_id_of(running_bot, sponsor.id)
+    worker = running_bot.sandbox.user(new_user_id())
+    worker.send(f"/start {payloads[0]}")
+    worker.replies()
+    for answer in ("Ahmad Fauzi", nik_for(worker.id), "17-08-1990", "0812 1111 2222"):
+        worker.send(answer)
+        worker.reply()
+    worker.press("Marbot")
+    worker.reply()
+    worker.press("Ya, di Kota Banjarmasin")
+    worker.reply()
+    worker.send("1 juta")
+    worker.reply()
+    worker.press("Saya setuju")
+    worker.reply()
+    worker.press("Kirim pendaftaran")
+    worker.replies()
+    planned = running_bot.rows("SELECT recipient_id, subject FROM reminders WHERE subject IN ('pledge_end', "
+                               "'handover') AND status = 'pending' AND (recipient_id = :s OR recipient_id = :w)",
+                               s=sponsor.id, w=worker.id)
+    assert sorted(tuple(row) for row in planned) == sorted([(sponsor.id, "pledge_end"), (worker.id, "handover")])
+
+    # The offer reaches the sponsor; one tap renews for the same length.
+    for person in (sponsor, worker):
+        running_bot.execute("UPDATE users SET timezone = :tz WHERE telegram_id = :u", tz=midday_zone(), u=person.id)
+    now = datetime.now(timezone.utc) - timedelta(seconds=5)
+    running_bot.execute("UPDATE reminders SET due_at = :now WHERE subject = 'handover' AND recipient_id = :w",
+                        now=now, w=worker.id)
+    handover = next(m for _ in range(3) for m in worker.replies(timeout=10) if "ditanggung sponsor sampai" in m.text)
+    assert "Mulai" in handover.text and "per bulan" in handover.text
+    assert handover.button_labels == ["⏰ Ingatkan saya tiap bulan", "🧮 Hitung iuran saya"]
+    running_bot.execute("UPDATE reminders SET due_at = :now WHERE subject = 'pledge_end' AND recipient_id = :s",
+                        now=now, s=sponsor.id)
+    offer = next(m for _ in range(3) for m in sponsor.replies(timeout=10) if "Perpanjang" in m.text)
+    assert f"Janji #{pledge_id} berakhir" in offer.text and "A**** F****" in offer.text
+    sponsor.press("Perpanjang 1 bulan", offer)
+    assert any("diperpanjang" in m.text for m in sponsor.replies())
+    assert running_bot.scalar("SELECT months FROM pledges WHERE id = :p", p=pledge_id) == 2
+    sponsor.press_data(f"j:ext:{pledge_id}:1:1", offer.message_id)  # the offer again: renews nothing more
+    assert running_bot.scalar("SELECT months FROM pledges WHERE id = :p", p=pledge_id) == 2

@@ -38,7 +38,7 @@ def per_chat(*bots: FakeBot) -> Counter:
 async def test_a_stalled_reminder_worker_sends_nothing_that_another_took_over(db: Database) -> None:
     for sponsor in SPONSORS:
         await add_user(db, sponsor)
-        await pledge_for(db, sponsor=sponsor, months=1)
+        await pledge_for(db, sponsor=sponsor)
     slow_bot, other_bot = HoldingBot(), FakeBot()
     slow = reminders_by(db, slow_bot, "slow")
     await slow.plan_all(datetime(2026, 12, 1, 3, tzinfo=timezone.utc))
@@ -60,7 +60,7 @@ async def test_a_stalled_reminder_worker_sends_nothing_that_another_took_over(db
 
 async def test_a_handed_reminder_waits_for_the_in_flight_timeout_not_the_lease(db: Database) -> None:
     await add_user(db, SPONSORS[0])
-    await pledge_for(db, sponsor=SPONSORS[0], months=1)
+    await pledge_for(db, sponsor=SPONSORS[0])
     jobs = reminders_by(db, FakeBot(), "other")
     await jobs.plan_all(datetime(2026, 12, 1, 3, tzinfo=timezone.utc))
     async with db.transaction() as session:  # a worker hands it to Telegram, then dies before recording
@@ -77,7 +77,7 @@ async def test_a_handed_reminder_waits_for_the_in_flight_timeout_not_the_lease(d
 
 async def test_claim_tokens_differ_per_claim_even_in_one_process(db: Database) -> None:
     await add_user(db, SPONSORS[0])
-    await pledge_for(db, sponsor=SPONSORS[0], months=1)
+    await pledge_for(db, sponsor=SPONSORS[0])
     await reminders_by(db, FakeBot(), "w").plan_all(datetime(2026, 12, 1, 3, tzinfo=timezone.utc))
     async with db.transaction() as session:
         (first,) = await claim_due(session, "w", BEFORE_DEC, 10)

@@ -132,7 +132,7 @@ async def test_quiet_hours_hold_a_reminder_until_seven_and_downtime_expires_old_
 async def test_concurrent_claims_never_overlap(db: Database) -> None:
     for user_id in range(8_000, 8_040):
         await add_user(db, user_id)
-        await pledge_for(db, sponsor=user_id, months=1)
+        await pledge_for(db, sponsor=user_id)
     jobs = service(db, FakeBot())
     await jobs.plan_all(datetime(2026, 12, 1, 3, tzinfo=UTC))
 

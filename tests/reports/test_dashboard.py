@@ -172,7 +172,7 @@ def test_summary_and_json_carry_the_same_figures() -> None:
     figures = figures_for_chart()
     text = plain(summary(figures, TEXTS, "id"))
     assert "Pendaftaran: 4.656 (diajukan 1.200, terdaftar 3.400, ditolak 56)" in text
-    assert "Janji aktif: 310, untuk 640 pekerja (402 sudah mendaftar lewat undangan)" in text
+    assert "Janji aktif: 310, untuk 640 pekerja (402 sudah mengajukan pendaftaran lewat undangan)" in text
     assert "tepat waktu 1.500, terlambat 230, belum dibayar 41; belum jatuh tempo 600" in text
     assert "Pengingat terkirim: 5.210 (7 hari terakhir 480)" in text
     assert "24 November 2026 10.00 WITA" in text

@@ -65,9 +65,9 @@ def pledge_until_review(sponsor: SimUser, months: str = "3 bulan") -> str:
     return sponsor.reply().text
 
 
-def make_pledge(sponsor: SimUser) -> tuple[str, list[str]]:
-    """A confirmed 3-month pledge for two workers: (review text, invitation payloads)."""
-    review = pledge_until_review(sponsor)
+def make_pledge(sponsor: SimUser, months: str = "3 bulan") -> tuple[str, list[str]]:
+    """A confirmed pledge (3 months unless said) for two workers: (review text, invitation payloads)."""
+    review = pledge_until_review(sponsor, months)
     sponsor.press("Ya, simpan janji")
     texts = [m.text for m in sponsor.replies()]
     payloads = [found for text in texts for found in re.findall(r"start=(inv_[\w-]+)", text)]

@@ -22,7 +22,7 @@ async def add_user(db: Database, user_id: int, tz: str = "Asia/Makassar") -> Non
                           default_timezone=tz, role="user", interacting=True)
 
 
-async def pledge_for(db: Database, sponsor: int = SPONSOR, months: int = 2) -> int:
+async def pledge_for(db: Database, sponsor: int = SPONSOR, months: int = 3) -> int:
     async with db.transaction() as session:
         created, _ = await create_pledge(
             session, CIPHER, sponsor, [WorkerDetails("AHMAD FAUZI", "marbot", False, None)], months=months,
