@@ -40,6 +40,7 @@ PLEDGE_MONTH, OWN_CONTRIBUTION = "pledge_month", "own"
 # A fixed-length pledge's end: the renewal offered to its sponsor (subject_id: the pledge) and the hand-over notice to
 # each enrolled worker (subject_id: their pledge_beneficiaries row); `month` is the pledge's last month.
 PLEDGE_END, HANDOVER = "pledge_end", "handover"
+SPONSOR_STATEMENT = "statement"  # a sponsor's month in review; subject_id 0, `month` the month it reviews
 
 
 class Reminder(SQLModel, table=True):

@@ -116,3 +116,25 @@ async def pledges_ending(session: AsyncSession, from_month: date, until_month: d
                                user.reminder_hour)
                   for beneficiary, user in workers if user_id in (None, user.telegram_id)]
     return found
+
+
+@dataclass(frozen=True)
+class SponsorToReview:
+    """A sponsor with an active pledge that had a month in `month`, with their reminder settings."""
+
+    sponsor_id: int
+    timezone: str | None
+    hour: int
+
+
+async def sponsors_with_month(session: AsyncSession, month: date, *, user_id: int | None = None,
+                              ) -> list[SponsorToReview]:
+    """Sponsors (taking reminders, not blocked) of active pledges with a month `month` (or only `user_id`)."""
+    statement = (select(User.telegram_id, User.timezone, User.reminder_hour).distinct()
+                 .join(Pledge, Pledge.sponsor_id == User.telegram_id)
+                 .join(PledgeMonth, PledgeMonth.pledge_id == Pledge.id)
+                 .where(Pledge.status == ACTIVE, PledgeMonth.month == month, PledgeMonth.status != MONTH_CANCELLED,
+                        col(User.reminders_enabled).is_(True), col(User.is_blocked).is_(False)))
+    if user_id is not None:
+        statement = statement.where(User.telegram_id == user_id)
+    return [SponsorToReview(*row) for row in (await session.exec(statement)).all()]

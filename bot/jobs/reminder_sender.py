@@ -42,6 +42,7 @@ from bot.reminders.rules import (
     plan,
     renewal_offer,
     retry_at,
+    statement_notice,
     still_useful,
 )
 from models import reminder as reminders_table
@@ -59,9 +60,10 @@ from models.pledge import (
     encrypted_worker_names,
     keep_all_ongoing_planned,
     overview,
+    pledges_of,
 )
-from models.reminder import HANDOVER, OWN_CONTRIBUTION, PLEDGE_END, PLEDGE_MONTH, Reminder, Subject
-from models.reminder_planning import pledge_months_to_remind, pledges_ending, workers_to_remind
+from models.reminder import HANDOVER, OWN_CONTRIBUTION, PLEDGE_END, PLEDGE_MONTH, SPONSOR_STATEMENT, Reminder, Subject
+from models.reminder_planning import pledge_months_to_remind, pledges_ending, sponsors_with_month, workers_to_remind
 from models.user import User, set_blocked
 
 log = logging.getLogger(__name__)
@@ -147,6 +149,13 @@ class ReminderService:
                 else:
                     items.append((Subject(ending.recipient_id, HANDOVER, ending.beneficiary_id, ending.last_month),
                                   handover_notice(ending.last_month, prefs, now)))
+            planned += await reminders_table.plan_many(session, items, now)
+        async with self.db.transaction() as session:
+            # Each sponsor's statement of the month just ended, on the first days of this one.
+            ended = add_months(month_start(today), -1)
+            items = [(Subject(sponsor.sponsor_id, SPONSOR_STATEMENT, 0, ended), statement_notice(
+                ended, Preferences(sponsor.timezone or self.default_timezone, sponsor.hour), now))
+                for sponsor in await sponsors_with_month(session, ended, user_id=only_user)]
             planned += await reminders_table.plan_many(session, items, now)
         return planned
 
@@ -269,6 +278,8 @@ class ReminderService:
         due_day = due_date(item.month)
         if item.subject in (PLEDGE_END, HANDOVER):
             return await self._compose_ending(session, item, lang)
+        if item.subject == SPONSOR_STATEMENT:
+            return await self._compose_statement(session, item, lang)
         if item.subject == PLEDGE_MONTH:
             month = await session.get(PledgeMonth, item.subject_id)
             pledge = await session.get(Pledge, month.pledge_id) if month else None
@@ -337,6 +348,30 @@ class ReminderService:
         return Reply(t("handover", last=month_name(item.month, lang), next=month_name(following, lang),
                        amount=rupiah(monthly.due, lang), programs="+".join(p.upper() for p in pledge.program_list)),
                      rows([Button(t("handover_remind"), "rp:own:on"), Button(t("handover_quote"), "m:quote")], 1))
+
+
+    async def _compose_statement(self, session, item: Reminder, lang: str) -> Reply | None:  # noqa: ANN001
+        """A sponsor's month in review, per active pledge: who was protected, what was paid of what was due."""
+        def t(key: str, **values: object) -> str:
+            return self.texts.t(lang, f"reminders.{key}", **values)
+
+        month_end = add_months(item.month, 1) - timedelta(days=1)
+        lines = [t("statement_title", month=month_name(item.month, lang))]
+        for seen in await pledges_of(session, item.recipient_id):
+            month = next((m for m in seen.months if m.month == item.month and m.status != MONTH_CANCELLED), None)
+            if seen.pledge.status != ACTIVE or month is None:
+                continue
+            by_status: dict[str, list[str]] = {}
+            for beneficiary in seen.beneficiaries:
+                name = mask_name(self.cipher.decrypt(beneficiary.name_encrypted)) if beneficiary.name_encrypted \
+                    else t("statement_unnamed", number=beneficiary.position)
+                by_status.setdefault(seen.worker_status(beneficiary, month_end), []).append(name)
+            who = "; ".join(t(f"statement_{status}", names=", ".join(names)) for status, names in by_status.items())
+            lines.append(t("statement_pledge", id=seen.id, who=who, paid=rupiah(month.amount_paid, lang),
+                           due=rupiah(month.amount_due, lang)))
+        if len(lines) == 1:
+            return None  # every pledge stopped since this was planned
+        return Reply("\n".join(lines), rows([Button(t("statement_button"), "j:list")], 1))
 
 
 def _markup(reply: Reply) -> InlineKeyboardMarkup:

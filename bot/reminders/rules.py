@@ -108,3 +108,16 @@ def handover_notice(last_month: date, preferences: Preferences, now: datetime) -
     """When to tell a sponsored worker that the sponsor's months end with `last_month`."""
     at = _notice(last_month, due_date(add_months(last_month, 1)), preferences, now)
     return [PlannedReminder(HANDOVER, at)] if at else []
+
+
+# A sponsor's monthly statement (bot/jobs/reminder_sender.py): on the first day of each month, at their hour, about
+# the month just ended; a statement still unsent after the first week is no longer news.
+STATEMENT = "statement"
+STATEMENT_USEFUL_DAYS = 7
+
+
+def statement_notice(month_ended: date, preferences: Preferences, now: datetime) -> list[PlannedReminder]:
+    """When to send the statement of `month_ended` (the first day of the month after it)."""
+    first = add_months(month_ended, 1)
+    at = _notice(first, first + timedelta(days=STATEMENT_USEFUL_DAYS - 1), preferences, now)
+    return [PlannedReminder(STATEMENT, at)] if at else []

@@ -1,7 +1,8 @@
-"""The end of a fixed-length pledge, through the reminder tables and dispatcher with a frozen clock and a fake
-Telegram: the sponsor is offered one-tap renewal a month before the last month; a worker who enrolled through the
-pledge is told when the sponsored months end, what continuing costs and offered reminders; renewing first means
-the worker hears nothing; open-ended pledges are never touched."""
+"""What a pledge tells people on its own, through the reminder tables and dispatcher with a frozen clock and a fake
+Telegram. At a fixed-length pledge's end: the sponsor is offered one-tap renewal a month before the last month; a
+worker who enrolled through the pledge is told when the sponsored months end, what continuing costs and offered
+reminders; renewing first means the worker hears nothing; open-ended pledges are never touched. Every month: the
+sponsor's statement of the month just ended."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from bot.infra.pacing import PacedSender
 from bot.jobs.reminder_sender import ReminderService
 from bot.pledges.rules import ONGOING
 from models import enrollment
-from models.pledge import WorkerDetails, claim_invitation, create_pledge, extend, link_application
-from models.reminder import HANDOVER, PLEDGE_END, Reminder
+from models.pledge import WorkerDetails, claim_invitation, create_pledge, extend, link_application, record_payment
+from models.pledge_payments import verify_payment
+from models.reminder import HANDOVER, PLEDGE_END, SPONSOR_STATEMENT, Reminder
 from models.report import dashboard_figures
 from tests.support.fake_bot import FakeBot
 from tests.support.sponsors import CIPHER, DEC, SPONSOR, add_user
@@ -108,3 +110,29 @@ async def test_open_ended_pledges_never_end(db: Database) -> None:
     jobs = service(db, FakeBot())
     await jobs.plan_all(PLANNED_ON)
     assert await ending_rows(db) == []
+
+
+async def test_each_month_the_sponsor_gets_a_statement_of_the_month_just_ended(db: Database) -> None:
+    pledge_id = await sponsored_worker(db, months=3)  # December to February
+    async with db.transaction() as session:
+        application = await session.get(enrollment.EnrollmentApplication, 1)
+        await enrollment.set_status(session, application.id, enrollment.REGISTERED, 99, kpj_number="26012345678")
+        payment = await record_payment(session, pledge_id, SPONSOR, 16_800, date(2026, 12, 10), None)
+        await verify_payment(session, payment.id, 99)
+    bot = FakeBot()
+    jobs = service(db, bot)
+    await jobs.plan_all(datetime(2027, 1, 1, 2, tzinfo=UTC))
+    async with db.session() as session:
+        statements = (await session.exec(select(Reminder).where(Reminder.subject == SPONSOR_STATEMENT))).all()
+    assert [(r.recipient_id, r.month) for r in statements] == [(SPONSOR, DEC)]
+    await jobs.dispatch_once(datetime(2027, 1, 1, 2, 5, tzinfo=UTC))
+    chat_id, text, markup = next((c, t, m) for c, t, m in bot.sent if "Ringkasan" in t)
+    assert chat_id == SPONSOR and "Ringkasan Desember 2026" in text
+    assert f"Janji #{pledge_id}: terlindungi: A**** F****." in text and "Dibayar Rp16.800 dari Rp16.800" in text
+    assert [b.callback_data for row in markup.inline_keyboard for b in row] == ["j:list"]
+    # a statement not sent in the first week is no longer planned
+    async with db.transaction() as session:
+        await session.delete(statements[0])
+    assert await jobs.plan_all(datetime(2027, 1, 9, 2, tzinfo=UTC)) >= 0
+    async with db.session() as session:
+        assert (await session.exec(select(Reminder).where(Reminder.subject == SPONSOR_STATEMENT))).all() == []
