@@ -166,7 +166,8 @@ async def _store(context: BotContext, user_id: int, values: Values, details: enr
             if sponsored is not None and sponsored.beneficiary.application_id is None:
                 beneficiary_id = sponsored.beneficiary.id
         if beneficiary_id is not None:
-            await pledge.link_application(session, int(beneficiary_id), user_id, application.id)
+            await pledge.link_application(session, int(beneficiary_id), user_id, application.id,
+                                          share_with_sponsor=values.get("share") is True)
         return application, None
 
 
@@ -182,4 +183,5 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(CONVERSATION.on_button, pattern=r"^e:(occ:[a-z]{1,12}|reg:(nik|other)"
                                                                          r"|prov:\d{2}|regc:\d{4}"
                                                                          r"|prog:(min|jht)|consent:(yes|no)"
+                                                                         r"|share:(yes|no)"
                                                                          r"|edit:[a-z_]{1,12}|back|cancel|submit|new)$"))

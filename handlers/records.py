@@ -111,12 +111,14 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
         if not told:
             await update.effective_message.reply_text(context.t("records.worker_not_told"))
     if status == enrollment.REGISTERED:
-        await _tell_sponsor_of_registration(context, application_id, changed.kpj_number or "")
+        await _tell_sponsor_of_registration(context, changed)
 
 
-async def _tell_sponsor_of_registration(context: BotContext, application_id: int, kpj: str) -> None:
-    """A sponsor paying for this worker hears that the branch office registered them, with the KPJ number masked
-    (the worker has not agreed to share it), and whether this month already protects them."""
+async def _tell_sponsor_of_registration(context: BotContext, application: enrollment.EnrollmentApplication) -> None:
+    """A sponsor paying for this worker hears that the branch office registered them, and whether this month already
+    protects them. The KPJ number is masked, unless the worker agreed (while enrolling through the invitation) to share
+    it and their NIK so the sponsor can pay for them in JMO: then both, with the steps."""
+    application_id, kpj = application.id or 0, application.kpj_number or ""
     async with context.services.db.session() as session:
         found = await pledge.sponsorship_of_application(session, application_id)
     if found is None or found[0].pledge.sponsor_id is None:
@@ -126,10 +128,13 @@ async def _tell_sponsor_of_registration(context: BotContext, application_id: int
     today = datetime.now(ZoneInfo(context.timezone)).date()
     protected = sponsored.worker_status(beneficiary, today) == "protected"
     following = sponsored.next_open
+    shared = beneficiary.share_with_sponsor
     await notify_user(
-        context, sponsored.pledge.sponsor_id, "pledges.worker_now_registered", id=sponsored.id,
+        context, sponsored.pledge.sponsor_id, "pledges.worker_now_registered_shared" if shared
+        else "pledges.worker_now_registered", id=sponsored.id,
         number=beneficiary.position, name=mask_name(name) if name else "-",
-        occupation=occupation_label(beneficiary.occupation), kpj=mask_kpj(kpj),
+        occupation=occupation_label(beneficiary.occupation), kpj=kpj if shared else mask_kpj(kpj),
+        nik=context.services.cipher.decrypt(application.nik_encrypted) if shared else "",
         when=lambda lang: context.services.texts.t(lang, "pledges.protected_now") if protected
         else context.services.texts.t(lang, "pledges.protected_after", month=month_name(
             following.month if following is not None else today.replace(day=1), lang)))

@@ -84,6 +84,8 @@ class PledgeBeneficiary(SQLModel, table=True):
     invite_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     worker_user_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True, index=True))
     application_id: int | None = Field(default=None, nullable=True)
+    # The worker agreed, while enrolling, that the sponsor may see their NIK and KPJ number (to pay in JMO).
+    share_with_sponsor: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
 class PledgeMonth(SQLModel, table=True):
@@ -477,10 +479,11 @@ async def sponsorship_of(session: AsyncSession, user_id: int) -> Invitation | No
     return Invitation(*row) if row else None
 
 
-async def link_application(session: AsyncSession, beneficiary_id: int, user_id: int, application_id: int) -> None:
+async def link_application(session: AsyncSession, beneficiary_id: int, user_id: int, application_id: int, *,
+                           share_with_sponsor: bool = False) -> None:
     await session.exec(update(PledgeBeneficiary)
                        .where(PledgeBeneficiary.id == beneficiary_id, PledgeBeneficiary.worker_user_id == user_id)
-                       .values(application_id=application_id))
+                       .values(application_id=application_id, share_with_sponsor=share_with_sponsor))
 
 
 async def sponsorship_of_application(session: AsyncSession, application_id: int,
@@ -511,8 +514,8 @@ async def forget_user(session: AsyncSession, user_id: int) -> dict[str, int]:
         await session.exec(update(PledgePayment).where(PledgePayment.pledge_id == pledge.id)
                            .values(reference=None, recorded_by=None))
     as_worker = await session.exec(update(PledgeBeneficiary).where(PledgeBeneficiary.worker_user_id == user_id)
-                                   .values(worker_user_id=None, application_id=None, name_encrypted=None,
-                                           phone_encrypted=None))
+                                   .values(worker_user_id=None, application_id=None, share_with_sponsor=False,
+                                           name_encrypted=None, phone_encrypted=None))
     return {"pledges": len(pledges), "sponsorships": int(as_worker.rowcount or 0)}
 
 

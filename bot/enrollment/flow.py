@@ -11,7 +11,8 @@ that place ("Kota Banjarmasin, Kalimantan Selatan?"); short names (kalsel, bjm, 
 the province are read; a regency of another province is refused, naming where it is, with the nearest as buttons.
 
 Callback data: `e:occ:<key>`, `e:reg:nik|other` (the NIK's place or another), `e:prov:<code>`, `e:regc:<4 digits>`,
-`e:prog:min|jht`, `e:consent:yes|no`, `e:edit:<step>`, `e:back`, `e:cancel`, `e:submit`.
+`e:prog:min|jht`, `e:consent:yes|no`, `e:share:yes|no` (a sponsored worker lets the sponsor see their NIK and KPJ
+number, to pay for them in JMO), `e:edit:<step>`, `e:back`, `e:cancel`, `e:submit`.
 """
 
 from __future__ import annotations
@@ -75,12 +76,14 @@ def next_step(values: Values) -> str:
     for step in STEPS:
         if step not in values:
             return step
+    if "pledge_id" in values and "share" not in values:  # enrolling through a sponsor's invitation
+        return "share"
     return "review"
 
 
 class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", steps=next_step):
     choice_steps = {"occ": "occupation", "reg": "province", "prov": "province", "regc": "regency",
-                    "prog": "programs", "consent": "consent"}
+                    "prog": "programs", "consent": "consent", "share": "share"}
 
     # ------------------------------------------------------------------ questions
     def prompt(self, step: str, values: Values, lang: str) -> Reply:
@@ -112,6 +115,9 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
             choices = [Button(self.t(lang, "consent_yes"), "e:consent:yes"),
                        Button(self.t(lang, "consent_no"), "e:consent:no")]
             return Reply(self.t(lang, "ask_consent"), rows(choices, 1) + nav)
+        if step == "share":
+            choices = [Button(self.t(lang, "share_yes"), "e:share:yes"), Button(self.t(lang, "share_no"), "e:share:no")]
+            return Reply(self.t(lang, "ask_share"), rows(choices, 1) + nav)
         return Reply(self.t(lang, f"ask_{step}"), nav)
 
     # ------------------------------------------------------------------ answers
@@ -198,6 +204,8 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
             return _with_regency(values, regency), None
         if kind == "prog" and value in ("min", "jht"):
             return {**values, "programs": [JKK, JKM, JHT] if value == "jht" else [JKK, JKM]}, None
+        if kind == "share" and value in ("yes", "no"):
+            return {**values, "share": value == "yes"}, None
         if kind == "consent" and value in ("yes", "no"):
             return ({**values, "consent": True}, None) if value == "yes" else (values, "declined")
         return values, "stale"
@@ -238,6 +246,8 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
 
     def edit(self, values: Values, step: str) -> Values:
         """Forget one answer so that it is asked again; everything else stays."""
+        if step == "share" and "pledge_id" in values:
+            return _forget(values, step)
         if step not in EDITABLE or step in values.get("locked", ()):
             return values
         forgotten = _forget(values, step)
@@ -246,6 +256,8 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
     def back(self, values: Values) -> Values:
         """'Back': forget the answer before the current question (answers set by a sponsor stay)."""
         current = next_step(values)
+        if current == "review" and "share" in values:
+            return _forget(values, "share")
         earlier = STEPS[: STEPS.index(current)] if current in STEPS else STEPS
         for step in reversed(earlier):
             if step in values and step not in values.get("locked", ()):
@@ -273,7 +285,10 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
                       month=month_name(this_month, lang))
         if sponsor is not None:
             text += "\n" + self.t(lang, "review_sponsor", sponsor=sponsor)
+            text += "\n" + self.t(lang, "review_share_yes" if values.get("share") else "review_share_no")
         locked = values.get("locked", ())
         edits = [Button(self.t(lang, f"edit_{step}"), f"e:edit:{step}") for step in EDITABLE if step not in locked]
+        if "pledge_id" in values:
+            edits.append(Button(self.t(lang, "edit_share"), "e:edit:share"))
         return Reply(text, rows([Button(self.t(lang, "submit"), "e:submit")], 1) + rows(edits, 3)
                      + rows([Button(self.t(lang, "cancel"), "e:cancel")], 1))

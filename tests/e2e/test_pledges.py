@@ -100,8 +100,11 @@ def test_an_invitation_is_single_use_and_the_pledge_shows_who_enrolled(running_b
     worker.send("1 juta")
     assert "Persetujuan" in worker.reply().text
     worker.press("Saya setuju")
+    assert "Berbagi nomor dengan sponsor?" in worker.reply().text
+    worker.press("Tidak, jangan")
     review = worker.reply().text
     assert "ditanggung sponsor" in review and "Rahmat" in review and "JKK+JKM" in review
+    assert "tidak dibagikan ke sponsor" in review
     assert "Ubah program" not in " ".join(worker.last_message_with_buttons().button_labels)
     worker.press("Kirim pendaftaran")
     worker.replies()
@@ -422,3 +425,44 @@ def test_a_partial_payment_is_said_aloud_and_too_much_is_refused(running_bot: Ru
     assert any("sudah dicatat" in t and f"sisa {month} {left}" in t for t in recorded), recorded
     assert running_bot.scalar("SELECT amount_paid FROM pledge_months WHERE pledge_id = :p ORDER BY month",
                               p=pledge_id) == 5_000
+
+
+def test_a_worker_who_shares_their_numbers_lets_the_sponsor_pay_in_jmo(running_bot: RunningBot,
+                                                                       new_user_id) -> None:  # noqa: ANN001
+    sponsor = running_bot.sandbox.user(new_user_id(), first_name="Rahmat")
+    _, payloads = make_pledge(sponsor)
+    worker = running_bot.sandbox.user(new_user_id())
+    worker.send(f"/start {payloads[0]}")
+    worker.replies()
+    for answer in ("Ahmad Fauzi", nik_for(worker.id), "17-08-1990", "0812 1111 2222"):
+        worker.send(answer)
+        worker.reply()
+    worker.press("Marbot")
+    worker.reply()
+    worker.press("Ya, di Kota Banjarmasin")
+    worker.reply()
+    worker.send("1 juta")
+    worker.reply()
+    worker.press("Saya setuju")
+    worker.reply()
+    worker.press("Ya, boleh")
+    assert "boleh dilihat sponsor" in worker.reply().text
+    worker.press("Kirim pendaftaran")
+    worker.replies()
+    application = running_bot.scalar("SELECT id FROM enrollment_applications WHERE user_id = :u", u=worker.id)
+    assert running_bot.scalar("SELECT share_with_sponsor FROM pledge_beneficiaries WHERE application_id = :a",
+                              a=application) in (True, 1)
+    admin = running_bot.sandbox.user(ADMIN_ID, first_name="Admin")
+    admin.send("/pendaftaran")
+    listed = next(m for m in admin.replies() if f"#{application}" in m.text)
+    admin.press("Terdaftar", listed)
+    admin.reply()
+    admin.send("2601 2345 678")
+    admin.reply()
+    told = [m.text for m in sponsor.replies()]
+    shared = next(t for t in told if "sudah didaftarkan kantor cabang" in t)
+    assert nik_for(worker.id) in shared and "26012345678" in shared and "SERTAKAN" in shared and "/janji" in shared
+    # nothing personal went to the team's chat
+    messages = running_bot.sandbox.sandbox.messages
+    team = running_bot.sandbox.run(lambda: [m.text or "" for (chat, _), m in messages.items() if chat == SUPPORT_CHAT_ID])
+    assert all(nik_for(worker.id) not in text for text in team)

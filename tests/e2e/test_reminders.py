@@ -120,7 +120,8 @@ def test_settings_change_the_hour_and_admins_see_the_status(running_bot: Running
     assert "Ditahan karena kesalahan sistem: " in status and "internal:DataKeyError: " in status
 
 
-def test_a_pledge_that_ends_offers_renewal_and_its_worker_is_told(running_bot: RunningBot, new_user_id) -> None:  # noqa: ANN001
+def test_a_pledge_that_ends_offers_renewal_and_its_worker_is_told(running_bot: RunningBot,
+                                                                  new_user_id) -> None:  # noqa: ANN001
     sponsor = running_bot.sandbox.user(new_user_id(), first_name="Rahmat")
     _, payloads = make_pledge(sponsor, months="1 bulan")  # its only month is its last
     pledge_id = pledge_id_of(running_bot, sponsor.id)
@@ -137,6 +138,8 @@ def test_a_pledge_that_ends_offers_renewal_and_its_worker_is_told(running_bot: R
     worker.send("1 juta")
     worker.reply()
     worker.press("Saya setuju")
+    worker.reply()
+    worker.press("Tidak, jangan")
     worker.reply()
     worker.press("Kirim pendaftaran")
     worker.replies()

@@ -228,3 +228,21 @@ def test_a_new_province_from_the_review_asks_its_regency_again() -> None:
     assert "Menurut NIK" not in FLOW.prompt("province", edited, "id").text  # the plain question this time
     kept, _ = FLOW.accept_text(edited, "kalsel", TODAY)
     assert next_step(kept) == "regency"
+
+
+def test_a_worker_enrolling_through_an_invitation_is_asked_whether_the_sponsor_may_see_their_numbers() -> None:
+    values = {**complete(), "pledge_id": 3, "beneficiary_id": 5, "locked": ["programs"]}
+    assert next_step(values) == "share"
+    asked = FLOW.prompt("share", values, "id")
+    assert "JMO" in asked.text and [b.data for row in asked.buttons for b in row][:2] == ["e:share:yes", "e:share:no"]
+    shared, error = FLOW.accept_choice(values, "share", "yes", TODAY)
+    assert error is None and next_step(shared) == "review"
+    text = FLOW.review(shared, [], date(2026, 11, 1), "id", sponsor="Rahmat").text
+    assert "boleh dilihat sponsor" in text
+    assert "e:edit:share" in [b.data for row in FLOW.review(shared, [], date(2026, 11, 1), "id", "Rahmat").buttons
+                              for b in row]
+    assert next_step(FLOW.edit(shared, "share")) == "share" and next_step(FLOW.back(shared)) == "share"
+    kept, _ = FLOW.accept_choice(values, "share", "no", TODAY)
+    assert "tidak dibagikan" in FLOW.review(kept, [], date(2026, 11, 1), "id", sponsor="Rahmat").text
+    assert FLOW.accept_choice(values, "share", "maybe", TODAY)[1] == "stale"
+    assert "share" not in [next_step(complete())]  # only through an invitation

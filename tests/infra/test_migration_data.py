@@ -419,6 +419,14 @@ async def _fill_0013_payment_decisions(connection: AsyncConnection, state: State
         "payment_id": state.ids["rejected_payment"], "month_id": state.ids["pledge_month"], "amount": 8_400})
 
 
+async def _fill_0014_share_with_sponsor(connection: AsyncConnection, state: State) -> None:
+    await _insert(connection, state, "pledge_beneficiaries", {
+        "pledge_id": state.ids["pledge"], "position": 3, "name_encrypted": "enc:Udin", "phone_encrypted": None,
+        "occupation": "marbot", "transport": False, "invite_hash": "e" * 64,
+        "invite_expires_at": datetime(2026, 12, 30, tzinfo=WITA), "invite_used_at": datetime(2026, 12, 2, tzinfo=WITA),
+        "worker_user_id": BIG_ID, "application_id": None, "share_with_sponsor": True})
+
+
 @dataclass(frozen=True)
 class Step:
     """One revision: the tables it creates, the columns (with server defaults) it adds, the rows to write after."""
@@ -453,6 +461,8 @@ STEPS: dict[str, Step] = {
                                                                      ("pledge_payments", "rejected_by", None),
                                                                      ("pledge_payments", "reject_reason", None)),
                                    _fill_0013_payment_decisions, _seeded_0013),
+    "0014_share_with_sponsor": Step((), (("pledge_beneficiaries", "share_with_sponsor", False),),
+                                    _fill_0014_share_with_sponsor),
 }
 
 MODELS: dict[str, type[SQLModel]] = {mapper.local_table.name: mapper.class_
