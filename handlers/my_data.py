@@ -13,7 +13,7 @@ from bot.privacy.my_data import deletion_question, describe
 from handlers import replies
 from handlers.context import BotApplication, BotContext
 from handlers.users import forget_profile
-from models import personal_data
+from models import personal_data, pledge
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,13 @@ async def on_button(update: Update, context: BotContext) -> None:
         await show_my_data(update, context)
     elif action == "del":
         await ask_to_delete(update, context)
+    elif action == "unshare":
+        async with context.services.db.transaction() as session:
+            stopped = await pledge.stop_sharing(session, update.effective_user.id)
+        await query.answer()
+        text = context.t("mydata.unshared" if stopped else "mydata.not_sharing")
+        if message is not None:
+            await replies.edit(message, Reply(text, ()))
     elif action == "keep":
         await query.answer()
         if message is not None:
@@ -68,4 +75,4 @@ def register(app: BotApplication) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler(["datasaya", "mydata"], show_my_data, filters=private))
     app.add_handler(CommandHandler(["hapusdata", "deletemydata"], ask_to_delete, filters=private))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^my:(show|del|delok|keep)$"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^my:(show|del|delok|keep|unshare)$"))

@@ -498,6 +498,14 @@ async def sponsorship_of_application(session: AsyncSession, application_id: int,
     return await overview(session, pledge), beneficiary
 
 
+async def stop_sharing(session: AsyncSession, user_id: int) -> bool:
+    """The worker withdraws their agreement that the sponsor may see their NIK and KPJ number; True when it was on."""
+    result = await session.exec(update(PledgeBeneficiary).where(PledgeBeneficiary.worker_user_id == user_id,
+                                                                col(PledgeBeneficiary.share_with_sponsor).is_(True))
+                                .values(share_with_sponsor=False))
+    return bool(result.rowcount)
+
+
 # ---------------------------------------------------------------------------------------------- deletion
 async def forget_user(session: AsyncSession, user_id: int) -> dict[str, int]:
     """/hapusdata: the user's pledges stop and lose everything personal; amounts and payments stay, anonymised.

@@ -29,8 +29,10 @@ def describe(data: Any, cipher: PersonalDataCipher, texts: Translator, lang: str
     if data.user is not None:
         head.append(t("account", name=data.user.first_name or "-", language=data.user.language,
                       timezone=data.user.timezone))
+    sharing = data.sponsorship is not None and data.sponsorship.beneficiary.share_with_sponsor
     if data.sponsorship is not None:
         head.append(t("sponsored", id=data.sponsorship.pledge.id))
+        head.append(t("sharing_on" if sharing else "sharing_off"))
     if data.tickets:
         head.append(t("tickets", count=data.tickets))
     if not (data.applications or data.pledges or data.sponsorship or data.tickets):
@@ -48,7 +50,9 @@ def describe(data: Any, cipher: PersonalDataCipher, texts: Translator, lang: str
                        status=texts.t(lang, f"mydata.pledge_{overview.pledge.status}"),
                        paid=rupiah(overview.total_paid, lang)))
     text, shown = fit_lines(head, lines, [t("footer")], lambda left: t("more", count=left))
-    reply = Reply(text, rows([Button(t("delete_button"), "my:del"), Button(texts.t(lang, "menu.back"), "m:home")], 1))
+    buttons = [Button(t("unshare_button"), "my:unshare")] if sharing else []  # consent withdrawn in one tap
+    buttons += [Button(t("delete_button"), "my:del"), Button(texts.t(lang, "menu.back"), "m:home")]
+    reply = Reply(text, rows(buttons, 1))
     return MyDataView(reply, plain("\n".join(head + lines)) if shown < len(lines) else None)
 
 

@@ -466,3 +466,12 @@ def test_a_worker_who_shares_their_numbers_lets_the_sponsor_pay_in_jmo(running_b
     messages = running_bot.sandbox.sandbox.messages
     team = running_bot.sandbox.run(lambda: [m.text or "" for (chat, _), m in messages.items() if chat == SUPPORT_CHAT_ID])
     assert all(nik_for(worker.id) not in text for text in team)
+    # the worker sees it in /datasaya and withdraws it in one tap
+    worker.send("/datasaya")
+    assert "boleh melihat NIK" in worker.reply().text
+    worker.press("Berhenti berbagi nomor")
+    assert "tidak lagi diberi NIK" in worker.reply().text
+    assert running_bot.scalar("SELECT share_with_sponsor FROM pledge_beneficiaries WHERE application_id = :a",
+                              a=application) in (False, 0)
+    worker.send("/datasaya")
+    assert "tidak dibagikan ke sponsor" in worker.reply().text
