@@ -112,7 +112,7 @@ def handover_notice(last_month: date, preferences: Preferences, now: datetime) -
 
 # A sponsor's monthly statement (bot/jobs/reminder_sender.py): on the first day of each month, at their hour, about
 # the month just ended; a statement still unsent after the first week is no longer news.
-STATEMENT = "statement"
+STATEMENT = "review"  # the reminder kind (at most 8 characters)
 STATEMENT_USEFUL_DAYS = 7
 
 

@@ -232,6 +232,11 @@ def test_a_reminder_is_planned_by_the_scheduler_and_arrives(console: ConsoleSess
     console.say("/sebagai 1", "berbicara sebagai Anda")
     console.say("/percepat", "jatuh tempo sekarang")
     console.expect(since=console.last_typed, pattern=re.compile(r"^🤖 (⏰|⚠️) .*iuran Anda bulan", re.M))
+    # printed when the stand-in receives it; recorded as sent just after Telegram's answer: wait for the record
+    deadline = time.monotonic() + 60
+    while _count(console, "recipient_id = :u AND status = 'sent'") < 2:
+        assert time.monotonic() < deadline, "the reminders were not recorded as sent"
+        time.sleep(0.25)  # polling the database, bounded by the deadline
     assert _count(console, "recipient_id = :u AND status = 'sent'") == 2
 
 

@@ -81,3 +81,32 @@ def test_remind_me_tomorrow_crosses_the_month_end() -> None:
 def test_retries_back_off() -> None:
     now = utc(2026, 12, 1, 3)
     assert [int((retry_at(n, now) - now).total_seconds()) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+
+
+def test_every_reminder_kind_and_subject_fits_its_column() -> None:
+    # PostgreSQL refuses a longer value where SQLite would keep it: checked here, on any backend.
+    from bot.reminders import rules
+    from models import reminder
+
+    kinds = [rules.BEFORE, rules.DUE, rules.OVERDUE, rules.RENEW, rules.HANDOVER, rules.STATEMENT]
+    subjects = [reminder.PLEDGE_MONTH, reminder.OWN_CONTRIBUTION, reminder.PLEDGE_END, reminder.HANDOVER,
+                reminder.SPONSOR_STATEMENT]
+    assert all(len(kind) <= reminder.Reminder.model_fields["kind"].metadata[0].max_length for kind in kinds)
+    assert all(len(subject) <= 16 for subject in subjects)
+
+
+def test_the_end_of_a_pledge_and_the_statement_are_announced_on_their_first_days() -> None:
+    from bot.reminders.rules import Preferences, handover_notice, renewal_offer, statement_notice
+
+    makassar = Preferences("Asia/Makassar", 9)
+    early = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    # the offer on 1 December at 09:00 WITA for a pledge ending in January; the hand-over on 1 January
+    assert [r.due_at for r in renewal_offer(date(2027, 1, 1), makassar, early)] == [
+        datetime(2026, 12, 1, 1, tzinfo=timezone.utc)]
+    assert [r.due_at for r in handover_notice(date(2027, 1, 1), makassar, early)] == [
+        datetime(2027, 1, 1, 1, tzinfo=timezone.utc)]
+    # late: now (a minute on), while it still helps; past the last month's due date the offer is not made
+    late = datetime(2027, 1, 10, tzinfo=timezone.utc)
+    assert [r.due_at for r in renewal_offer(date(2027, 1, 1), makassar, late)] == [late + timedelta(minutes=1)]
+    assert renewal_offer(date(2027, 1, 1), makassar, datetime(2027, 1, 16, tzinfo=timezone.utc)) == []
+    assert statement_notice(date(2026, 12, 1), makassar, datetime(2027, 1, 8, tzinfo=timezone.utc)) == []
