@@ -10,6 +10,8 @@ its link to them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,15 +32,25 @@ class StoredData:
     tickets: int  # questions the user passed to a person
     open_flow: str | None
     counts: dict[str, int] = field(default_factory=dict)
+    # Where they stand as a sponsored worker (bot/pledges/worker_status.py) and, when lapsing, the months overdue.
+    sponsored_status: str | None = None
+    overdue_months: int = 0
 
 
 async def gather(session: AsyncSession, user_id: int) -> StoredData:
     tickets = await support.count_passed_on(session, user_id)  # questions kept but never passed on are not "sent"
     flow = await session.get(FlowState, user_id)
-    return StoredData(user=await session.get(User, user_id), applications=await enrollment.of_user(session, user_id),
-                      pledges=await pledge.pledges_of(session, user_id),
-                      sponsorship=await pledge.sponsorship_of(session, user_id), tickets=int(tickets),
-                      open_flow=flow.flow if flow else None)
+    user = await session.get(User, user_id)
+    sponsorship = await pledge.sponsorship_of(session, user_id)
+    status, overdue = None, 0
+    if sponsorship is not None:  # in the same words as the sponsor's /janji
+        today = datetime.now(ZoneInfo(user.timezone if user and user.timezone else "Asia/Makassar")).date()
+        seen = await pledge.overview(session, sponsorship.pledge)
+        status, overdue = seen.worker_status(sponsorship.beneficiary, today), seen.overdue_months(today)
+    return StoredData(user=user, applications=await enrollment.of_user(session, user_id),
+                      pledges=await pledge.pledges_of(session, user_id), sponsorship=sponsorship,
+                      tickets=int(tickets), open_flow=flow.flow if flow else None, sponsored_status=status,
+                      overdue_months=overdue)
 
 
 async def erase(session: AsyncSession, user_id: int) -> dict[str, int]:

@@ -32,6 +32,8 @@ def describe(data: Any, cipher: PersonalDataCipher, texts: Translator, lang: str
     sharing = data.sponsorship is not None and data.sponsorship.beneficiary.share_with_sponsor
     if data.sponsorship is not None:
         head.append(t("sponsored", id=data.sponsorship.pledge.id))
+        if getattr(data, "sponsored_status", None):
+            head.append("  " + texts.t(lang, f"pledges.worker_{data.sponsored_status}", overdue=data.overdue_months))
         head.append(t("sharing_on" if sharing else "sharing_off"))
     if data.tickets:
         head.append(t("tickets", count=data.tickets))

@@ -468,7 +468,9 @@ def test_a_worker_who_shares_their_numbers_lets_the_sponsor_pay_in_jmo(running_b
     assert all(nik_for(worker.id) not in text for text in team)
     # the worker sees it in /datasaya and withdraws it in one tap
     worker.send("/datasaya")
-    assert "boleh melihat NIK" in worker.reply().text
+    mine = worker.reply().text
+    assert "boleh melihat NIK" in mine
+    assert "terdaftar di BPJS Ketenagakerjaan" in mine  # where they stand, in the words the sponsor's /janji uses
     worker.press("Berhenti berbagi nomor")
     assert "tidak lagi diberi NIK" in worker.reply().text
     assert running_bot.scalar("SELECT share_with_sponsor FROM pledge_beneficiaries WHERE application_id = :a",
