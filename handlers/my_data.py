@@ -22,7 +22,7 @@ async def show_my_data(update: Update, context: BotContext) -> None:
     if update.callback_query:
         await update.callback_query.answer()
     async with context.services.db.session() as session:
-        data = await personal_data.gather(session, update.effective_user.id)
+        data = await personal_data.gather(session, update.effective_user.id, context.today())
     view = describe(data, context.services.cipher, context.services.texts, context.lang)
     await replies.send(context, update.effective_chat.id, view.reply)
     if view.complete_listing is not None:

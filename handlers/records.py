@@ -125,7 +125,7 @@ async def _tell_sponsor_of_registration(context: BotContext, application: enroll
         return
     sponsored, beneficiary = found
     name = context.services.cipher.decrypt(beneficiary.name_encrypted) if beneficiary.name_encrypted else ""
-    today = datetime.now(ZoneInfo(context.timezone)).date()
+    today = context.today()
     protected = sponsored.worker_status(beneficiary, today) == "protected"
     following = sponsored.next_open
     shared = beneficiary.share_with_sponsor

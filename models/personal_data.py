@@ -10,8 +10,7 @@ its link to them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import delete, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,14 +36,14 @@ class StoredData:
     overdue_months: int = 0
 
 
-async def gather(session: AsyncSession, user_id: int) -> StoredData:
+async def gather(session: AsyncSession, user_id: int, today: date) -> StoredData:
+    """Everything kept about `user_id`; `today` (their local date) decides where they stand as a sponsored worker."""
     tickets = await support.count_passed_on(session, user_id)  # questions kept but never passed on are not "sent"
     flow = await session.get(FlowState, user_id)
     user = await session.get(User, user_id)
     sponsorship = await pledge.sponsorship_of(session, user_id)
     status, overdue = None, 0
     if sponsorship is not None:  # in the same words as the sponsor's /janji
-        today = datetime.now(ZoneInfo(user.timezone if user and user.timezone else "Asia/Makassar")).date()
         seen = await pledge.overview(session, sponsorship.pledge)
         status, overdue = seen.worker_status(sponsorship.beneficiary, today), seen.overdue_months(today)
     return StoredData(user=user, applications=await enrollment.of_user(session, user_id),

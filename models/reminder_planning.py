@@ -80,6 +80,12 @@ async def workers_to_remind(session: AsyncSession, *, user_id: int | None = None
     return list(found.values())
 
 
+def last_months():  # noqa: ANN201 - a SQLAlchemy subquery
+    """Each pledge's last month that was not cancelled, as a subquery (pledge_id, last_month)."""
+    return (select(PledgeMonth.pledge_id, func.max(PledgeMonth.month).label("last_month"))
+            .where(PledgeMonth.status != MONTH_CANCELLED).group_by(PledgeMonth.pledge_id).subquery())
+
+
 @dataclass(frozen=True)
 class PledgeEnding:
     """Someone to tell that a fixed-length pledge ends: its sponsor (beneficiary_id None) or an enrolled worker."""
@@ -97,8 +103,7 @@ async def pledges_ending(session: AsyncSession, from_month: date, until_month: d
     """Active fixed-length pledges whose last month lies in [from_month, until_month]: their sponsors, and the
     workers who enrolled through them (an application that was not rejected), each with their reminder settings
     (or only `user_id`'s)."""
-    last = (select(PledgeMonth.pledge_id, func.max(PledgeMonth.month).label("last_month"))
-            .where(PledgeMonth.status != MONTH_CANCELLED).group_by(PledgeMonth.pledge_id).subquery())
+    last = last_months()
     ending = (select(Pledge.id, Pledge.sponsor_id, last.c.last_month).join(last, last.c.pledge_id == Pledge.id)
               .where(Pledge.status == ACTIVE, Pledge.months != ONGOING, last.c.last_month >= from_month,
                      last.c.last_month <= until_month))

@@ -19,7 +19,8 @@ from bot.reports.dashboard import (
 )
 from models import broadcast, reminder
 from models.enrollment import EnrollmentApplication
-from models.pledge import ACTIVE, MONTH_CANCELLED, MONTH_DUE, MONTH_PAID, Pledge, PledgeBeneficiary, PledgeMonth
+from models.pledge import ACTIVE, MONTH_DUE, MONTH_PAID, Pledge, PledgeBeneficiary, PledgeMonth
+from models.reminder_planning import last_months
 from models.user import User
 
 
@@ -68,8 +69,7 @@ async def _pledge_endings(session: AsyncSession) -> dict[str, int]:
     """Renewal offers sent, the pledges renewed after one (their last month moved past the offer's), and workers
     told that their sponsored months end."""
     sent = (reminder.Reminder.status == reminder.SENT)
-    last = (select(PledgeMonth.pledge_id, func.max(PledgeMonth.month).label("last_month"))
-            .where(PledgeMonth.status != MONTH_CANCELLED).group_by(PledgeMonth.pledge_id).subquery())
+    last = last_months()
     offers, renewed = (await session.exec(
         select(func.count(), func.coalesce(func.sum(case((last.c.last_month > reminder.Reminder.month, 1),
                                                          else_=0)), 0))

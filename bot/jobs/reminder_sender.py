@@ -268,12 +268,15 @@ class ReminderService:
         return {"cancelled": "cancelled", "expired": "expired", "blocked": "blocked"}.get(outcome, "failed")
 
     # ------------------------------------------------------------------ the message
+    def _texts(self, lang: str):  # noqa: ANN202
+        """The reminders' texts in `lang`: t(key, **values)."""
+        return lambda key, **values: self.texts.t(lang, f"reminders.{key}", **values)
+
     async def _compose(self, session, item: Reminder, user: User | None) -> Reply | None:  # noqa: ANN001
         """The reminder's text and buttons, or None when there is nothing left to remind of."""
         lang = user.language if user else "id"
 
-        def t(key: str, **values: object) -> str:
-            return self.texts.t(lang, f"reminders.{key}", **values)
+        t = self._texts(lang)
 
         due_day = due_date(item.month)
         if item.subject in (PLEDGE_END, HANDOVER):
@@ -312,8 +315,7 @@ class ReminderService:
     async def _compose_ending(self, session, item: Reminder, lang: str) -> Reply | None:  # noqa: ANN001
         """The renewal offer to the sponsor, or the hand-over notice to a worker; None once the pledge was renewed
         (its last month moved on) or stopped."""
-        def t(key: str, **values: object) -> str:
-            return self.texts.t(lang, f"reminders.{key}", **values)
+        t = self._texts(lang)
 
         beneficiary = await session.get(PledgeBeneficiary, item.subject_id) if item.subject == HANDOVER else None
         pledge = await session.get(Pledge, beneficiary.pledge_id if beneficiary else item.subject_id)
@@ -352,8 +354,7 @@ class ReminderService:
 
     async def _compose_statement(self, session, item: Reminder, lang: str) -> Reply | None:  # noqa: ANN001
         """A sponsor's month in review, per active pledge: who was protected, what was paid of what was due."""
-        def t(key: str, **values: object) -> str:
-            return self.texts.t(lang, f"reminders.{key}", **values)
+        t = self._texts(lang)
 
         month_end = add_months(item.month, 1) - timedelta(days=1)
         lines = [t("statement_title", month=month_name(item.month, lang))]

@@ -19,16 +19,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from telegram.ext import CommandHandler
 
 from bot.core.crypto import new_data_key
 from bot.core.settings import Settings
 from bot.devtools.console import COMMAND_NAMES
-from bot.infra.database import Database
 from tests.support.botproc import clean_environment
-from tests.support.databases import run_sync
 from tests.support.e2e_steps import midday_zone
+from tests.support.running_bot import DirectDatabase
 
 pytestmark = pytest.mark.e2e
 FIRST_USER = 100_000_001  # the console's default id for user 1
@@ -38,7 +36,7 @@ START_TIMEOUT = 90  # migrations and the question matcher on a busy machine
 STEP_TIMEOUT = 30  # one reply; generous, but a wait ends as soon as the text is there
 
 
-class ConsoleSession:
+class ConsoleSession(DirectDatabase):
     """`python -m bot console` on pipes, as a person scripting it would: type a line, then wait (with a deadline)
     until what they expect has printed. Everything printed is kept, so a wait never misses a line that came early."""
 
@@ -117,28 +115,6 @@ class ConsoleSession:
     @property
     def database_url(self) -> str:
         return f"sqlite+aiosqlite:///{self.cwd}/data/console.db"
-
-    def rows(self, sql: str, **params: object) -> list[tuple]:
-        async def read() -> list[tuple]:
-            database = Database(self.database_url)
-            try:
-                async with database.session() as session:
-                    return [tuple(row) for row in (await session.exec(text(sql), params=params)).all()]
-            finally:
-                await database.dispose()
-
-        return run_sync(read)
-
-    def execute(self, sql: str, **params: object) -> int:
-        async def write() -> int:
-            database = Database(self.database_url)
-            try:
-                async with database.transaction() as session:
-                    return int((await session.exec(text(sql), params=params)).rowcount or 0)
-            finally:
-                await database.dispose()
-
-        return run_sync(write)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,14 @@ from bot.devtools.telegram_standin.records import ChatMessage
 from bot.pledges.rules import SponsoredWorker, first_pledge_month, month_amounts
 from tests.support.botproc import run_cli
 from tests.support.discounts import PP50
-from tests.support.e2e_steps import make_pledge, nik_for, pledge_id_of, pledge_until_review
+from tests.support.e2e_steps import (
+    enroll_through_invitation,
+    make_pledge,
+    nik_for,
+    pledge_id_of,
+    pledge_until_review,
+    register_application,
+)
 from tests.support.running_bot import ADMIN_ID, SUPPORT_CHAT_ID, RunningBot
 from tests.support.sim_user import SimUser
 
@@ -120,13 +127,7 @@ def test_an_invitation_is_single_use_and_the_pledge_shows_who_enrolled(running_b
     application = running_bot.scalar("SELECT id FROM enrollment_applications WHERE user_id = :u", u=worker.id)
 
     # The branch office registers the worker: the sponsor is told, with the KPJ number masked.
-    admin = running_bot.sandbox.user(ADMIN_ID, first_name="Admin")
-    admin.send("/pendaftaran")
-    listed = next(m for m in admin.replies() if f"#{application}" in m.text)
-    admin.press("Terdaftar", listed)
-    admin.reply()
-    admin.send("2601 2345 678")
-    admin.reply()
+    register_application(running_bot, application, "2601 2345 678")
     told = [m.text for m in sponsor.replies()]
     assert any("Pekerja 1" in t and "sudah didaftarkan kantor cabang" in t and "26*******78" in t
                and "26012345678" not in t and "setelah iuran" in t for t in told), told
@@ -432,33 +433,13 @@ def test_a_worker_who_shares_their_numbers_lets_the_sponsor_pay_in_jmo(running_b
     sponsor = running_bot.sandbox.user(new_user_id(), first_name="Rahmat")
     _, payloads = make_pledge(sponsor)
     worker = running_bot.sandbox.user(new_user_id())
-    worker.send(f"/start {payloads[0]}")
-    worker.replies()
-    for answer in ("Ahmad Fauzi", nik_for(worker.id), "17-08-1990", "0812 1111 2222"):
-        worker.send(answer)
-        worker.reply()
-    worker.press("Marbot")
-    worker.reply()
-    worker.press("Ya, di Kota Banjarmasin")
-    worker.reply()
-    worker.send("1 juta")
-    worker.reply()
-    worker.press("Saya setuju")
-    worker.reply()
-    worker.press("Ya, boleh")
-    assert "boleh dilihat sponsor" in worker.reply().text
+    assert "boleh dilihat sponsor" in enroll_through_invitation(worker, payloads[0], share=True)
     worker.press("Kirim pendaftaran")
     worker.replies()
     application = running_bot.scalar("SELECT id FROM enrollment_applications WHERE user_id = :u", u=worker.id)
     assert running_bot.scalar("SELECT share_with_sponsor FROM pledge_beneficiaries WHERE application_id = :a",
                               a=application) in (True, 1)
-    admin = running_bot.sandbox.user(ADMIN_ID, first_name="Admin")
-    admin.send("/pendaftaran")
-    listed = next(m for m in admin.replies() if f"#{application}" in m.text)
-    admin.press("Terdaftar", listed)
-    admin.reply()
-    admin.send("2601 2345 678")
-    admin.reply()
+    register_application(running_bot, application, "2601 2345 678")
     told = [m.text for m in sponsor.replies()]
     shared = next(t for t in told if "sudah didaftarkan kantor cabang" in t)
     assert nik_for(worker.id) in shared and "26012345678" in shared and "SERTAKAN" in shared and "/janji" in shared

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.support.e2e_steps import make_pledge, midday_zone, nik_for, pledge_id_of
+from tests.support.e2e_steps import enroll_through_invitation, make_pledge, midday_zone, pledge_id_of
 from tests.support.running_bot import ADMIN_ID, RunningBot
 from tests.support.sim_user import SimUser
 
@@ -126,21 +126,7 @@ def test_a_pledge_that_ends_offers_renewal_and_its_worker_is_told(running_bot: R
     _, payloads = make_pledge(sponsor, months="1 bulan")  # its only month is its last
     pledge_id = pledge_id_of(running_bot, sponsor.id)
     worker = running_bot.sandbox.user(new_user_id())
-    worker.send(f"/start {payloads[0]}")
-    worker.replies()
-    for answer in ("Ahmad Fauzi", nik_for(worker.id), "17-08-1990", "0812 1111 2222"):
-        worker.send(answer)
-        worker.reply()
-    worker.press("Marbot")
-    worker.reply()
-    worker.press("Ya, di Kota Banjarmasin")
-    worker.reply()
-    worker.send("1 juta")
-    worker.reply()
-    worker.press("Saya setuju")
-    worker.reply()
-    worker.press("Tidak, jangan")
-    worker.reply()
+    enroll_through_invitation(worker, payloads[0], share=False)
     worker.press("Kirim pendaftaran")
     worker.replies()
     planned = running_bot.rows("SELECT recipient_id, subject FROM reminders WHERE subject IN ('pledge_end', "

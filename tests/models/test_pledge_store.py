@@ -510,7 +510,7 @@ async def test_a_sponsor_erasing_their_data_keeps_anonymous_amounts(db: Database
     amounts_before = [(m.month, m.amount_due, m.amount_paid) for m in await months_of(db, pledge_id)]
 
     async with db.session() as session:
-        found = await personal_data.gather(session, SPONSOR)
+        found = await personal_data.gather(session, SPONSOR, NOV)
     assert found.user is not None and found.user.first_name == "Rahmat"
     assert [p.id for p in found.pledges] == [pledge_id] and len(found.pledges[0].beneficiaries) == 2
     assert found.applications == [] and found.sponsorship is None and found.tickets == 0
@@ -531,7 +531,7 @@ async def test_a_sponsor_erasing_their_data_keeps_anonymous_amounts(db: Database
     assert await claim(db, tokens[1], STRANGER) == (None, "unknown")
 
     async with db.session() as session:
-        gone = await personal_data.gather(session, SPONSOR)
+        gone = await personal_data.gather(session, SPONSOR, NOV)
         raw = (await session.exec(text("SELECT * FROM pledge_payments"))).mappings().all()
     assert (gone.user, gone.applications, gone.pledges, gone.sponsorship) == (None, [], [], None)
     assert "BRI-778899" not in " ".join(str(v) for row in raw for v in row.values())
@@ -549,7 +549,7 @@ async def test_a_worker_erasing_their_data_loses_the_link_and_what_the_sponsor_t
     assert (await beneficiaries_of(db, pledge_id))[0].application_id == application.id
 
     async with db.session() as session:
-        found = await personal_data.gather(session, WORKER)
+        found = await personal_data.gather(session, WORKER, NOV)
     assert found.user is not None and [a.id for a in found.applications] == [application.id]
     assert found.sponsorship is not None and found.sponsorship.pledge.id == pledge_id
     assert found.pledges == []
@@ -566,8 +566,8 @@ async def test_a_worker_erasing_their_data_loses_the_link_and_what_the_sponsor_t
     assert (stored.sponsor_id, stored.status) == (SPONSOR, ACTIVE)  # the sponsor's pledge goes on
     async with db.session() as session:
         assert await enrollment.of_user(session, WORKER) == []
-        gone = await personal_data.gather(session, WORKER)
-        still = await personal_data.gather(session, SPONSOR)
+        gone = await personal_data.gather(session, WORKER, NOV)
+        still = await personal_data.gather(session, SPONSOR, NOV)
     assert (gone.user, gone.applications, gone.pledges, gone.sponsorship) == (None, [], [], None)
     assert still.user is not None and [p.id for p in still.pledges] == [pledge_id]
     assert await claim(db, tokens[0], STRANGER) == (None, "used")  # the used link cannot be claimed by someone else
@@ -575,7 +575,7 @@ async def test_a_worker_erasing_their_data_loses_the_link_and_what_the_sponsor_t
 
 async def test_gather_for_someone_unknown_finds_nothing(db: Database) -> None:
     async with db.session() as session:
-        found = await personal_data.gather(session, STRANGER)
+        found = await personal_data.gather(session, STRANGER, NOV)
     assert (found.user, found.applications, found.pledges, found.sponsorship, found.tickets, found.open_flow) == (
         None, [], [], None, 0, None)
     async with db.transaction() as session:

@@ -3,7 +3,7 @@ answered, closed once, audited); only questions really passed on count as the us
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.infra.database import Database
 from models import audit, personal_data, support
@@ -103,7 +103,7 @@ async def test_only_questions_really_passed_on_are_counted_and_erasing_removes_t
         await support.claim_for_sending(session, sending.id, user_id)
     async with db.session() as session:
         assert await support.count_passed_on(session, user_id) == 3
-        assert (await personal_data.gather(session, user_id)).tickets == 3
+        assert (await personal_data.gather(session, user_id, date(2026, 12, 1))).tickets == 3
     async with db.transaction() as session:
         counts = await personal_data.erase(session, user_id)
     assert counts["tickets"] == 6

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from tests.support.running_bot import RunningBot
+from tests.support.running_bot import ADMIN_ID, RunningBot
 from tests.support.sim_user import SimUser
 
 
@@ -85,3 +85,34 @@ def midday_zone() -> str:
     if offset == 0:
         return "Etc/GMT"
     return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+
+
+def enroll_through_invitation(worker: SimUser, payload: str, *, share: bool) -> str:
+    """Open a sponsor's invitation and enroll with correct answers, sharing the NIK and KPJ number with the sponsor
+    or not; returns the review text (before sending)."""
+    worker.send(f"/start {payload}")
+    worker.replies()
+    for answer in ("Ahmad Fauzi", nik_for(worker.id), "17-08-1990", "0812 1111 2222"):
+        worker.send(answer)
+        worker.reply()
+    worker.press("Marbot")
+    worker.reply()
+    worker.press("Ya, di Kota Banjarmasin")
+    worker.reply()
+    worker.send("1 juta")
+    worker.reply()
+    worker.press("Saya setuju")
+    worker.reply()
+    worker.press("Ya, boleh" if share else "Tidak, jangan")
+    return worker.reply().text
+
+
+def register_application(bot: RunningBot, application_id: int, kpj: str) -> None:
+    """The admin marks an application registered from /pendaftaran, typing its KPJ number."""
+    admin = bot.sandbox.user(ADMIN_ID, first_name="Admin")
+    admin.send("/pendaftaran")
+    listed = next(m for m in admin.replies() if f"#{application_id}" in m.text)
+    admin.press("Terdaftar", listed)
+    admin.reply()
+    admin.send(kpj)
+    admin.reply()

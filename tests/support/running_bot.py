@@ -19,13 +19,10 @@ ADMIN_ID = 990_000_001
 SUPPORT_CHAT_ID = -100_990_000_001
 
 
-@dataclass
-class RunningBot:
-    sandbox: ThreadedSandbox
-    process: BotProcess
+class DirectDatabase:
+    """Reads and writes of a bot's database as an operator would make them; the class gives `database_url`."""
+
     database_url: str
-    backend: str
-    workdir: Path
 
     def rows(self, sql: str, **params: object) -> list[tuple]:
         """Read the bot's database directly (what an operator would see)."""
@@ -54,6 +51,15 @@ class RunningBot:
     def scalar(self, sql: str, **params: object) -> object:
         found = self.rows(sql, **params)
         return found[0][0] if found else None
+
+
+@dataclass
+class RunningBot(DirectDatabase):
+    sandbox: ThreadedSandbox
+    process: BotProcess
+    database_url: str
+    backend: str
+    workdir: Path
 
     @property
     def cipher(self) -> PersonalDataCipher:
