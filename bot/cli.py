@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     broadcast.add_argument("--cancel", type=int, metavar="ID")
 
     export = commands.add_parser("export", help="CSV for the branch office (contains personal data, unmasked)")
-    export.add_argument("kind", choices=["applications", "pledges", "payments"])
+    export.add_argument("kind", choices=["applications", "pledges", "pledge-months", "payments"])
     export.add_argument("--status", help="applications: diajukan|terdaftar|ditolak; pledges: aktif|dibatalkan; "
                                          "payments: terverifikasi|belum_diverifikasi|ditolak (or the English words)")
     export.add_argument("--from", dest="since", help="first day, YYYY-MM-DD (local time)")

@@ -27,6 +27,7 @@ from handlers import (
     membership,
     my_data,
     payments,
+    pledge_income,
     pledges,
     quote,
     records,
@@ -72,6 +73,7 @@ def register_handlers(app: BotApplication) -> None:
     enroll.register(app)
     sponsor.register(app)
     pledges.register(app)
+    pledge_income.register(app)
     payments.register(app)
     admin_payments.register(app)
     my_data.register(app)

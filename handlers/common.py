@@ -4,6 +4,7 @@ window."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from telegram.error import Forbidden, TelegramError
@@ -24,12 +25,19 @@ DOUBLE_PRESS_WINDOW = timedelta(minutes=30)
 async def notify_user(context: BotContext, user_id: int, key: str, **values: object) -> bool:
     """A message to another user in their own language; a user who blocked the bot is marked, not retried.
     A value may be a function of the language (an amount or a date written the recipient's way)."""
+    def compose(lang: str) -> Reply:
+        shown = {name: value(lang) if callable(value) else value for name, value in values.items()}
+        return Reply(context.services.texts.t(lang, key, **shown), ())
+    return await notify_user_with(context, user_id, compose)
+
+
+async def notify_user_with(context: BotContext, user_id: int, compose: Callable[[str], Reply]) -> bool:
+    """notify_user for a message with buttons: `compose` writes it in the recipient's language."""
     async with context.services.db.session() as session:
         user = await get_user(session, user_id)
     lang = user.language if user else context.services.settings.default_language
     try:
-        shown = {name: value(lang) if callable(value) else value for name, value in values.items()}
-        await context.bot.send_message(user_id, context.services.texts.t(lang, key, **shown))
+        await replies.send(context, user_id, compose(lang))
         return True
     except Forbidden:
         async with context.services.db.transaction() as session:

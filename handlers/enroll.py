@@ -23,8 +23,9 @@ from handlers import replies
 from handlers.common import tell_support_chat
 from handlers.context import BotApplication, BotContext
 from handlers.conversation import Conversation, keeps_unfinished
+from handlers.pledge_income import ask_sponsor_about_income
 from handlers.reminders import plan_for
-from models import enrollment, pledge
+from models import enrollment, pledge_workers
 from models.discount import rules
 from models.flow import claim_flow, unseal
 from models.user import get_user
@@ -60,7 +61,7 @@ CONVERSATION = EnrollConversation(EnrollmentFlow, sealed=True, guarded=True, con
                                   expired_key="enroll.expired", done_key="enroll.already_sent")
 
 
-async def start_enrollment(update: Update, context: BotContext, *, sponsored: pledge.Invitation | None = None,
+async def start_enrollment(update: Update, context: BotContext, *, sponsored: pledge_workers.Invitation | None = None,
                            force: bool = False, skip_existing: bool = False) -> None:
     """Begin (or, from an invitation, begin with the sponsor's programs) a new application."""
     if not force and sponsored is None and await keeps_unfinished(update, context, "enroll"):
@@ -102,7 +103,7 @@ async def _sponsor_name(context: BotContext, values: Values) -> str | None:
     if "pledge_id" not in values:
         return None
     async with context.services.db.session() as session:
-        sponsored = await pledge.sponsorship_of(session, context.profile.telegram_id if context.profile else 0)
+        sponsored = await pledge_workers.sponsorship_of(session, context.profile.telegram_id if context.profile else 0)
         sponsor = await get_user(session, sponsored.pledge.sponsor_id) if sponsored and sponsored.pledge.sponsor_id \
             else None
     return (sponsor.first_name if sponsor else "") or context.t("sponsor.anonymous")
@@ -139,6 +140,7 @@ async def _submit(update: Update, context: BotContext, values: Values, message: 
     log.info("enrollment application %s submitted", application.id)
     if values.get("beneficiary_id") is not None or values.get("pledge_id") is not None:
         await plan_for(context, user_id)  # a sponsored worker hears when the sponsor's months end
+    await ask_sponsor_about_income(context, application.id or 0)  # when sponsored, above the minimum
     if message is not None:  # keep the reviewed text, drop its buttons
         await replies.edit(message, Reply(message.text_html or "", ()))
     await replies.send(context, update.effective_chat.id, Reply(
@@ -162,11 +164,11 @@ async def _store(context: BotContext, user_id: int, values: Values, details: enr
         application = await enrollment.submit(session, cipher, user_id, details)
         beneficiary_id = values.get("beneficiary_id")
         if beneficiary_id is None:  # sponsored, but the flow was restarted from /daftar: still link it
-            sponsored = await pledge.sponsorship_of(session, user_id)
+            sponsored = await pledge_workers.sponsorship_of(session, user_id)
             if sponsored is not None and sponsored.beneficiary.application_id is None:
                 beneficiary_id = sponsored.beneficiary.id
         if beneficiary_id is not None:
-            await pledge.link_application(session, int(beneficiary_id), user_id, application.id,
+            await pledge_workers.link_application(session, int(beneficiary_id), user_id, application.id,
                                           share_with_sponsor=values.get("share") is True)
         return application, None
 

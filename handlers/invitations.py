@@ -11,7 +11,7 @@ from bot.pledges.rules import invite_link, invite_token_from_payload
 from bot.pledges.views import invitation_text
 from handlers.context import BotContext
 from handlers.enroll import start_enrollment
-from models import enrollment, pledge
+from models import enrollment, pledge_workers
 from models.user import get_user
 
 
@@ -33,13 +33,13 @@ async def open_invitation(update: Update, context: BotContext, payload: str) -> 
         await update.effective_message.reply_text(context.t("invite.unknown"))
         return
     async with context.services.db.transaction() as session:
-        invitation, reason = await pledge.claim_invitation(session, token, user_id)
+        invitation, reason = await pledge_workers.claim_invitation(session, token, user_id)
         sponsor = await get_user(session, invitation.pledge.sponsor_id) \
             if invitation and invitation.pledge.sponsor_id else None
         existing = [a for a in await enrollment.of_user(session, user_id) if a.status != enrollment.REJECTED] \
             if invitation else []
         if invitation and existing and invitation.beneficiary.application_id is None:
-            await pledge.link_application(session, invitation.beneficiary.id, user_id, existing[-1].id)
+            await pledge_workers.link_application(session, invitation.beneficiary.id, user_id, existing[-1].id)
     if invitation is None:
         await update.effective_message.reply_text(context.t(f"invite.{reason}"))
         return

@@ -13,7 +13,7 @@ from bot.privacy.my_data import deletion_question, describe
 from handlers import replies
 from handlers.context import BotApplication, BotContext
 from handlers.users import forget_profile
-from models import personal_data, pledge
+from models import personal_data, pledge_workers
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await ask_to_delete(update, context)
     elif action == "unshare":
         async with context.services.db.transaction() as session:
-            stopped = await pledge.stop_sharing(session, update.effective_user.id)
+            stopped = await pledge_workers.stop_sharing(session, update.effective_user.id)
         await query.answer()
         text = context.t("mydata.unshared" if stopped else "mydata.not_sharing")
         if message is not None:

@@ -76,7 +76,7 @@ async def _record_payment(update: Update, context: BotContext, values: Values, m
     try:
         async with context.services.db.transaction() as session:
             if await claim_flow(session, user_id, CONVERSATION.name):
-                payment = await pledge.record_payment(session, int(values["pledge_id"]), user_id,
+                payment = await pledge_payments.record_payment(session, int(values["pledge_id"]), user_id,
                                                       int(values["amount"]), date.fromisoformat(values["paid_on"]),
                                                       values.get("reference"))
     except pledge.PledgeError as error:  # the transaction rolled back: the flow is still there to correct

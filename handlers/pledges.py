@@ -20,7 +20,7 @@ from handlers import replies
 from handlers.context import BotApplication, BotContext
 from handlers.invitations import send_invitations
 from handlers.reminders import plan_for
-from models import pledge
+from models import pledge, pledge_workers
 from models.discount import rules
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     elif action == "inv":
         try:
             async with context.services.db.transaction() as session:
-                renewed = await pledge.renew_invitations(session, pledge_id, user_id)
+                renewed = await pledge_workers.renew_invitations(session, pledge_id, user_id)
         except pledge.PledgeError as error:
             await query.answer(context.t(f"pledges.error_{error.code}"), show_alert=True)
             return

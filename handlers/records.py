@@ -25,7 +25,7 @@ from handlers import replies
 from handlers.admin_guard import admin_only
 from handlers.common import notify_user
 from handlers.context import BotApplication, BotContext
-from models import audit, enrollment, pledge
+from models import audit, enrollment, pledge_workers
 from models.export import export_csv
 from models.flow import FlowState, claim_flow, save_flow
 
@@ -120,7 +120,7 @@ async def _tell_sponsor_of_registration(context: BotContext, application: enroll
     it and their NIK so the sponsor can pay for them in JMO: then both, with the steps."""
     application_id, kpj = application.id or 0, application.kpj_number or ""
     async with context.services.db.session() as session:
-        found = await pledge.sponsorship_of_application(session, application_id)
+        found = await pledge_workers.sponsorship_of_application(session, application_id)
     if found is None or found[0].pledge.sponsor_id is None:
         return
     sponsored, beneficiary = found
@@ -147,6 +147,7 @@ async def export_command(update: Update, context: BotContext) -> None:
             Button(context.t("records.export_new"), "x:applications:submitted"),
             Button(context.t("records.export_all_applications"), "x:applications:all"),
             Button(context.t("records.export_pledges"), "x:pledges:all"),
+            Button(context.t("records.export_pledge_months"), "x:pledge_months:all"),
             Button(context.t("records.export_payments"), "x:payments:all")], 1)))
         return
     try:
@@ -182,5 +183,5 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler(["pendaftaran", "applications"], pending_applications))  # private: see below
     app.add_handler(CommandHandler(["ekspor", "export"], export_command))
     app.add_handler(CallbackQueryHandler(application_pressed, pattern=r"^ap:(reg|rej|cancel):\d{1,9}$"))
-    app.add_handler(CallbackQueryHandler(export_pressed, pattern=r"^x:(applications|pledges|payments):"
+    app.add_handler(CallbackQueryHandler(export_pressed, pattern=r"^x:(applications|pledges|pledge_months|payments):"
                                                                  r"(all|submitted)$"))

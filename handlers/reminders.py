@@ -19,7 +19,7 @@ from bot.reminders.rules import DAYS_BEFORE_CHOICES, DEFAULT_DAYS_BEFORE, DEFAUL
 from handlers import replies
 from handlers.admin_guard import admin_only
 from handlers.context import BotApplication, BotContext
-from models import broadcast, enrollment, pledge, reminder
+from models import broadcast, enrollment, pledge, pledge_payments, reminder
 from models.base import utcnow
 from models.user import count_blocked, get_user, set_reminder_settings
 
@@ -81,7 +81,7 @@ async def reminder_pressed(update: Update, context: BotContext) -> None:
     paid_text = None
     async with context.services.db.transaction() as session:
         if item.subject == reminder.PLEDGE_MONTH:
-            paid = await pledge.pay_month_from_reminder(session, item.subject_id, user_id, context.today())
+            paid = await pledge_payments.pay_month_from_reminder(session, item.subject_id, user_id, context.today())
             if paid is not None:
                 month, payment = paid
                 paid_text = context.t("reminders.paid_pledge", amount=rupiah(payment.amount, context.lang),

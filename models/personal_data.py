@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import delete, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import broadcast, enrollment, pledge, reminder, support
+from models import broadcast, enrollment, pledge, pledge_workers, reminder, support
 from models.audit import AuditEntry
 from models.flow import FlowState
 from models.support import SupportTicket
@@ -27,7 +27,7 @@ class StoredData:
     user: User | None
     applications: list[enrollment.EnrollmentApplication]
     pledges: list[pledge.PledgeOverview]
-    sponsorship: pledge.Invitation | None
+    sponsorship: pledge_workers.Invitation | None
     tickets: int  # questions the user passed to a person
     open_flow: str | None
     counts: dict[str, int] = field(default_factory=dict)
@@ -41,11 +41,12 @@ async def gather(session: AsyncSession, user_id: int, today: date) -> StoredData
     tickets = await support.count_passed_on(session, user_id)  # questions kept but never passed on are not "sent"
     flow = await session.get(FlowState, user_id)
     user = await session.get(User, user_id)
-    sponsorship = await pledge.sponsorship_of(session, user_id)
+    sponsorship = await pledge_workers.sponsorship_of(session, user_id)
     status, overdue = None, 0
     if sponsorship is not None:  # in the same words as the sponsor's /janji
         seen = await pledge.overview(session, sponsorship.pledge)
-        status, overdue = seen.worker_status(sponsorship.beneficiary, today), seen.overdue_months(today)
+        status = seen.worker_status(sponsorship.beneficiary, today)
+        overdue = seen.overdue_months(today, sponsorship.beneficiary)
     return StoredData(user=user, applications=await enrollment.of_user(session, user_id),
                       pledges=await pledge.pledges_of(session, user_id), sponsorship=sponsorship,
                       tickets=int(tickets), open_flow=flow.flow if flow else None, sponsored_status=status,

@@ -1,13 +1,18 @@
-"""Sponsor pledges: who pays for which workers, each month as a row, and the payments recorded against them.
+"""Sponsor pledges: who pays for which workers, each month as a row with each worker's part, and the payments.
 
 Tables:
 - pledges: one per confirmed pledge (sponsor, months or open-ended, programs, status active/cancelled).
-- pledge_beneficiaries: the workers of a pledge; name and phone encrypted; a hashed single-use invitation.
-- pledge_months: one row per pledge and month with the amount due, the amount paid and a status, so reminders and
+- pledge_beneficiaries: the workers of a pledge; name and phone encrypted; a hashed single-use invitation; the
+  income the sponsor pays on for them (the minimum, or the worker's declared income when the sponsor follows it).
+- pledge_months: the sponsor's bill for one month: due date, status, and the amount due and paid, which are its
+  workers' parts added up (written together with them, in models/pledge_payments.py and here), so reminders and
   reports read straight from the table.
-- pledge_payments: what the sponsor says they paid (amount, date, reference), applied to the oldest unpaid months;
-  an admin verifies or rejects it (with a reason); a rejected payment no longer counts.
-- pledge_payment_allocations: what each payment put on each month, so a rejected payment comes off exactly those.
+- pledge_worker_months: one worker's part of a month: what it costs for that worker (after their discount), the
+  discount, and what was paid toward it.
+- pledge_payments: what the sponsor says they paid (amount, date, reference), applied to the oldest unpaid months
+  and, within a month, to the workers in order; an admin verifies or rejects it (with a reason).
+- pledge_payment_allocations: what each payment put on each worker's month, so a rejected payment comes off
+  exactly those, and every rupiah paid can be traced to a worker.
 
 When a sponsor deletes their data the pledge stays with its amounts and payments, without the sponsor's id, the
 workers' names and phones, or payment references (totals remain true).
@@ -24,10 +29,9 @@ from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.contributions.rules import Discount
+from bot.contributions.rules import MINIMUM_INCOME, Discount
 from bot.core.calendar import add_months, due_date, months_from_to
 from bot.core.crypto import PersonalDataCipher
-from bot.pledges.payments import MonthPayment, UnpaidMonth, allocate_payment, check_amount
 from bot.pledges.rules import (
     INVITE_LIFETIME,
     ONGOING,
@@ -86,9 +90,16 @@ class PledgeBeneficiary(SQLModel, table=True):
     application_id: int | None = Field(default=None, nullable=True)
     # The worker agreed, while enrolling, that the sponsor may see their NIK and KPJ number (to pay in JMO).
     share_with_sponsor: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    # The income this worker's months are priced on, and the sponsor's answer when the worker declared more than
+    # the minimum: None (not asked), "follow" or "minimum" (INCOME_FOLLOW, INCOME_MINIMUM).
+    priced_income: int = Field(default=MINIMUM_INCOME, sa_column_kwargs={"server_default": str(MINIMUM_INCOME)})
+    income_choice: str | None = Field(default=None, max_length=8, nullable=True)
 
 
 class PledgeMonth(SQLModel, table=True):
+    """The sponsor's bill for one month: amount_due and amount_paid add up its PledgeWorkerMonth rows; status is
+    paid once every worker's part is paid."""
+
     __tablename__ = "pledge_months"
     __table_args__ = (UniqueConstraint("pledge_id", "month", name="uq_pledge_months_pledge_month"),)
 
@@ -101,6 +112,26 @@ class PledgeMonth(SQLModel, table=True):
     amount_paid: int = Field(default=0)
     status: str = Field(default=MONTH_DUE, max_length=16, index=True)
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class PledgeWorkerMonth(SQLModel, table=True):
+    """One worker's part of a pledge month."""
+
+    __tablename__ = "pledge_worker_months"
+    __table_args__ = (UniqueConstraint("month_id", "beneficiary_id", name="uq_pledge_worker_months_month_worker"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    month_id: int = Field(sa_column=Column(Integer, ForeignKey("pledge_months.id", ondelete="CASCADE"),
+                                           nullable=False, index=True))
+    beneficiary_id: int = Field(sa_column=Column(Integer, ForeignKey("pledge_beneficiaries.id", ondelete="CASCADE"),
+                                                 nullable=False, index=True))
+    amount_due: int  # after the discount
+    discount: int = Field(default=0)
+    amount_paid: int = Field(default=0)
+
+    @property
+    def paid_in_full(self) -> bool:
+        return self.amount_paid >= self.amount_due
 
 
 class PledgePayment(SQLModel, table=True):
@@ -127,7 +158,7 @@ class PledgePayment(SQLModel, table=True):
 
 
 class PledgePaymentAllocation(SQLModel, table=True):
-    """The part of one payment put on one pledge month."""
+    """The part of one payment put on one worker's month (`month_id` is that month's bill, kept for reading)."""
 
     __tablename__ = "pledge_payment_allocations"
 
@@ -136,6 +167,8 @@ class PledgePaymentAllocation(SQLModel, table=True):
                                              nullable=False, index=True))
     month_id: int = Field(sa_column=Column(Integer, ForeignKey("pledge_months.id", ondelete="CASCADE"),
                                            nullable=False, index=True))
+    worker_month_id: int = Field(sa_column=Column(Integer, ForeignKey("pledge_worker_months.id", ondelete="CASCADE"),
+                                                  nullable=False, index=True))
     amount: int
 
 
@@ -149,28 +182,65 @@ class WorkerDetails:
     phone: str | None
 
 
+@dataclass(frozen=True)
+class WorkerMoney:
+    """One worker's share of a pledge's money (months not cancelled)."""
+
+    due: int
+    paid: int
+    months: int
+    paid_months: int
+
+    @property
+    def outstanding(self) -> int:
+        return self.due - self.paid
+
+
 @dataclass
 class PledgeOverview:
-    """A pledge with its workers and months, read once for /janji and the exports."""
+    """A pledge with its workers, months and each worker's part of each month, read once for /janji and exports."""
 
     pledge: Pledge
     beneficiaries: list[PledgeBeneficiary]
     months: list[PledgeMonth]
-    verified_months: frozenset[int] = frozenset()  # months paid only by payments an admin verified
+    parts: list[PledgeWorkerMonth] = field(default_factory=list)
+    verified_parts: frozenset[int] = frozenset()  # parts paid in full, only by payments an admin verified
     application_statuses: dict[int, str] = field(default_factory=dict)  # the workers' applications, by id
 
-    def overdue_months(self, today: date) -> int:
-        return overdue_in_a_row(self._paid_months(), today)
+    def parts_of(self, beneficiary: PledgeBeneficiary) -> list[tuple[PledgeMonth, PledgeWorkerMonth]]:
+        """This worker's part of each month, oldest first."""
+        by_month = {m.id: m for m in self.months}
+        return sorted(((by_month[p.month_id], p) for p in self.parts
+                       if p.beneficiary_id == beneficiary.id and p.month_id in by_month),
+                      key=lambda pair: pair[0].month)
 
-    def _paid_months(self) -> list[PaidMonth]:
-        return [PaidMonth(m.month, m.due_date, m.status == MONTH_PAID, m.id in self.verified_months)
+    def overdue_months(self, today: date, beneficiary: PledgeBeneficiary | None = None) -> int:
+        """Months unpaid in a row up to today: the whole pledge's, or one worker's."""
+        return overdue_in_a_row(self._paid_months(beneficiary), today)
+
+    def _paid_months(self, beneficiary: PledgeBeneficiary | None) -> list[PaidMonth]:
+        if beneficiary is not None:
+            return [PaidMonth(m.month, m.due_date, part.paid_in_full, part.id in self.verified_parts)
+                    for m, part in self.parts_of(beneficiary) if m.status != MONTH_CANCELLED]
+        verified = {p.month_id for p in self.parts if p.id in self.verified_parts} - {
+            p.month_id for p in self.parts if p.id not in self.verified_parts}
+        return [PaidMonth(m.month, m.due_date, m.status == MONTH_PAID, m.id in verified)
                 for m in self.months if m.status != MONTH_CANCELLED]
 
     def worker_status(self, beneficiary: PledgeBeneficiary, today: date) -> str:
         """Where this worker stands (bot/pledges/worker_status.py): invited ... protected, lapsing, inactive."""
         return worker_status(opened=beneficiary.worker_user_id is not None,
                              application_status=self.application_statuses.get(beneficiary.application_id or 0),
-                             months=self._paid_months(), today=today)
+                             months=self._paid_months(beneficiary), today=today)
+
+    def worker_money(self, beneficiary: PledgeBeneficiary) -> WorkerMoney:
+        """What this worker's months cost and what was paid. A month cancelled when the pledge stopped costs what
+        had been paid toward it (nothing more is owed on it)."""
+        parts = self.parts_of(beneficiary)
+        counted = [part for month, part in parts if month.status != MONTH_CANCELLED]
+        due = sum(p.amount_due for p in counted) + sum(p.amount_paid for m, p in parts if m.status == MONTH_CANCELLED)
+        return WorkerMoney(due, sum(p.amount_paid for _month, p in parts), len(counted),
+                           sum(1 for p in counted if p.paid_in_full))
 
     @property
     def id(self) -> int:
@@ -202,15 +272,27 @@ class PledgeOverview:
         return self.open_months[0] if self.open_months else None
 
 
-def _workers(beneficiaries: Sequence[PledgeBeneficiary]) -> list[SponsoredWorker]:
-    return [SponsoredWorker(b.occupation, b.transport) for b in beneficiaries]
+def sponsored_worker(beneficiary: PledgeBeneficiary) -> SponsoredWorker:
+    """A worker as the price rule sees them."""
+    return SponsoredWorker(beneficiary.occupation, beneficiary.transport, beneficiary.priced_income)
 
 
-async def _add_months(session: AsyncSession, pledge: Pledge, workers: Sequence[SponsoredWorker], first: date,
+async def beneficiaries_of(session: AsyncSession, pledge_id: int) -> list[PledgeBeneficiary]:
+    return list((await session.exec(select(PledgeBeneficiary).where(PledgeBeneficiary.pledge_id == pledge_id)
+                                    .order_by(PledgeBeneficiary.position))).all())
+
+
+async def _add_months(session: AsyncSession, pledge: Pledge, beneficiaries: Sequence[PledgeBeneficiary], first: date,
                       count: int, discounts: Sequence[Discount]) -> None:
-    for line in month_amounts(workers, pledge.program_list, first, count, discounts):
-        session.add(PledgeMonth(pledge_id=pledge.id, month=line.month, due_date=due_date(line.month),
-                                amount_due=line.amount))
+    """New months, each with every worker's part priced on that worker's income with the discounts in force."""
+    for line in month_amounts([sponsored_worker(b) for b in beneficiaries], pledge.program_list, first, count,
+                              discounts):
+        month = PledgeMonth(pledge_id=pledge.id, month=line.month, due_date=due_date(line.month),
+                            amount_due=line.amount)
+        session.add(month)
+        await session.flush()
+        session.add_all(PledgeWorkerMonth(month_id=month.id, beneficiary_id=b.id, amount_due=amount, discount=discount)
+                        for b, amount, discount in zip(beneficiaries, line.per_worker, line.per_worker_discount))
 
 
 async def create_pledge(session: AsyncSession, cipher: PersonalDataCipher, sponsor_id: int,
@@ -231,32 +313,33 @@ async def create_pledge(session: AsyncSession, cipher: PersonalDataCipher, spons
             transport=worker.transport, invite_hash=invite_hash(token), invite_expires_at=expires)
         session.add(beneficiary)
         invitations.append((beneficiary, token))
+    await session.flush()
     count = planned_months(months, first_month, current_month)
-    await _add_months(session, pledge, [SponsoredWorker(w.occupation, w.transport) for w in workers], first_month,
-                      count, discounts)
+    await _add_months(session, pledge, [b for b, _token in invitations], first_month, count, discounts)
     await session.flush()
     return pledge, invitations
 
 
 async def overview(session: AsyncSession, pledge: Pledge) -> PledgeOverview:
-    beneficiaries = list((await session.exec(
-        select(PledgeBeneficiary).where(PledgeBeneficiary.pledge_id == pledge.id)
-        .order_by(PledgeBeneficiary.position))).all())
+    beneficiaries = await beneficiaries_of(session, pledge.id)
     months = list((await session.exec(
         select(PledgeMonth).where(PledgeMonth.pledge_id == pledge.id).order_by(PledgeMonth.month))).all())
-    # A month counts as verified when it is paid and every payment toward it was verified (none waits or was
-    # rejected: a rejected one no longer has allocations).
+    parts = list((await session.exec(
+        select(PledgeWorkerMonth).where(col(PledgeWorkerMonth.month_id).in_([m.id for m in months]))
+        .order_by(PledgeWorkerMonth.id))).all()) if months else []
+    # A worker's month counts as verified when it is paid and every payment toward it was verified (none waits or
+    # was rejected: a rejected one no longer has allocations).
     paid_by = (await session.exec(
-        select(PledgePaymentAllocation.month_id, PledgePayment.verified_at)
+        select(PledgePaymentAllocation.worker_month_id, PledgePayment.verified_at)
         .join(PledgePayment, PledgePayment.id == PledgePaymentAllocation.payment_id)
-        .where(col(PledgePaymentAllocation.month_id).in_([m.id for m in months if m.status == MONTH_PAID])))).all()
-    unverified = {month_id for month_id, verified_at in paid_by if verified_at is None}
-    verified = frozenset(month_id for month_id, _ in paid_by if month_id not in unverified)
+        .where(col(PledgePaymentAllocation.worker_month_id).in_([p.id for p in parts if p.paid_in_full])))).all()
+    unverified = {part_id for part_id, verified_at in paid_by if verified_at is None}
+    verified = frozenset(part_id for part_id, _ in paid_by if part_id not in unverified)
     application_ids = [b.application_id for b in beneficiaries if b.application_id is not None]
     statuses = dict((await session.exec(
         select(EnrollmentApplication.id, EnrollmentApplication.status)
         .where(col(EnrollmentApplication.id).in_(application_ids)))).all()) if application_ids else {}
-    return PledgeOverview(pledge, beneficiaries, months, verified, statuses)
+    return PledgeOverview(pledge, beneficiaries, months, parts, verified, statuses)
 
 
 async def pledges_of(session: AsyncSession, sponsor_id: int) -> list[PledgeOverview]:
@@ -297,9 +380,7 @@ async def keep_ongoing_planned(session: AsyncSession, pledge: Pledge, current_mo
     missing = months_from_to(start, add_months(pledge.first_month, target - 1))
     if missing <= 0:
         return 0
-    beneficiaries = (await session.exec(select(PledgeBeneficiary).where(PledgeBeneficiary.pledge_id == pledge.id)
-                                        .order_by(PledgeBeneficiary.position))).all()
-    await _add_months(session, pledge, _workers(beneficiaries), start, missing, discounts)
+    await _add_months(session, pledge, await beneficiaries_of(session, pledge.id), start, missing, discounts)
     return missing
 
 
@@ -316,47 +397,6 @@ async def keep_all_ongoing_planned(session: AsyncSession, current_month: date, d
     return added
 
 
-async def record_payment(session: AsyncSession, pledge_id: int, sponsor_id: int, amount: int, paid_on: date,
-                         reference: str | None, *, month_id: int | None = None) -> PledgePayment:
-    """Record a payment and mark the months it covers paid (bot.pledges.payments decides which: the oldest unpaid
-    first, or only `month_id`, "Sudah bayar" on that month's reminder). Raises PledgeError: amount (not positive),
-    not_yours, cancelled, nothing_due, too_much (more than everything still due: extend the pledge first)."""
-    check_amount(amount)  # before the pledge is locked
-    pledge = await owned(session, pledge_id, sponsor_id, for_update=True)
-    if pledge is None:
-        raise PledgeError("not_yours")
-    if pledge.status != ACTIVE:
-        raise PledgeError("cancelled")
-    unpaid = list((await session.exec(select(PledgeMonth).where(PledgeMonth.pledge_id == pledge_id,
-                                                                PledgeMonth.status == MONTH_DUE))).all())
-    shares = allocate_payment([UnpaidMonth(m.id, m.month, m.amount_due, m.amount_paid) for m in unpaid], amount,
-                              month_id=month_id)
-    await _mark_months_paid(session, {m.id: m for m in unpaid}, shares)
-    payment = PledgePayment(pledge_id=pledge_id, recorded_by=sponsor_id, amount=amount, paid_on=paid_on,
-                            reference=reference)
-    session.add(payment)
-    await session.flush()
-    assert payment.id is not None
-    session.add_all(PledgePaymentAllocation(payment_id=payment.id, month_id=share.month_id, amount=share.applied)
-                    for share in shares)
-    await session.flush()
-    return payment
-
-
-async def _mark_months_paid(session: AsyncSession, months: dict[int, PledgeMonth],
-                            shares: Sequence[MonthPayment]) -> None:
-    """Where a pledge month is marked paid: each share of a payment is added to its month; a month paid in full
-    gets status paid and its pending reminders are cancelled."""
-    now = utcnow()
-    for share in shares:
-        month = months[share.month_id]
-        month.amount_paid += share.applied
-        if share.paid_in_full:
-            month.status, month.paid_at = MONTH_PAID, now
-        session.add(month)
-    await reminder.cancel_months(session, reminder.PLEDGE_MONTH, [s.month_id for s in shares if s.paid_in_full])
-
-
 async def extend(session: AsyncSession, pledge_id: int, sponsor_id: int, extra_months: int,
                  discounts: Sequence[Discount], *, expected_months: int | None = None) -> Pledge:
     """Add months after the last. With `expected_months`, only if the pledge still has that many (a second press
@@ -370,10 +410,8 @@ async def extend(session: AsyncSession, pledge_id: int, sponsor_id: int, extra_m
         raise PledgeError("ongoing")
     if expected_months is not None and pledge.months != expected_months:
         raise PledgeError("changed")
-    beneficiaries = (await session.exec(select(PledgeBeneficiary).where(PledgeBeneficiary.pledge_id == pledge_id)
-                                        .order_by(PledgeBeneficiary.position))).all()
     start = add_months(pledge.first_month, pledge.months)
-    await _add_months(session, pledge, _workers(beneficiaries), start, extra_months, discounts)
+    await _add_months(session, pledge, await beneficiaries_of(session, pledge_id), start, extra_months, discounts)
     pledge.months += extra_months
     session.add(pledge)
     await session.flush()
@@ -404,108 +442,6 @@ async def _close(session: AsyncSession, pledge: Pledge) -> None:
     await session.flush()
 
 
-# ---------------------------------------------------------------------------------------------- invitations
-@dataclass(frozen=True)
-class Invitation:
-    beneficiary: PledgeBeneficiary
-    pledge: Pledge
-
-
-async def claim_invitation(session: AsyncSession, token: str, user_id: int) -> tuple[Invitation | None, str | None]:
-    """The worker who opens an invitation link claims it, once. Returns (invitation, None), or (None, reason) with
-    reason one of: unknown, expired, used, own (the sponsor opened their own link), cancelled.
-    Opening one's own claimed invitation again is allowed (to continue enrolling)."""
-    hashed = invite_hash(token)
-    beneficiary = (await session.exec(select(PledgeBeneficiary).where(PledgeBeneficiary.invite_hash == hashed))).first()
-    if beneficiary is None:
-        return None, "unknown"
-    pledge = await session.get(Pledge, beneficiary.pledge_id)
-    if pledge is None or pledge.status != ACTIVE:
-        return None, "cancelled"
-    if beneficiary.worker_user_id is not None:
-        return (Invitation(beneficiary, pledge), None) if beneficiary.worker_user_id == user_id else (None, "used")
-    if pledge.sponsor_id == user_id:
-        return None, "own"
-    # One worker holds one place in a pledge: a second link of the same pledge leaves it for someone else.
-    held = (await session.exec(select(PledgeBeneficiary).where(PledgeBeneficiary.pledge_id == pledge.id,
-                                                               PledgeBeneficiary.worker_user_id == user_id))).first()
-    if held is not None:
-        return Invitation(held, pledge), None
-    now = utcnow()
-    if beneficiary.invite_expires_at is None or beneficiary.invite_expires_at <= now:
-        return None, "expired"
-    # The claim itself is one conditional UPDATE, so two people opening the link at once cannot both get it.
-    result = await session.exec(
-        update(PledgeBeneficiary)
-        .where(PledgeBeneficiary.id == beneficiary.id, col(PledgeBeneficiary.invite_used_at).is_(None))
-        .values(invite_used_at=now, worker_user_id=user_id))
-    if not result.rowcount:
-        return None, "used"
-    await session.refresh(beneficiary)
-    return Invitation(beneficiary, pledge), None
-
-
-async def renew_invitations(session: AsyncSession, pledge_id: int, sponsor_id: int) -> list[tuple[PledgeBeneficiary, str]]:
-    """New links for workers who have not opened theirs yet (earlier links stop working)."""
-    pledge = await owned(session, pledge_id, sponsor_id)
-    if pledge is None:
-        raise PledgeError("not_yours")
-    if pledge.status != ACTIVE:
-        raise PledgeError("cancelled")
-    renewed = []
-    expires = utcnow() + INVITE_LIFETIME
-    beneficiaries = (await session.exec(
-        select(PledgeBeneficiary).where(PledgeBeneficiary.pledge_id == pledge_id,
-                                        col(PledgeBeneficiary.worker_user_id).is_(None))
-        .order_by(PledgeBeneficiary.position))).all()
-    # Links issued minutes ago may already be forwarded; a double press must not silently replace them.
-    if any(b.invite_expires_at and b.invite_expires_at > expires - RENEW_AFTER for b in beneficiaries):
-        raise PledgeError("recent")
-    for beneficiary in beneficiaries:
-        token = new_invite_token()
-        beneficiary.invite_hash, beneficiary.invite_expires_at = invite_hash(token), expires
-        session.add(beneficiary)
-        renewed.append((beneficiary, token))
-    await session.flush()
-    return renewed
-
-
-async def sponsorship_of(session: AsyncSession, user_id: int) -> Invitation | None:
-    """The active pledge a worker has claimed an invitation to, if any (the latest)."""
-    row = (await session.exec(
-        select(PledgeBeneficiary, Pledge).join(Pledge, Pledge.id == PledgeBeneficiary.pledge_id)
-        .where(PledgeBeneficiary.worker_user_id == user_id, Pledge.status == ACTIVE)
-        .order_by(col(PledgeBeneficiary.id).desc()).limit(1))).first()
-    return Invitation(*row) if row else None
-
-
-async def link_application(session: AsyncSession, beneficiary_id: int, user_id: int, application_id: int, *,
-                           share_with_sponsor: bool = False) -> None:
-    await session.exec(update(PledgeBeneficiary)
-                       .where(PledgeBeneficiary.id == beneficiary_id, PledgeBeneficiary.worker_user_id == user_id)
-                       .values(application_id=application_id, share_with_sponsor=share_with_sponsor))
-
-
-async def sponsorship_of_application(session: AsyncSession, application_id: int,
-                                     ) -> tuple[PledgeOverview, PledgeBeneficiary] | None:
-    """The active pledge whose worker applied with this application, and that worker: the sponsor to tell."""
-    found = (await session.exec(
-        select(PledgeBeneficiary, Pledge).join(Pledge, Pledge.id == PledgeBeneficiary.pledge_id)
-        .where(PledgeBeneficiary.application_id == application_id, Pledge.status == ACTIVE))).first()
-    if found is None:
-        return None
-    beneficiary, pledge = found
-    return await overview(session, pledge), beneficiary
-
-
-async def stop_sharing(session: AsyncSession, user_id: int) -> bool:
-    """The worker withdraws their agreement that the sponsor may see their NIK and KPJ number; True when it was on."""
-    result = await session.exec(update(PledgeBeneficiary).where(PledgeBeneficiary.worker_user_id == user_id,
-                                                                col(PledgeBeneficiary.share_with_sponsor).is_(True))
-                                .values(share_with_sponsor=False))
-    return bool(result.rowcount)
-
-
 # ---------------------------------------------------------------------------------------------- deletion
 async def forget_user(session: AsyncSession, user_id: int) -> dict[str, int]:
     """/hapusdata: the user's pledges stop and lose everything personal; amounts and payments stay, anonymised.
@@ -527,28 +463,6 @@ async def forget_user(session: AsyncSession, user_id: int) -> dict[str, int]:
     return {"pledges": len(pledges), "sponsorships": int(as_worker.rowcount or 0)}
 
 
-# ---------------------------------------------------------------------------------------------- exports
-async def between(session: AsyncSession, start: datetime | None, end: datetime | None,
-                  status: str | None = None) -> list[PledgeOverview]:
-    statement = select(Pledge).order_by(Pledge.id)
-    if start is not None:
-        statement = statement.where(Pledge.created_at >= start)
-    if end is not None:
-        statement = statement.where(Pledge.created_at < end)
-    if status is not None:
-        statement = statement.where(Pledge.status == status)
-    return [await overview(session, p) for p in (await session.exec(statement)).all()]
-
-
-async def application_pledges(session: AsyncSession, application_ids: list[int]) -> dict[int, int]:
-    """Which pledge sponsors each application (application id -> pledge id)."""
-    if not application_ids:
-        return {}
-    rows = await session.exec(select(PledgeBeneficiary.application_id, PledgeBeneficiary.pledge_id)
-                              .where(col(PledgeBeneficiary.application_id).in_(application_ids)))
-    return {application: pledge_id for application, pledge_id in rows.all() if application is not None}
-
-
 # ---------------------------------------------------------------------------------------------- reminders
 async def stop_reminders(session: AsyncSession, month_id: int, sponsor_id: int) -> bool:
     """'Berhenti pengingat' on a pledge month's reminder: no more reminders for that pledge."""
@@ -562,21 +476,6 @@ async def stop_reminders(session: AsyncSession, month_id: int, sponsor_id: int) 
     ids = list((await session.exec(select(PledgeMonth.id).where(PledgeMonth.pledge_id == month.pledge_id))).all())
     await reminder.cancel_months(session, reminder.PLEDGE_MONTH, ids)
     return True
-
-
-async def pay_month_from_reminder(session: AsyncSession, month_id: int, sponsor_id: int, paid_on: date,
-                                  ) -> tuple[PledgeMonth, PledgePayment] | None:
-    """'Sudah bayar' on a pledge month's reminder: what is still due on that month is recorded as paid. None when
-    the month is already paid, cancelled, unknown, or not this sponsor's."""
-    month = await session.get(PledgeMonth, month_id)
-    if month is None or month.status != MONTH_DUE:
-        return None
-    try:
-        payment = await record_payment(session, month.pledge_id, sponsor_id, month.amount_due - month.amount_paid,
-                                       paid_on, None, month_id=month.id)
-    except PledgeError:
-        return None
-    return month, payment
 
 
 async def encrypted_worker_names(session: AsyncSession, pledge_id: int) -> list[str | None]:

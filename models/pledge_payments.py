@@ -1,27 +1,115 @@
-"""What admins do with the payments sponsors record, and how payments are read back: the list waiting for a
-decision, verifying, rejecting (a rejected payment comes off exactly the months it paid), what one payment paid
-month by month, and the payments of a period for the exports. The tables are in models/pledge.py."""
+"""Pledge payments: recording one (spread over the workers' months by bot.pledges.payments), what admins do with
+them (the list waiting for a decision, verifying, rejecting: a rejected payment comes off exactly the workers' months
+it paid), and reading them back (month by month, and for the exports). The tables are in models/pledge.py.
+
+The one place a payment's money lands: `_apply` adds each share to a worker's month and to that month's total, and
+marks them paid; `reject_payment` takes it off the same way.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import audit
+from bot.pledges.payments import MonthPayment, UnpaidMonth, allocate_payment, check_amount
+from bot.pledges.rules import PledgeError
+from models import audit, reminder
 from models.base import utcnow
 from models.pledge import (
+    ACTIVE,
     MONTH_DUE,
     MONTH_PAID,
     PAYMENT_REJECTED,
     PAYMENT_UNVERIFIED,
     PAYMENT_VERIFIED,
+    PledgeBeneficiary,
     PledgeMonth,
     PledgePayment,
     PledgePaymentAllocation,
+    PledgeWorkerMonth,
+    owned,
 )
+
+
+async def record_payment(session: AsyncSession, pledge_id: int, sponsor_id: int, amount: int, paid_on: date,
+                         reference: str | None, *, month_id: int | None = None) -> PledgePayment:
+    """Record a payment and what it puts on each worker's month (bot.pledges.payments decides: the oldest unpaid
+    month first and its workers in order, or only `month_id`, "Sudah bayar" on that month's reminder). Raises
+    PledgeError: amount (not positive), not_yours, cancelled, nothing_due, too_much (more than everything still
+    due: extend the pledge first)."""
+    check_amount(amount)  # before the pledge is locked
+    pledge = await owned(session, pledge_id, sponsor_id, for_update=True)
+    if pledge is None:
+        raise PledgeError("not_yours")
+    if pledge.status != ACTIVE:
+        raise PledgeError("cancelled")
+    rows = (await session.exec(
+        select(PledgeWorkerMonth, PledgeMonth, PledgeBeneficiary.position)
+        .join(PledgeMonth, PledgeMonth.id == PledgeWorkerMonth.month_id)
+        .join(PledgeBeneficiary, PledgeBeneficiary.id == PledgeWorkerMonth.beneficiary_id)
+        .where(PledgeMonth.pledge_id == pledge_id, PledgeMonth.status == MONTH_DUE))).all()
+    only = next((month.month for _part, month, _position in rows if month.id == month_id), None)
+    if month_id is not None and only is None:
+        raise PledgeError("nothing_due")
+    shares = allocate_payment([UnpaidMonth(part.id, month.month, part.amount_due, part.amount_paid, position)
+                               for part, month, position in rows], amount, only_month=only)
+    payment = PledgePayment(pledge_id=pledge_id, recorded_by=sponsor_id, amount=amount, paid_on=paid_on,
+                            reference=reference)
+    session.add(payment)
+    await session.flush()
+    assert payment.id is not None
+    await _apply(session, payment.id, {part.id: (part, month) for part, month, _position in rows}, shares)
+    await session.flush()
+    return payment
+
+
+async def _apply(session: AsyncSession, payment_id: int,
+                 parts: dict[int | None, tuple[PledgeWorkerMonth, PledgeMonth]],
+                 shares: Sequence[MonthPayment]) -> None:
+    """Where a payment's money lands: each share on its worker's month and on the month's total. A month whose
+    workers are all paid gets status paid, and its pending reminders are cancelled."""
+    now = utcnow()
+    touched: dict[int, PledgeMonth] = {}
+    for share in shares:
+        part, month = parts[share.month_id]
+        part.amount_paid += share.applied
+        month.amount_paid += share.applied
+        session.add(part)
+        session.add(PledgePaymentAllocation(payment_id=payment_id, month_id=month.id, worker_month_id=part.id,
+                                            amount=share.applied))
+        touched[month.id or 0] = month
+    await session.flush()
+    paid = []
+    for month in touched.values():
+        if await _all_parts_paid(session, month):
+            month.status, month.paid_at = MONTH_PAID, now
+            paid.append(month.id)
+        session.add(month)
+    await reminder.cancel_months(session, reminder.PLEDGE_MONTH, paid)
+
+
+async def _all_parts_paid(session: AsyncSession, month: PledgeMonth) -> bool:
+    parts = (await session.exec(select(PledgeWorkerMonth).where(PledgeWorkerMonth.month_id == month.id))).all()
+    return all(part.paid_in_full for part in parts) if parts else month.amount_paid >= month.amount_due
+
+
+async def pay_month_from_reminder(session: AsyncSession, month_id: int, sponsor_id: int, paid_on: date,
+                                  ) -> tuple[PledgeMonth, PledgePayment] | None:
+    """'Sudah bayar' on a pledge month's reminder: what is still due on that month is recorded as paid. None when
+    the month is already paid, cancelled, unknown, or not this sponsor's."""
+    month = await session.get(PledgeMonth, month_id)
+    if month is None or month.status != MONTH_DUE:
+        return None
+    try:
+        payment = await record_payment(session, month.pledge_id, sponsor_id, month.amount_due - month.amount_paid,
+                                       paid_on, None, month_id=month.id)
+    except PledgeError:
+        return None
+    return month, payment
 
 
 async def unverified_payments(session: AsyncSession, limit: int = 20) -> list[PledgePayment]:
@@ -56,20 +144,22 @@ async def reject_payment(session: AsyncSession, payment_id: int, admin_id: int, 
         return None, []
     allocations = list((await session.exec(select(PledgePaymentAllocation)
                                            .where(PledgePaymentAllocation.payment_id == payment_id))).all())
-    touched = []
+    touched: dict[int, PledgeMonth] = {}
     for allocation in allocations:
+        part = await session.get(PledgeWorkerMonth, allocation.worker_month_id, with_for_update=True)
         month = await session.get(PledgeMonth, allocation.month_id, with_for_update=True)
-        if month is None:
+        if part is None or month is None:
             continue
+        part.amount_paid = max(0, part.amount_paid - allocation.amount)
         month.amount_paid = max(0, month.amount_paid - allocation.amount)
-        if month.status == MONTH_PAID and month.amount_paid < month.amount_due:
+        if month.status == MONTH_PAID and not part.paid_in_full:
             month.status, month.paid_at = MONTH_DUE, None
-        session.add(month)
-        touched.append(month)
+        session.add_all([part, month])
+        touched[month.id or 0] = month
         await session.delete(allocation)
     await audit.record(session, admin_id, "payment.rejected", f"payment:{payment_id}", reason=reason[:200])
     await session.flush()
-    return await session.get(PledgePayment, payment_id), sorted(touched, key=lambda m: (m.month, m.id or 0))
+    return await session.get(PledgePayment, payment_id), sorted(touched.values(), key=lambda m: (m.month, m.id or 0))
 
 
 async def payment_shares(session: AsyncSession, payment_id: int) -> list[tuple[date, int, int]]:
@@ -78,7 +168,10 @@ async def payment_shares(session: AsyncSession, payment_id: int) -> list[tuple[d
         select(PledgeMonth, PledgePaymentAllocation.amount)
         .join(PledgePaymentAllocation, PledgePaymentAllocation.month_id == PledgeMonth.id)
         .where(PledgePaymentAllocation.payment_id == payment_id).order_by(PledgeMonth.month))).all()
-    return [(month.month, amount, month.amount_due - month.amount_paid) for month, amount in rows]
+    by_month: dict[int, tuple[PledgeMonth, int]] = {}
+    for month, amount in rows:
+        by_month[month.id or 0] = (month, by_month.get(month.id or 0, (month, 0))[1] + amount)
+    return [(month.month, amount, month.amount_due - month.amount_paid) for month, amount in by_month.values()]
 
 
 async def payments_between(session: AsyncSession, start: datetime | None, end: datetime | None,

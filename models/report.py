@@ -10,6 +10,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.enrollment.statuses import APPLICATION_STATUSES
+from bot.pledges.worker_status import STATUSES, PaidMonth, worker_status
 from bot.reports.dashboard import (
     DashboardFigures,
     MonthOutcomes,
@@ -19,7 +20,18 @@ from bot.reports.dashboard import (
 )
 from models import broadcast, reminder
 from models.enrollment import EnrollmentApplication
-from models.pledge import ACTIVE, MONTH_DUE, MONTH_PAID, Pledge, PledgeBeneficiary, PledgeMonth
+from models.pledge import (
+    ACTIVE,
+    MONTH_CANCELLED,
+    MONTH_DUE,
+    MONTH_PAID,
+    Pledge,
+    PledgeBeneficiary,
+    PledgeMonth,
+    PledgePayment,
+    PledgePaymentAllocation,
+    PledgeWorkerMonth,
+)
 from models.reminder_planning import last_months
 from models.user import User
 
@@ -56,13 +68,15 @@ async def dashboard_figures(session: AsyncSession, now: datetime, timezone: str)
         .where(broadcast.BroadcastDelivery.status == broadcast.SENT))).one()
 
     ended = await _pledge_endings(session)
+    workers = await _workers_by_status(session, today)
 
     return DashboardFigures(
         generated_at=local_now, timezone=timezone, applications_by_status=by_status,
         applications_by_province=by_province, active_pledges=active, workers_sponsored=int(sponsored),
         sponsored_enrolled=enrolled, months=await _month_outcomes(session, today, zone),
         reminders_sent=reminders_sent, reminders_sent_week=int(reminders_week), broadcasts=broadcasts,
-        broadcast_messages=broadcast_messages, weeks=await _weekly(session, today, zone), **ended)
+        broadcast_messages=broadcast_messages, weeks=await _weekly(session, today, zone), workers_by_status=workers,
+        **ended)
 
 
 async def _pledge_endings(session: AsyncSession) -> dict[str, int]:
@@ -78,6 +92,45 @@ async def _pledge_endings(session: AsyncSession) -> dict[str, int]:
     handovers = (await session.exec(select(func.count()).select_from(reminder.Reminder)
                                     .where(reminder.Reminder.subject == reminder.HANDOVER, sent))).one()
     return {"renewal_offers": int(offers), "renewed": int(renewed), "handovers": int(handovers)}
+
+
+async def _workers_by_status(session: AsyncSession, today: date) -> dict[str, int]:
+    """The workers of active pledges by where they stand (bot/pledges/worker_status.py), in three queries whatever
+    the number of pledges: the workers with their application's status, then the registered workers' months that
+    decide it (past their due date, or this month), then which of those months wait on an unverified payment."""
+    counts = dict.fromkeys(STATUSES, 0)
+    workers = (await session.exec(
+        select(PledgeBeneficiary.id, PledgeBeneficiary.worker_user_id, EnrollmentApplication.status)
+        .join(Pledge, Pledge.id == PledgeBeneficiary.pledge_id)
+        .join(EnrollmentApplication, EnrollmentApplication.id == PledgeBeneficiary.application_id, isouter=True)
+        .where(Pledge.status == ACTIVE))).all()
+    registered = {worker_id for worker_id, _user, status in workers if status == "registered"}
+    months: dict[int, list[tuple[int, PaidMonth]]] = {}
+    if registered:
+        this_month = today.replace(day=1)
+        parts = (await session.exec(
+            select(PledgeWorkerMonth.id, PledgeWorkerMonth.beneficiary_id, PledgeMonth.month, PledgeMonth.due_date,
+                   PledgeWorkerMonth.amount_paid >= PledgeWorkerMonth.amount_due)
+            .join(PledgeMonth, PledgeMonth.id == PledgeWorkerMonth.month_id)
+            .join(PledgeBeneficiary, PledgeBeneficiary.id == PledgeWorkerMonth.beneficiary_id)
+            .join(Pledge, Pledge.id == PledgeBeneficiary.pledge_id)
+            .join(EnrollmentApplication, EnrollmentApplication.id == PledgeBeneficiary.application_id)
+            .where(Pledge.status == ACTIVE, EnrollmentApplication.status == "registered",
+                   PledgeMonth.status != MONTH_CANCELLED,
+                   or_(PledgeMonth.due_date < today, PledgeMonth.month == this_month)))).all()
+        waiting = set((await session.exec(
+            select(PledgePaymentAllocation.worker_month_id)
+            .join(PledgePayment, PledgePayment.id == PledgePaymentAllocation.payment_id)
+            .join(PledgeWorkerMonth, PledgeWorkerMonth.id == PledgePaymentAllocation.worker_month_id)
+            .join(PledgeMonth, PledgeMonth.id == PledgeWorkerMonth.month_id)
+            .where(PledgePayment.verified_at.is_(None), PledgeMonth.month == this_month))).all())
+        for part_id, worker_id, month, due, paid in parts:
+            months.setdefault(worker_id, []).append(
+                (part_id, PaidMonth(month, due, bool(paid), bool(paid) and part_id not in waiting)))
+    for worker_id, user_id, status in workers:
+        seen = [paid for _part, paid in months.get(worker_id, [])]
+        counts[worker_status(opened=user_id is not None, application_status=status, months=seen, today=today)] += 1
+    return counts
 
 
 async def _month_outcomes(session: AsyncSession, today: date, zone: ZoneInfo) -> MonthOutcomes:

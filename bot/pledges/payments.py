@@ -1,8 +1,9 @@
-"""Which pledge months a sponsor's payment marks paid, decided without tables (models.pledge.record_payment
+"""Which pledge months a sponsor's payment marks paid, decided without tables (models.pledge_payments.record_payment
 stores the decision).
 
-A payment fills the oldest unpaid months first, or only the month a reminder's "Sudah bayar" names. A month is
-paid once what was paid reaches what is due. A payment is refused when it is not positive, when nothing is due,
+A payment fills the oldest unpaid months first, and within a month the workers in the sponsor's order; or only the
+month a reminder's "Sudah bayar" names. A month (or a worker's part of it) is paid once what was paid reaches what
+is due. A payment is refused when it is not positive, when nothing is due,
 or when it is more than everything still due (the sponsor extends the pledge first).
 """
 
@@ -17,12 +18,13 @@ from bot.pledges.rules import PledgeError
 
 @dataclass(frozen=True)
 class UnpaidMonth:
-    """A pledge month still due, as a payment sees it."""
+    """A pledge month still due, or one worker's part of it, as a payment sees it."""
 
     id: int
     month: date
     amount_due: int
     amount_paid: int
+    position: int = 0  # the worker's place in the pledge, for a worker's part
 
     @property
     def remaining(self) -> int:
@@ -31,9 +33,9 @@ class UnpaidMonth:
 
 @dataclass(frozen=True)
 class MonthPayment:
-    """The part of one payment that goes to one month."""
+    """The part of one payment that goes to one month (or one worker's part of it)."""
 
-    month_id: int
+    month_id: int  # the UnpaidMonth's id
     applied: int  # rupiah of this payment put on the month
     paid_in_full: bool  # the month becomes paid (and is not reminded of again)
 
@@ -45,11 +47,12 @@ def check_amount(amount: int) -> None:
 
 
 def allocate_payment(unpaid: Sequence[UnpaidMonth], amount: int, *,
-                     month_id: int | None = None) -> list[MonthPayment]:
-    """How `amount` spreads over the unpaid months, oldest first; with `month_id`, over that month only.
-    Raises PledgeError: amount (not positive), nothing_due, too_much (more than everything still due)."""
+                     only_month: date | None = None) -> list[MonthPayment]:
+    """How `amount` spreads over the unpaid months, oldest first and workers in order; with `only_month`, over
+    that month only. Raises PledgeError: amount (not positive), nothing_due, too_much (more than everything due)."""
     check_amount(amount)
-    months = sorted((m for m in unpaid if month_id is None or m.id == month_id), key=lambda m: (m.month, m.id))
+    months = sorted((m for m in unpaid if only_month is None or m.month == only_month),
+                    key=lambda m: (m.month, m.position, m.id))
     outstanding = sum(m.remaining for m in months)
     if outstanding <= 0:
         raise PledgeError("nothing_due")

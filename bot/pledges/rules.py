@@ -1,7 +1,8 @@
 """Sponsor pledges, without Telegram or tables: what each month costs, when a pledge starts, invitation tokens.
 
 A sponsor pays the minimum for each worker ("Lindungi Pekerja Sekitar Anda": Rp16,800 a month for JKK+JKM at the
-Rp1,000,000 minimum income, before discounts), priced month by month with the discount in force for that month.
+Rp1,000,000 minimum income, before discounts), priced month by month and worker by worker with the discount in force
+for that month; once a worker declares a higher income, the sponsor may follow it for that worker.
 Informal workers pay by the 15th of the month being paid for (shared/domain §2): due dates are
 bot.core.calendar's; which months a payment marks paid is bot.pledges.payments.
 """
@@ -40,6 +41,7 @@ class PledgeError(Exception):
 class SponsoredWorker:
     occupation: str
     transport: bool = False
+    income: int = MINIMUM_INCOME  # what the sponsor pays on: the minimum, or the worker's declared income if followed
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class MonthDue:
     amount: int  # for all of the pledge's workers together
     discount: int
     per_worker: tuple[int, ...] = ()  # each worker's amount, in the pledge's order (they add up to `amount`)
+    per_worker_discount: tuple[int, ...] = ()  # each worker's discount, in the same order
     discounts: tuple[tuple[str, date], ...] = ()  # the discounts in the price: (name, its last month)
 
 
@@ -60,23 +63,25 @@ def first_pledge_month(today: date) -> date:
 
 def month_amounts(workers: Sequence[SponsoredWorker], programs: Iterable[str], first_month: date, months: int,
                   discounts: Iterable[Discount]) -> list[MonthDue]:
-    """What the sponsor owes for each month, all workers together, at the minimum income."""
+    """What the sponsor owes for each month, all workers together and each worker's part, each priced on the
+    income the sponsor pays on (the minimum unless the worker's declared income is followed)."""
     chosen = tuple(programs)
     rules = list(discounts)
     per_worker: dict[date, list[int]] = {}
-    discount_total: dict[date, int] = {}
+    per_worker_discount: dict[date, list[int]] = {}
     named: dict[date, dict[tuple[str, date], None]] = {}
     # quote() prices at most a year at a time; an open-ended pledge left alone for long may need more.
     for offset in range(0, months, 12):
         for worker in workers:
-            priced = quote(income=MINIMUM_INCOME, programs=chosen, first_month=add_months(first_month, offset),
+            priced = quote(income=worker.income, programs=chosen, first_month=add_months(first_month, offset),
                            months=min(12, months - offset), transport=worker.transport, discounts=rules)
             for line in priced.months:
                 per_worker.setdefault(line.month, []).append(line.due)
-                discount_total[line.month] = discount_total.get(line.month, 0) + line.discount
+                per_worker_discount.setdefault(line.month, []).append(line.discount)
                 if line.discount and line.discount_name and line.discount_last_month:
                     named.setdefault(line.month, {})[(line.discount_name, line.discount_last_month)] = None
-    return [MonthDue(month, sum(amounts), discount_total[month], tuple(amounts), tuple(named.get(month, ())))
+    return [MonthDue(month, sum(amounts), sum(per_worker_discount[month]), tuple(amounts),
+                     tuple(per_worker_discount[month]), tuple(named.get(month, ())))
             for month, amounts in sorted(per_worker.items())]
 
 
@@ -107,3 +112,19 @@ def invite_token_from_payload(payload: str) -> str | None:
         return None
     token = payload[len(INVITE_PREFIX):]
     return token if 8 <= len(token) <= 40 and all(c in _TOKEN_ALPHABET for c in token) else None
+
+
+def sponsor_number(first_pledge_id: int) -> str:
+    """A sponsor's number in the exports: that of their first pledge, which never changes ("SP-00012")."""
+    return f"SP-{first_pledge_id:05d}"
+
+
+def income_prices(worker: SponsoredWorker, programs: Iterable[str], month: date, discounts: Iterable[Discount],
+                  income: int) -> tuple[MonthDue, MonthDue]:
+    """One worker's `month` as the sponsor pays it now, and as it would be on the worker's declared `income`."""
+    rules = list(discounts)
+    chosen = tuple(programs)
+    now = month_amounts([worker], chosen, month, 1, rules)[0]
+    followed = month_amounts([SponsoredWorker(worker.occupation, worker.transport, income)], chosen, month, 1,
+                             rules)[0]
+    return now, followed

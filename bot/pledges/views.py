@@ -28,11 +28,10 @@ def describe(overview: Any, names: list[str | None], texts: Translator, lang: st
     lines = [t("title", id=pledge.id, workers=pledge.worker_count, programs=programs, term=term)]
     if pledge.status != "active":
         lines.append(t("status_cancelled"))
-    overdue = overview.overdue_months(today)
     for beneficiary, name in zip(overview.beneficiaries, names):
         shown = mask_name(name) if name else t("name_deleted")
         status = overview.worker_status(beneficiary, today)
-        state = t(f"worker_{status}", overdue=overdue)
+        state = t(f"worker_{status}", overdue=overview.overdue_months(today, beneficiary))
         lines.append(t("worker_line", number=beneficiary.position, name=shown,
                        occupation=occupation_label(beneficiary.occupation), state=state))
     counted = [m for m in overview.months if m.status != "cancelled"]

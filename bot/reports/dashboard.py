@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from bot.core.formatting import long_date, number, short_date
 from bot.core.i18n import Translator, plain
 from bot.enrollment.statuses import APPLICATION_STATUSES
+from bot.pledges.worker_status import STATUSES
 from bot.reports.charts import BLUE, GREY, ORANGE, VERMILLION, Bar, Chart, Panel, Series, Tile
 
 WEEKS = 12
@@ -56,6 +57,7 @@ class DashboardFigures:
     renewal_offers: int = 0  # fixed-length pledges whose sponsor was offered renewal
     renewed: int = 0  # ... and renewed since
     handovers: int = 0  # workers told that their sponsored months end
+    workers_by_status: dict[str, int] = field(default_factory=dict)  # active pledges' workers, bot/pledges/worker_status
 
     @property
     def applications(self) -> int:
@@ -153,7 +155,9 @@ def summary(figures: DashboardFigures, texts: Translator, lang: str) -> str:
         submitted=n(status.get("submitted", 0)), registered=n(status.get("registered", 0)),
         rejected=n(status.get("rejected", 0)), pledges=n(figures.active_pledges),
         sponsored=n(figures.workers_sponsored), enrolled=n(figures.sponsored_enrolled),
-        renewal_offers=n(figures.renewal_offers), renewed=n(figures.renewed), handovers=n(figures.handovers), on_time=n(months.on_time),
+        renewal_offers=n(figures.renewal_offers), renewed=n(figures.renewed), handovers=n(figures.handovers),
+        **{f"workers_{status}": n(figures.workers_by_status.get(status, 0)) for status in STATUSES},
+        on_time=n(months.on_time),
         late=n(months.late), unpaid=n(months.unpaid), upcoming=n(months.upcoming), reminders=n(figures.reminders_sent),
         reminders_week=n(figures.reminders_sent_week), broadcasts=n(figures.broadcasts),
         broadcast_messages=n(figures.broadcast_messages), new_users=n(sum(w.users for w in figures.weeks)),

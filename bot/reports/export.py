@@ -1,4 +1,9 @@
-"""CSV exports for the branch office: applications, pledges (one row per worker) and payments.
+"""CSV exports for the branch office: applications, pledges (one row per worker), pledge months (one row per
+worker and month) and payments.
+
+The money adds up across files: a pledge row carries only its worker's own amounts, and for any dates the verified
+money in the pledge-months file (`dibayar_terverifikasi`, counted from the payments recorded between those dates) is
+the sum of the verified payments in the payments file for the same dates.
 
 Used by admins in the chat (/ekspor, sent as a document) and by operators (`python -m bot export`). These are
 the only places personal data leaves the bot unmasked, so every export is written to the audit log.
@@ -17,10 +22,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-KINDS = ("applications", "pledges", "payments")
+KINDS = ("applications", "pledges", "pledge_months", "payments")
 _PLAIN_NUMBER = re.compile(r"^\+?\d+$")
 KIND_WORDS = {"pendaftaran": "applications", "applications": "applications", "daftar": "applications",
               "janji": "pledges", "pledges": "pledges", "sponsor": "pledges",
+              "bulan": "pledge_months", "bulan_janji": "pledge_months", "bulan-janji": "pledge_months",
+              "pledge_months": "pledge_months", "pledge-months": "pledge_months", "months": "pledge_months",
               "pembayaran": "payments", "payments": "payments", "bayar": "payments"}
 STATUS_WORDS = {
     "applications": {"submitted": "submitted", "baru": "submitted", "diajukan": "submitted",
@@ -28,6 +35,9 @@ STATUS_WORDS = {
                      "ditolak": "rejected"},
     "pledges": {"active": "active", "aktif": "active", "cancelled": "cancelled", "batal": "cancelled",
                 "dibatalkan": "cancelled"},
+    "pledge_months": {"paid": "paid", "lunas": "paid", "partial": "partial", "sebagian": "partial", "due": "due",
+                      "belum": "due", "belum_dibayar": "due", "cancelled": "cancelled", "batal": "cancelled",
+                      "dibatalkan": "cancelled"},
     "payments": {"unverified": "unverified", "belum": "unverified", "belum_diverifikasi": "unverified",
                  "verified": "verified", "terverifikasi": "verified", "rejected": "rejected", "ditolak": "rejected"},
 }
@@ -38,6 +48,8 @@ STATUS_WORDS = {
 STATUS_IN_FILE = {
     "applications": {"submitted": "diajukan", "registered": "terdaftar", "rejected": "ditolak"},
     "pledges": {"active": "aktif", "cancelled": "dibatalkan"},
+    # one worker's part of one month (WORKER_MONTH_STATUSES)
+    "pledge_months": {"paid": "lunas", "partial": "sebagian", "due": "belum_dibayar", "cancelled": "dibatalkan"},
     "payments": {"unverified": "belum_diverifikasi", "verified": "terverifikasi", "rejected": "ditolak"},
     # a sponsored worker (bot/pledges/worker_status.py)
     "workers": {"invited": "diundang", "opened": "undangan_dibuka", "applied": "mengajukan",
@@ -84,7 +96,8 @@ class ExportRequest:
         return start, end
 
     def filename(self, today: date) -> str:
-        parts = [{"applications": "pendaftaran", "pledges": "janji", "payments": "pembayaran"}[self.kind]]
+        parts = [{"applications": "pendaftaran", "pledges": "janji", "pledge_months": "bulan-janji",
+                  "payments": "pembayaran"}[self.kind]]
         if self.status:
             parts.append(status_in_file(self.kind, self.status).replace("_", "-"))
         if self.since:
@@ -153,9 +166,25 @@ APPLICATION_HEADER = ["no_pendaftaran", "tanggal_daftar", "status", "nama_sesuai
                       "no_hp", "pekerjaan", "sektor_transportasi", "provinsi", "kode_provinsi", "kabupaten_kota",
                       "kode_kabupaten_kota",
                       "penghasilan_per_bulan", "program", "nomor_kpj", "alasan_ditolak", "disponsori_janji"]
-PLEDGE_HEADER = ["no_janji", "tanggal_janji", "status_janji", "lama_bulan", "program", "pekerja_ke",
-                 "nama_pekerja", "pekerjaan", "no_hp_pekerja", "undangan_dibuka", "no_pendaftaran_pekerja",
-                 "status_pekerja",
-                 "bulan_direncanakan", "bulan_lunas", "total_iuran_janji", "total_dibayar", "sisa_belum_dibayar"]
-PAYMENT_HEADER = ["no_pembayaran", "no_janji", "tanggal_bayar", "jumlah", "referensi", "status", "alasan_ditolak",
-                  "dicatat_pada", "diverifikasi_pada"]
+# One row per worker: the amounts are that worker's own, so a column sums to the pledges' totals.
+PLEDGE_HEADER = ["no_janji", "tanggal_janji", "status_janji", "no_sponsor", "nama_sponsor", "lama_bulan", "program",
+                 "pekerja_ke", "nama_pekerja", "pekerjaan", "no_hp_pekerja", "undangan_dibuka",
+                 "no_pendaftaran_pekerja", "status_pekerja", "penghasilan_dasar_iuran", "bulan_direncanakan",
+                 "bulan_lunas", "iuran_pekerja", "dibayar_pekerja", "sisa_pekerja"]
+# One row per worker and month: `dibayar` and `sisa` are to date; the two columns after `status` count only the
+# payments recorded between the export's dates (all of them without dates), as the payments file lists them.
+PLEDGE_MONTH_HEADER = ["no_janji", "no_sponsor", "pekerja_ke", "nama_pekerja", "periode", "jatuh_tempo", "iuran",
+                       "diskon", "dibayar", "sisa", "status", "dibayar_terverifikasi", "menunggu_verifikasi",
+                       "no_pembayaran"]
+PAYMENT_HEADER = ["no_pembayaran", "no_janji", "no_sponsor", "pekerja_ke", "nama_pekerja", "untuk_periode",
+                  "tanggal_bayar", "jumlah", "referensi", "status", "alasan_ditolak", "dicatat_pada",
+                  "diverifikasi_pada"]
+
+
+def worker_month_status(*, cancelled: bool, due: int, paid: int) -> str:
+    """One worker's part of one month: paid, partial, due, or cancelled (the pledge stopped before it was paid)."""
+    if paid >= due and not (cancelled and paid == 0 and due > 0):
+        return "paid"
+    if cancelled:
+        return "cancelled"
+    return "partial" if paid > 0 else "due"

@@ -37,7 +37,7 @@ from bot.core.logs import pseudonym_key, user_ref
 from bot.devtools.telegram_standin import BotEvent
 from bot.infra.database import Database
 from handlers.command_list import COMMANDS
-from models import broadcast, enrollment, pledge, reminder, support
+from models import broadcast, enrollment, pledge, pledge_payments, reminder, support
 from models.base import utcnow
 from models.discount import add_period
 from models.flow import save_flow
@@ -253,7 +253,7 @@ def seed(bot: RunningBot, sponsor: int, worker: int) -> Seeded:
         made, _ = await pledge.create_pledge(
             session, cipher, sponsor, [pledge.WorkerDetails(beneficiary, "Marbot", False, "081311112222")], months=3,
             programs=("jkk", "jkm"), first_month=current, current_month=current, discounts=[])
-        payment = await pledge.record_payment(session, made.id, sponsor, 1_000, date.today(), "TRX-1")
+        payment = await pledge_payments.record_payment(session, made.id, sponsor, 1_000, date.today(), "TRX-1")
         first = (await session.exec(text("SELECT id, month FROM pledge_months WHERE pledge_id = :p ORDER BY month"),
                                     params={"p": made.id})).first()
         due = reminder.Reminder(recipient_id=sponsor, subject=reminder.PLEDGE_MONTH, subject_id=first[0],

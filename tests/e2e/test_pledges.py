@@ -458,3 +458,51 @@ def test_a_worker_who_shares_their_numbers_lets_the_sponsor_pay_in_jmo(running_b
                               a=application) in (False, 0)
     worker.send("/datasaya")
     assert "tidak dibagikan ke sponsor" in worker.reply().text
+
+
+def test_a_worker_who_declares_a_higher_income_is_priced_on_it_if_the_sponsor_follows(running_bot: RunningBot,
+                                                                                    new_user_id) -> None:  # noqa: ANN001
+    sponsor = running_bot.sandbox.user(new_user_id(), first_name="Rahmat")
+    _, payloads = make_pledge(sponsor)
+    pledge_id = pledge_id_of(running_bot, sponsor.id)
+    worker = running_bot.sandbox.user(new_user_id())
+    enroll_through_invitation(worker, payloads[0], share=False, income="1,5 juta")
+    worker.press("Kirim pendaftaran")
+    worker.replies()
+    first = first_pledge_month(datetime.now(ZoneInfo("Asia/Makassar")).date())
+    minimum, followed = (month_amounts([SponsoredWorker("marbot", False, income)], ("jkk", "jkm"), first, 1, PP50)[0]
+                         for income in (1_000_000, 1_500_000))
+    question = next(m for m in sponsor.replies() if "Ikuti penghasilannya" in m.text)
+    assert "Rp1.500.000" in question.text and f"#{pledge_id}" in question.text
+    assert rupiah(followed.amount, "id") in question.text and rupiah(minimum.amount, "id") in question.text
+    assert "Ahmad Fauzi" not in question.text  # the worker's name is masked outside their own chat
+    parts = "SELECT m.month, w.amount_due FROM pledge_worker_months w JOIN pledge_months m ON m.id = w.month_id " \
+            "JOIN pledge_beneficiaries b ON b.id = w.beneficiary_id WHERE b.pledge_id = :p AND b.position = :n " \
+            "ORDER BY m.month"
+    before = running_bot.rows(parts, p=pledge_id, n=1)
+    others = running_bot.rows(parts, p=pledge_id, n=2)
+    totals = "SELECT sum(amount_due) FROM pledge_months WHERE pledge_id = :p"
+    total_before = running_bot.scalar(totals, p=pledge_id)
+
+    # someone else's sponsor pressing the same button changes nothing
+    stranger = running_bot.sandbox.user(new_user_id())
+    make_pledge(stranger)
+    data = next(b["callback_data"] for b in question.buttons if b["text"].startswith("✅"))
+    stranger.press_data(data, stranger.messages_with_buttons()[-1].message_id)
+    assert "bukan untuk janji Anda" in stranger.events()[-1].text
+    assert running_bot.rows(parts, p=pledge_id, n=1) == before
+
+    sponsor.press("Ikuti penghasilannya", question)
+    answer = sponsor.reply().text
+    assert "mengikuti penghasilannya" in answer and rupiah(followed.amount, "id") in answer
+    after = running_bot.rows(parts, p=pledge_id, n=1)
+    assert after[0] == (before[0][0], followed.amount)
+    assert all(new > old for (_, old), (_, new) in zip(before, after))  # every month of this worker, none paid yet
+    assert running_bot.rows(parts, p=pledge_id, n=2) == others  # the other worker keeps the minimum
+    assert running_bot.scalar(totals, p=pledge_id) == total_before + sum(n - o for (_, o), (_, n) in zip(before, after))
+    assert running_bot.rows("SELECT priced_income, income_choice FROM pledge_beneficiaries WHERE pledge_id = :p "
+                            "AND position = 1", p=pledge_id) == [(1_500_000, "follow")]
+    # pressed again, or the other button after: recorded once
+    sponsor.press_data(data, question.message_id)
+    assert "sudah dicatat sebelumnya" in sponsor.events()[-1].text
+    assert running_bot.rows(parts, p=pledge_id, n=1) == after

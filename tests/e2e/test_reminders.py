@@ -9,9 +9,12 @@ tests/models/test_reminder_store.py).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
+
+from bot.core.calendar import add_months, due_date, months_from_to
 
 from tests.support.e2e_steps import enroll_through_invitation, make_pledge, midday_zone, pledge_id_of
 from tests.support.running_bot import ADMIN_ID, RunningBot
@@ -123,12 +126,27 @@ def test_settings_change_the_hour_and_admins_see_the_status(running_bot: Running
 def test_a_pledge_that_ends_offers_renewal_and_its_worker_is_told(running_bot: RunningBot,
                                                                   new_user_id) -> None:  # noqa: ANN001
     sponsor = running_bot.sandbox.user(new_user_id(), first_name="Rahmat")
-    _, payloads = make_pledge(sponsor, months="1 bulan")  # its only month is its last
+    _, payloads = make_pledge(sponsor)  # three months
     pledge_id = pledge_id_of(running_bot, sponsor.id)
+    # Two months on: the pledge's months are moved back so that its last month is next month.
+    next_month = add_months(datetime.now(ZoneInfo("Asia/Makassar")).date().replace(day=1), 1)
+    months = [(month_id, date.fromisoformat(str(month))) for month_id, month in running_bot.rows(
+        "SELECT id, month FROM pledge_months WHERE pledge_id = :p ORDER BY month", p=pledge_id)]  # text on SQLite
+    assert len(months) == 3
+    shift = months_from_to(months[-1][1], next_month) - 1
+    for month_id, month in months:
+        moved = add_months(month, shift)
+        running_bot.execute("UPDATE pledge_months SET month = :m, due_date = :d WHERE id = :i", m=moved,
+                            d=due_date(moved), i=month_id)
+    running_bot.execute("UPDATE pledges SET first_month = :m WHERE id = :p", m=add_months(months[0][1], shift),
+                        p=pledge_id)
     worker = running_bot.sandbox.user(new_user_id())
     enroll_through_invitation(worker, payloads[0], share=False)
     worker.press("Kirim pendaftaran")
     worker.replies()
+    sponsor.send("/pengingat")  # any change of settings plans the sponsor's reminders again, as the hourly run would
+    sponsor.press("12.00", sponsor.reply())
+    sponsor.replies()
     planned = running_bot.rows("SELECT recipient_id, subject FROM reminders WHERE subject IN ('pledge_end', "
                                "'handover') AND status = 'pending' AND (recipient_id = :s OR recipient_id = :w)",
                                s=sponsor.id, w=worker.id)
@@ -147,8 +165,8 @@ def test_a_pledge_that_ends_offers_renewal_and_its_worker_is_told(running_bot: R
                         now=now, s=sponsor.id)
     offer = next(m for _ in range(3) for m in sponsor.replies(timeout=10) if "Perpanjang" in m.text)
     assert f"Janji #{pledge_id} berakhir" in offer.text and "A**** F****" in offer.text
-    sponsor.press("Perpanjang 1 bulan", offer)
+    sponsor.press("Perpanjang 3 bulan", offer)
     assert any("diperpanjang" in m.text for m in sponsor.replies())
-    assert running_bot.scalar("SELECT months FROM pledges WHERE id = :p", p=pledge_id) == 2
-    sponsor.press_data(f"j:ext:{pledge_id}:1:1", offer.message_id)  # the offer again: renews nothing more
-    assert running_bot.scalar("SELECT months FROM pledges WHERE id = :p", p=pledge_id) == 2
+    assert running_bot.scalar("SELECT months FROM pledges WHERE id = :p", p=pledge_id) == 6
+    sponsor.press_data(f"j:ext:{pledge_id}:3:3", offer.message_id)  # the offer again: renews nothing more
+    assert running_bot.scalar("SELECT months FROM pledges WHERE id = :p", p=pledge_id) == 6

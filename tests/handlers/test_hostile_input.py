@@ -546,6 +546,13 @@ async def _consistency_problems(bot: InProcessBot) -> list[str]:
             "SELECT p.id FROM pledges p WHERE (SELECT coalesce(sum(amount), 0) FROM pledge_payments y "
             "WHERE y.pledge_id = p.id) != (SELECT coalesce(sum(amount_paid), 0) FROM pledge_months m "
             "WHERE m.pledge_id = p.id)",
+        "a month whose total is not its workers' parts added up":
+            "SELECT m.id FROM pledge_months m WHERE m.amount_due != (SELECT coalesce(sum(w.amount_due), 0) FROM "
+            "pledge_worker_months w WHERE w.month_id = m.id) OR m.amount_paid != (SELECT coalesce(sum(w.amount_paid), "
+            "0) FROM pledge_worker_months w WHERE w.month_id = m.id)",
+        "a worker's month whose paid amount is not what payments put on it":
+            "SELECT w.id FROM pledge_worker_months w WHERE w.amount_paid != (SELECT coalesce(sum(a.amount), 0) FROM "
+            "pledge_payment_allocations a WHERE a.worker_month_id = w.id)",
         "a payment that is not positive": "SELECT id FROM pledge_payments WHERE amount <= 0",
         "a pledge without its workers":
             "SELECT p.id FROM pledges p WHERE p.worker_count != (SELECT count(*) FROM pledge_beneficiaries b "
@@ -837,18 +844,26 @@ async def _last_ids(world: World) -> dict:
                                                                                          "pledges", "pledge_payments")})
     own = ", ".join(str(p) for p in world.pledge_of.values())
     months = await world.bot.read({"m": f"SELECT id, amount_paid, status, paid_at FROM pledge_months "
-                                        f"WHERE pledge_id IN ({own})"})
-    return {**{table: rows[0][0] for table, rows in found.items()}, "own_months": months["m"]}
+                                        f"WHERE pledge_id IN ({own})",
+                                   "w": f"SELECT w.id, w.amount_paid FROM pledge_worker_months w JOIN pledge_months m "
+                                        f"ON m.id = w.month_id WHERE m.pledge_id IN ({own})"})
+    return {**{table: rows[0][0] for table, rows in found.items()}, "own_months": months["m"],
+            "own_parts": months["w"]}
 
 
 async def _forget_new_records(world: World, counts: dict[str, int], last_ids: dict) -> None:
     """Remove what an example recorded, and the payments it applied to the sponsors' own pledges."""
     bot = world.bot
     await bot.execute("DELETE FROM enrollment_applications WHERE id > :n", n=last_ids["enrollment_applications"])
+    await bot.execute("DELETE FROM pledge_payment_allocations WHERE payment_id > :n", n=last_ids["pledge_payments"])
     await bot.execute("DELETE FROM pledge_payments WHERE id > :n", n=last_ids["pledge_payments"])
     for month_id, amount_paid, status, paid_at in last_ids["own_months"]:
         await bot.execute("UPDATE pledge_months SET amount_paid = :a, status = :s, paid_at = :t WHERE id = :i",
                           a=amount_paid, s=status, t=paid_at, i=month_id)
+    for part_id, amount_paid in last_ids["own_parts"]:
+        await bot.execute("UPDATE pledge_worker_months SET amount_paid = :a WHERE id = :i", a=amount_paid, i=part_id)
+    await bot.execute("DELETE FROM pledge_worker_months WHERE month_id IN (SELECT id FROM pledge_months "
+                      "WHERE pledge_id > :n)", n=last_ids["pledges"])
     for table in ("pledge_months", "pledge_beneficiaries", "pledge_payments"):
         await bot.execute(f"DELETE FROM {table} WHERE pledge_id > :n", n=last_ids["pledges"])
     await bot.execute("DELETE FROM pledges WHERE id > :n", n=last_ids["pledges"])

@@ -427,6 +427,89 @@ async def _fill_0014_share_with_sponsor(connection: AsyncConnection, state: Stat
         "worker_user_id": BIG_ID, "application_id": None, "share_with_sponsor": True})
 
 
+async def _seeded_0015(connection: AsyncConnection, state: State) -> None:
+    """0015 splits every month between its pledge's workers, in their order: the due evenly (Rp16,800 over three
+    workers is Rp5,600 each, a discount of Rp11,200 on the Rp16,800 minimum price), what was paid filling the parts in
+    order, and each allocation the same way (its row keeps the first piece). The workerless pledge keeps no parts."""
+    workers: dict[int, list[int]] = {}
+    for row in sorted(state.rows["pledge_beneficiaries"], key=lambda r: (r["pledge_id"], r["position"], r["id"])):
+        workers.setdefault(row["pledge_id"], []).append(row["id"])
+    found = await connection.execute(text("SELECT id, month_id, beneficiary_id FROM pledge_worker_months"))
+    part_ids = {(month, worker): part for part, month, worker in found.all()}
+    parts = state.rows["pledge_worker_months"]
+    for month in sorted(state.rows["pledge_months"], key=lambda m: m["id"]):
+        ids = workers.get(month["pledge_id"], [])
+        share, extra = divmod(month["amount_due"], len(ids)) if ids else (0, 0)
+        base = 36_800 if month["amount_due"] == 36_800 else 16_800  # jkk+jkm+jht, or jkk+jkm
+        unpaid = month["amount_paid"]
+        for index, worker in enumerate(ids):
+            due = share + (index < extra)
+            paid = min(unpaid, due)
+            unpaid -= paid
+            parts.append({"id": part_ids[month["id"], worker], "month_id": month["id"], "beneficiary_id": worker,
+                          "amount_due": due, "discount": base - due, "amount_paid": paid})
+    assert len(part_ids) == len(parts)
+    if not state.rows["pledge_payment_allocations"]:
+        return
+    january, february = (next(m["id"] for m in state.rows["pledge_months"] if m["month"] == date(2026, n, 1))
+                         for n in (1, 2))
+    siti, second, udin = workers[state.ids["pledge"]]
+    assert [(p["amount_due"], p["discount"], p["amount_paid"]) for p in parts if p["month_id"] == january] == \
+        [(5_600, 11_200, 5_600)] * 3
+    allocations = state.rows["pledge_payment_allocations"]
+    paid_january, rejected_february = allocations  # 16,800 on January; the rejected 8,400 on February
+    paid_january.update(worker_month_id=part_ids[january, siti], amount=5_600)
+    rejected_february.update(worker_month_id=part_ids[february, siti], amount=5_600)
+    found = await connection.execute(text("SELECT id, payment_id, month_id, worker_month_id, amount "
+                                          "FROM pledge_payment_allocations WHERE id > :last ORDER BY id"),
+                                     {"last": rejected_february["id"]})
+    added = [dict(row._mapping) for row in found]
+    assert [(a["payment_id"], a["worker_month_id"], a["amount"]) for a in added] == [
+        (paid_january["payment_id"], part_ids[january, second], 5_600),
+        (paid_january["payment_id"], part_ids[january, udin], 5_600),
+        (rejected_february["payment_id"], part_ids[february, second], 2_800)]
+    allocations.extend(added)
+
+
+async def _fill_0015_worker_months(connection: AsyncConnection, state: State) -> None:
+    await _insert(connection, state, "pledge_beneficiaries", {
+        "pledge_id": state.ids["pledge"], "position": 4, "name_encrypted": "enc:Amat", "phone_encrypted": None,
+        "occupation": "penjaga", "transport": False, "invite_hash": None, "invite_expires_at": None,
+        "invite_used_at": None, "worker_user_id": None, "application_id": None, "share_with_sponsor": False,
+        "priced_income": 1_200_000, "income_choice": "follow"}, name="followed_worker")
+    march = await _insert(connection, state, "pledge_months", {
+        "pledge_id": state.ids["pledge"], "month": date(2026, 3, 1), "due_date": date(2026, 3, 15),
+        "amount_due": 25_600, "amount_paid": 10_000, "status": "due", "paid_at": None})
+    first = await _insert(connection, state, "pledge_worker_months", {
+        "month_id": march["id"], "beneficiary_id": state.ids["followed_worker"], "amount_due": 8_400,
+        "discount": 12_400, "amount_paid": 8_400})
+    second = await _insert(connection, state, "pledge_worker_months", {
+        "month_id": march["id"], "beneficiary_id": state.rows["pledge_beneficiaries"][0]["id"], "amount_due": 17_200,
+        "discount": 0, "amount_paid": 1_600})
+    payment = await _insert(connection, state, "pledge_payments", {
+        "pledge_id": state.ids["pledge"], "recorded_by": ADMIN_ID, "amount": 10_000, "paid_on": date(2026, 3, 2),
+        "reference": None, "created_at": datetime(2026, 3, 2, 8, 0, tzinfo=WITA), "verified_at": None,
+        "verified_by": None, "rejected_at": None, "rejected_by": None, "reject_reason": None})
+    for part, amount in ((first, 8_400), (second, 1_600)):
+        await _insert(connection, state, "pledge_payment_allocations", {
+            "payment_id": payment["id"], "month_id": march["id"], "worker_month_id": part["id"], "amount": amount})
+
+
+def _downgraded_0015(state: State) -> None:
+    """Down from 0015, a payment's pieces on one month's workers are one allocation again: the first row keeps the
+    sum."""
+    kept: dict[tuple[int, int], dict[str, Any]] = {}
+    rows = []
+    for row in sorted(state.rows["pledge_payment_allocations"], key=lambda r: r["id"]):
+        first = kept.get((row["payment_id"], row["month_id"]))
+        if first is None:
+            kept[row["payment_id"], row["month_id"]] = row
+            rows.append(row)
+        else:
+            first["amount"] += row["amount"]
+    state.rows["pledge_payment_allocations"] = rows
+
+
 @dataclass(frozen=True)
 class Step:
     """One revision: the tables it creates, the columns (with server defaults) it adds, the rows to write after."""
@@ -435,6 +518,7 @@ class Step:
     columns: tuple[tuple[str, str, Any], ...]
     fill: Callable[[AsyncConnection, State], Awaitable[None]]
     seeded: Callable[[AsyncConnection, State], Awaitable[None]] | None = None  # rows the migration writes
+    downgraded: Callable[[State], None] | None = None  # rows its downgrade rewrites
 
 
 STEPS: dict[str, Step] = {
@@ -463,6 +547,10 @@ STEPS: dict[str, Step] = {
                                    _fill_0013_payment_decisions, _seeded_0013),
     "0014_share_with_sponsor": Step((), (("pledge_beneficiaries", "share_with_sponsor", False),),
                                     _fill_0014_share_with_sponsor),
+    "0015_worker_months": Step(("pledge_worker_months",), (("pledge_beneficiaries", "priced_income", 1_000_000),
+                                                           ("pledge_beneficiaries", "income_choice", None),
+                                                           ("pledge_payment_allocations", "worker_month_id", None)),
+                               _fill_0015_worker_months, _seeded_0015, _downgraded_0015),
 }
 
 MODELS: dict[str, type[SQLModel]] = {mapper.local_table.name: mapper.class_
@@ -555,6 +643,8 @@ async def test_data_survives_every_migration_up_and_down(empty_database_url: str
         step, previous = STEPS[revisions[index]], revisions[index - 1]
         await migrate.downgrade_async(url, previous)
         assert await migrate.current_async(url) == previous
+        if step.downgraded is not None:
+            step.downgraded(state)
         for table in step.tables:
             del state.rows[table]
         for table, column, _default in step.columns:

@@ -16,8 +16,9 @@ from bot.infra.pacing import PacedSender
 from bot.jobs.reminder_sender import ReminderService
 from bot.pledges.rules import ONGOING
 from models import enrollment
-from models.pledge import WorkerDetails, claim_invitation, create_pledge, extend, link_application, record_payment
-from models.pledge_payments import verify_payment
+from models.pledge import WorkerDetails, create_pledge, extend
+from models.pledge_payments import record_payment, verify_payment
+from models.pledge_workers import claim_invitation, link_application
 from models.reminder import HANDOVER, PLEDGE_END, SPONSOR_STATEMENT, Reminder
 from models.report import dashboard_figures
 from tests.support.fake_bot import FakeBot

@@ -27,18 +27,14 @@ from models.pledge import (
     PledgePaymentAllocation,
     WorkerDetails,
     cancel,
-    claim_invitation,
     create_pledge,
     extend,
     keep_all_ongoing_planned,
     keep_ongoing_planned,
-    link_application,
     overview,
-    record_payment,
-    renew_invitations,
-    sponsorship_of,
 )
-from models.pledge_payments import reject_payment, unverified_payments, verify_payment
+from models.pledge_payments import record_payment, reject_payment, unverified_payments, verify_payment
+from models.pledge_workers import claim_invitation, link_application, renew_invitations, sponsorship_of
 from models.user import upsert_user
 from tests.support.discounts import PP50
 
@@ -454,13 +450,16 @@ async def test_an_admin_verifies_a_payment_once_and_it_is_audited(db: Database) 
 
 
 async def test_a_rejected_payment_comes_off_exactly_the_months_it_paid(db: Database) -> None:
-    pledge_id, _ = await make_pledge(db)  # 16,800 / 16,800 / 33,600
+    pledge_id, _ = await make_pledge(db)  # 16,800 / 16,800 / 33,600 for two workers
     first = await pay(db, pledge_id, 20_000)  # November in full, 3,200 of December
     second = await pay(db, pledge_id, 13_600)  # the rest of December
     async with db.session() as session:
         placed = (await session.exec(select(PledgePaymentAllocation).order_by(PledgePaymentAllocation.id))).all()
-        assert [(a.payment_id, a.amount) for a in placed] == [(first.id, 16_800), (first.id, 3_200),
-                                                              (second.id, 13_600)]
+        # each worker's part of a month in turn: the first worker's 8,400 of November, the second's, then December
+        assert [(a.payment_id, a.amount) for a in placed] == [(first.id, 8_400), (first.id, 8_400), (first.id, 3_200),
+                                                              (second.id, 5_200), (second.id, 8_400)]
+        parts = {a.worker_month_id for a in placed}
+        assert len(parts) == 4 and len({a.month_id for a in placed}) == 2
     async with db.transaction() as session:
         rejected, months = await reject_payment(session, first.id, ADMIN, "Jumlahnya tidak sesuai")
     assert rejected is not None and rejected.status == "rejected" and rejected.reject_reason == "Jumlahnya tidak sesuai"

@@ -15,7 +15,8 @@ from bot.infra.database import Database
 from bot.infra.pacing import PacedSender
 from bot.jobs.reminder_sender import ReminderService
 from models import reminder
-from models.pledge import cancel, record_payment
+from models.pledge import cancel
+from models.pledge_payments import record_payment
 from models.reminder import Reminder, claim_due
 from models.user import User
 from tests.support.fake_bot import FakeBot

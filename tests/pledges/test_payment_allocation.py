@@ -13,9 +13,9 @@ NOV, DEC, JAN = date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1)
 THREE = [UnpaidMonth(1, NOV, 16_800, 0), UnpaidMonth(2, DEC, 16_800, 0), UnpaidMonth(3, JAN, 33_600, 0)]
 
 
-def refusal(unpaid: list[UnpaidMonth], amount: int, month_id: int | None = None) -> str:
+def refusal(unpaid: list[UnpaidMonth], amount: int, only_month: date | None = None) -> str:
     with pytest.raises(PledgeError) as caught:
-        allocate_payment(unpaid, amount, month_id=month_id)
+        allocate_payment(unpaid, amount, only_month=only_month)
     return caught.value.code
 
 
@@ -46,9 +46,9 @@ def test_a_month_with_nothing_due_is_paid_when_the_payment_reaches_it() -> None:
 
 
 def test_a_reminders_paid_button_pays_only_its_month() -> None:
-    assert allocate_payment(THREE, 16_800, month_id=2) == [MonthPayment(2, 16_800, True)]
-    assert refusal(THREE, 16_801, month_id=2) == "too_much"  # even though later months are due
-    assert refusal(THREE, 16_800, month_id=99) == "nothing_due"  # paid, cancelled or another pledge's month
+    assert allocate_payment(THREE, 16_800, only_month=DEC) == [MonthPayment(2, 16_800, True)]
+    assert refusal(THREE, 16_801, only_month=DEC) == "too_much"  # even though later months are due
+    assert refusal(THREE, 16_800, only_month=date(2030, 1, 1)) == "nothing_due"  # paid, cancelled or another pledge's month
 
 
 @pytest.mark.parametrize("amount", [0, -16_800])

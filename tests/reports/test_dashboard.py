@@ -4,8 +4,10 @@ picture and the summary."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, date, datetime
 
+from bot.core.crypto import PersonalDataCipher, new_data_key
 from bot.core.i18n import default_translator, plain
 from bot.infra.database import Database
 from bot.reports.charts import render_png
@@ -19,9 +21,12 @@ from bot.reports.dashboard import (
     summary,
     week_starts,
 )
+from models import enrollment
 from models.broadcast import BroadcastDelivery
 from models.enrollment import EnrollmentApplication
-from models.pledge import Pledge, PledgeBeneficiary, PledgeMonth
+from models.pledge import Pledge, PledgeBeneficiary, PledgeMonth, WorkerDetails, create_pledge, overview
+from models.pledge_payments import record_payment, verify_payment
+from models.pledge_workers import claim_invitation, link_application
 from models.reminder import Reminder
 from models.report import dashboard_figures
 from models.user import User
@@ -215,3 +220,43 @@ async def test_report_command_prints_the_same_figures_as_text_json_and_png(db: D
     picture = run_cli("report", "--format", "png", "-o", str(tmp_path / "d.png"), cwd=tmp_path, **env)
     assert picture.returncode == 0, picture.stderr
     assert (tmp_path / "d.png").read_bytes()[:4] == b"\x89PNG"
+
+
+async def test_sponsored_workers_are_counted_by_status_in_the_words_of_janji(db: Database) -> None:
+    """Workers at every stage, counted in the database, agree with what each pledge's /janji card says of them."""
+    cipher = PersonalDataCipher(new_data_key())
+    today = NOW.date()  # 24 November: October is overdue, November is this month
+    async with db.transaction() as session:
+        pledge, invitations = await create_pledge(
+            session, cipher, 1, [WorkerDetails(f"PEKERJA {n}", "marbot", False, None) for n in range(6)], months=3,
+            programs=("jkk", "jkm"), first_month=date(2026, 10, 1), current_month=date(2026, 10, 1), discounts=[])
+        other, _ = await create_pledge(
+            session, cipher, 2, [WorkerDetails("PEKERJA", "marbot", False, None)], months=3, programs=("jkk", "jkm"),
+            first_month=date(2026, 8, 1), current_month=date(2026, 8, 1), discounts=[])
+    for number, (_, token) in enumerate(invitations[1:], start=1):  # the first never opens the link
+        async with db.transaction() as session:
+            invitation, _ = await claim_invitation(session, token, 500 + number)
+            assert invitation is not None
+            if number == 1:
+                continue  # opened, not applied
+            application = await enrollment.submit(session, cipher, 500 + number, enrollment.ApplicantDetails(
+                name="PEKERJA", nik=f"63710157088500{number:02d}", birth_date=date(1985, 8, 17), phone="+62812111122",
+                occupation="marbot", transport=False, province="Kalimantan Selatan", regency="Banjarmasin",
+                income=1_000_000, programs=("jkk", "jkm")))
+            await link_application(session, invitation.beneficiary.id, 500 + number, application.id)
+            if number >= 3:
+                await enrollment.set_status(session, application.id, enrollment.REGISTERED, 99,
+                                            kpj_number=f"2601234567{number}")
+    async with db.transaction() as session:
+        # October and November for workers 1-5 (the payment fills each month's workers in order, so workers 1 to 5
+        # of November are paid, the sixth is not): verified, so worker 4's and 5's November protects them...
+        paid = await record_payment(session, pledge.id, 1, 16_800 * 6 + 16_800 * 5, date(2026, 11, 2), None)
+        await verify_payment(session, paid.id, 99)
+    async with db.session() as session:
+        figures = await dashboard_figures(session, NOW, WITA)
+        said = Counter()
+        for item in (await session.get(Pledge, pledge.id), await session.get(Pledge, other.id)):
+            seen = await overview(session, item)
+            said.update(seen.worker_status(b, today) for b in seen.beneficiaries)
+    assert figures.workers_by_status == {**dict.fromkeys(figures.workers_by_status, 0), **said}
+    assert said == Counter({"invited": 2, "opened": 1, "applied": 1, "protected": 2, "lapsing": 1})

@@ -14,7 +14,7 @@ from sqlalchemy import insert, text
 
 from bot.infra.database import Database
 from models import broadcast
-from models.pledge import Pledge, PledgeMonth
+from models.pledge import Pledge, PledgeBeneficiary, PledgeMonth, PledgeWorkerMonth
 from models.reminder import Reminder
 from models.user import User
 from tests.support.databases import run_sync
@@ -77,9 +77,15 @@ def seed_due_reminders(url: str, users: list[int], *, zone: str) -> None:
                     {"id": i + 1, "sponsor_id": u, "status": "active", "months": 1, "first_month": month,
                      "programs": "jkk,jkm", "worker_count": 1, "created_at": now, "reminders_off": False}
                     for i, u in enumerate(users)])
+                await session.exec(insert(PledgeBeneficiary.__table__), params=[
+                    {"id": i + 1, "pledge_id": i + 1, "position": 1, "occupation": "marbot", "transport": False,
+                     "share_with_sponsor": False, "priced_income": 1_000_000} for i in range(len(users))])
                 await session.exec(insert(PledgeMonth.__table__), params=[
                     {"id": i + 1, "pledge_id": i + 1, "month": month, "due_date": month.replace(day=15),
                      "amount_due": 16_800, "amount_paid": 0, "status": "due"} for i in range(len(users))])
+                await session.exec(insert(PledgeWorkerMonth.__table__), params=[
+                    {"id": i + 1, "month_id": i + 1, "beneficiary_id": i + 1, "amount_due": 16_800, "discount": 0,
+                     "amount_paid": 0} for i in range(len(users))])
                 await session.exec(insert(Reminder.__table__), params=[
                     {"recipient_id": u, "subject": "pledge_month", "subject_id": i + 1, "month": month,
                      "kind": "due", "due_at": now - timedelta(minutes=1), "status": "pending", "attempts": 0}

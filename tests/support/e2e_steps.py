@@ -87,7 +87,7 @@ def midday_zone() -> str:
     return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
 
 
-def enroll_through_invitation(worker: SimUser, payload: str, *, share: bool) -> str:
+def enroll_through_invitation(worker: SimUser, payload: str, *, share: bool, income: str = "1 juta") -> str:
     """Open a sponsor's invitation and enroll with correct answers, sharing the NIK and KPJ number with the sponsor
     or not; returns the review text (before sending)."""
     worker.send(f"/start {payload}")
@@ -99,7 +99,7 @@ def enroll_through_invitation(worker: SimUser, payload: str, *, share: bool) -> 
     worker.reply()
     worker.press("Ya, di Kota Banjarmasin")
     worker.reply()
-    worker.send("1 juta")
+    worker.send(income)
     worker.reply()
     worker.press("Saya setuju")
     worker.reply()

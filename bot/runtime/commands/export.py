@@ -20,19 +20,20 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.runtime.data_key_check import ready_for_personal_data
     from models.export import export_csv
 
+    kind = args.kind.replace("-", "_")  # pledge-months
     try:
         since = date.fromisoformat(args.since) if args.since else None
         until = date.fromisoformat(args.until) if args.until else None
     except ValueError:
         print("Cannot export: --from and --to must be dates like 2026-11-30", file=sys.stderr)
         return 2
-    status = STATUS_WORDS[args.kind].get(args.status.lower()) if args.status is not None else None
+    status = STATUS_WORDS[kind].get(args.status.lower()) if args.status is not None else None
     if args.status is not None and status is None:
         print(f"Cannot export: --status for {args.kind} is one of "
-              f"{', '.join(sorted(STATUS_IN_FILE[args.kind].values()))}", file=sys.stderr)
+              f"{', '.join(sorted(STATUS_IN_FILE[kind].values()))}", file=sys.stderr)
         return 2
     try:
-        request = ExportRequest(args.kind, status, since, until).checked()
+        request = ExportRequest(kind, status, since, until).checked()
     except ExportError as error:
         print("Cannot export: " + {"range": f"--from and --to must be between {FIRST_DAY} and {LAST_DAY}",
                                    "dates": "--from is after --to"}[error.code], file=sys.stderr)
