@@ -40,7 +40,7 @@ from bot.reports.regional_figures import load_regional_figures  # noqa: E402
 from bot.reports.statistics_charts import claims_chart, coverage_chart  # noqa: E402
 from models.broadcast import BroadcastDelivery  # noqa: E402
 from models.enrollment import EnrollmentApplication  # noqa: E402
-from models.pledge import Pledge, PledgeMonth  # noqa: E402
+from models.pledge import Pledge, PledgeBeneficiary, PledgeMonth, PledgeWorkerMonth  # noqa: E402
 from models.reminder import Reminder  # noqa: E402
 from models.report import dashboard_figures  # noqa: E402
 from models.user import User  # noqa: E402
@@ -84,13 +84,24 @@ async def seed(db: Database, applications: int) -> None:
                              "programs": "jkk,jkm", "consent_version": "2026-11", "consent_at": created,
                              "status": status, "created_at": created})
             await session.exec(insert(EnrollmentApplication), params=rows)
-        pledge_rows, month_rows = [], []
+        pledge_rows, month_rows, worker_rows, part_rows = [], [], [], []
         for i in range(pledges):
             created = growing_time(rng)
             first = date(created.year, created.month, 1)
+            count = rng.choice((1, 2, 2, 3))
             pledge_rows.append({"id": i + 1, "sponsor_id": 20_000_000 + i, "status": "active", "months": 6,
-                                "first_month": first, "programs": "jkk,jkm", "worker_count": rng.choice((1, 2, 2, 3)),
+                                "first_month": first, "programs": "jkk,jkm", "worker_count": count,
                                 "created_at": created, "reminders_off": False})
+            workers = []
+            for position in range(1, count + 1):
+                opened = rng.random() < 0.8  # most open their invitation, most of those apply
+                workers.append(len(worker_rows) + 1)
+                worker_rows.append({"id": len(worker_rows) + 1, "pledge_id": i + 1, "position": position,
+                                    "occupation": "marbot", "transport": False, "share_with_sponsor": False,
+                                    "priced_income": 1_000_000,
+                                    "worker_user_id": 30_000_000 + len(worker_rows) if opened else None,
+                                    "application_id": rng.randint(1, applications) if opened and rng.random() < 0.8
+                                    else None})
             for k in range(6):
                 month = date(first.year + (first.month - 1 + k) // 12, (first.month - 1 + k) % 12 + 1, 1)
                 due = month.replace(day=15)
@@ -100,12 +111,15 @@ async def seed(db: Database, applications: int) -> None:
                     paid_at = local_due + timedelta(days=rng.choice((-10, -5, -2, -1, 0, 0, 2, 6)))
                 elif local_due >= NOW and rng.random() < 0.2:
                     paid_at = NOW - timedelta(days=1)
-                month_rows.append({"pledge_id": i + 1, "month": month, "due_date": due, "amount_due": 16_800,
-                                   "amount_paid": 16_800 if paid_at else 0, "status": "paid" if paid_at else "due",
-                                   "paid_at": paid_at})
+                month_rows.append({"id": len(month_rows) + 1, "pledge_id": i + 1, "month": month, "due_date": due,
+                                   "amount_due": 16_800 * count, "amount_paid": 16_800 * count if paid_at else 0,
+                                   "status": "paid" if paid_at else "due", "paid_at": paid_at})
+                part_rows += [{"month_id": len(month_rows), "beneficiary_id": worker, "amount_due": 16_800,
+                               "discount": 0, "amount_paid": 16_800 if paid_at else 0} for worker in workers]
         await session.exec(insert(Pledge), params=pledge_rows)
-        for start in range(0, len(month_rows), batch):
-            await session.exec(insert(PledgeMonth), params=month_rows[start:start + batch])
+        for rows, table in ((worker_rows, PledgeBeneficiary), (month_rows, PledgeMonth), (part_rows, PledgeWorkerMonth)):
+            for start in range(0, len(rows), batch):
+                await session.exec(insert(table), params=rows[start:start + batch])
         reminders = [{"recipient_id": 20_000_000 + i % pledges, "subject": "pledge_month", "subject_id": i,
                       "month": date(2026, 11, 1), "kind": ("before", "due", "overdue")[i % 3],
                       "due_at": NOW, "status": "sent", "attempts": 1, "sent_at": growing_time(rng)}

@@ -15,8 +15,9 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.core.conversation import Values
 from bot.core.formatting import rupiah
+from bot.core.identity import mask_name
 from bot.core.replies import Button, Reply, rows
-from bot.pledges.payment_flow import PaymentFlow, next_step, suggested_amounts
+from bot.pledges.payment_flow import PaymentFlow, next_step
 from handlers import replies
 from handlers.common import tell_support_chat
 from handlers.context import BotApplication, BotContext
@@ -34,7 +35,8 @@ class PaymentConversation(Conversation):
         await _record_payment(update, context, values, message)
 
 
-CONVERSATION = PaymentConversation(PaymentFlow, guarded=True, confirm_action="ok", expired_key="payment.expired",
+CONVERSATION = PaymentConversation(PaymentFlow, sealed=True, guarded=True, confirm_action="ok",
+                                   expired_key="payment.expired",
                                    done_key="payment.already_recorded")
 
 
@@ -44,10 +46,17 @@ async def start_payment(update: Update, context: BotContext, found: pledge.Pledg
     await update.callback_query.answer()
     async with context.services.db.session() as session:
         overview = await pledge.overview(session, found)
-    following = overview.next_open
-    values: Values = {"pledge_id": found.id, "suggested": suggested_amounts(
-        following.amount_due - following.amount_paid if following is not None else None, overview.outstanding),
-        "open": [[m.id, m.month.isoformat(), m.amount_due, m.amount_paid] for m in overview.open_months]}
+    open_months = {m.id: m for m in overview.open_months}
+    positions = {b.id: b.position for b in overview.beneficiaries}
+    values: Values = {"pledge_id": found.id, "open": [
+        [part.id, open_months[part.month_id].month.isoformat(), part.amount_due, part.amount_paid,
+         positions.get(part.beneficiary_id, 0), part.beneficiary_id]
+        for part in overview.parts if part.month_id in open_months]}
+    owing = {int(entry[5]) for entry in values["open"] if entry[2] > entry[3]}
+    cipher = context.services.cipher
+    values["workers"] = [[b.id, b.position, mask_name(cipher.decrypt(b.name_encrypted)) if b.name_encrypted
+                          else context.t("pledges.name_deleted")] for b in overview.beneficiaries if b.id in owing]
+    values["suggested"] = CONVERSATION.flow(context).suggestions(values)
     await CONVERSATION.show_next(update, context, values, edit=None)
 
 
@@ -76,9 +85,10 @@ async def _record_payment(update: Update, context: BotContext, values: Values, m
     try:
         async with context.services.db.transaction() as session:
             if await claim_flow(session, user_id, CONVERSATION.name):
-                payment = await pledge_payments.record_payment(session, int(values["pledge_id"]), user_id,
-                                                      int(values["amount"]), date.fromisoformat(values["paid_on"]),
-                                                      values.get("reference"))
+                payment = await pledge_payments.record_payment(
+                    session, int(values["pledge_id"]), user_id, int(values["amount"]),
+                    date.fromisoformat(values["paid_on"]), values.get("reference"),
+                    beneficiary_id=int(values.get("for") or 0) or None)
     except pledge.PledgeError as error:  # the transaction rolled back: the flow is still there to correct
         problem = error.code
     if problem is not None:
@@ -113,5 +123,5 @@ async def _tell_admins_of_payment(context: BotContext, payment: pledge.PledgePay
 
 def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(pay_pressed, pattern=r"^j:pay:\d{1,9}$"))
-    app.add_handler(CallbackQueryHandler(CONVERSATION.on_button, pattern=r"^y:(amt:\d{1,12}|day:[01]|ref:none|ok|back"
+    app.add_handler(CallbackQueryHandler(CONVERSATION.on_button, pattern=r"^y:(for:\d{1,9}|amt:\d{1,12}|day:[01]|ref:none|ok|back"
                                                                          r"|cancel)$"))

@@ -150,6 +150,9 @@ class PledgePayment(SQLModel, table=True):
     rejected_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     rejected_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     reject_reason: str | None = Field(default=None, max_length=200)
+    # Paid for one worker (their months only); None for all of the pledge's workers, oldest month first. A worker's
+    # id without a foreign key (migration 0015 says why); workers are removed only with their pledge.
+    beneficiary_id: int | None = Field(default=None, nullable=True)
 
     @property
     def status(self) -> str:

@@ -36,17 +36,23 @@ from models.pledge import (
 
 
 async def record_payment(session: AsyncSession, pledge_id: int, sponsor_id: int, amount: int, paid_on: date,
-                         reference: str | None, *, month_id: int | None = None) -> PledgePayment:
+                         reference: str | None, *, month_id: int | None = None,
+                         beneficiary_id: int | None = None) -> PledgePayment:
     """Record a payment and what it puts on each worker's month (bot.pledges.payments decides: the oldest unpaid
-    month first and its workers in order, or only `month_id`, "Sudah bayar" on that month's reminder). Raises
-    PledgeError: amount (not positive), not_yours, cancelled, nothing_due, too_much (more than everything still
-    due: extend the pledge first)."""
+    month first and its workers in order; or only `month_id`, "Sudah bayar" on that month's reminder; or only the
+    months of `beneficiary_id`, the worker the sponsor paid for). Raises PledgeError: amount (not positive),
+    not_yours (someone else's pledge, or a worker not in it), cancelled, nothing_due, too_much (more than everything
+    still due: extend the pledge first)."""
     check_amount(amount)  # before the pledge is locked
     pledge = await owned(session, pledge_id, sponsor_id, for_update=True)
     if pledge is None:
         raise PledgeError("not_yours")
     if pledge.status != ACTIVE:
         raise PledgeError("cancelled")
+    if beneficiary_id is not None:
+        worker = await session.get(PledgeBeneficiary, beneficiary_id)
+        if worker is None or worker.pledge_id != pledge_id:
+            raise PledgeError("not_yours")
     rows = (await session.exec(
         select(PledgeWorkerMonth, PledgeMonth, PledgeBeneficiary.position)
         .join(PledgeMonth, PledgeMonth.id == PledgeWorkerMonth.month_id)
@@ -55,10 +61,11 @@ async def record_payment(session: AsyncSession, pledge_id: int, sponsor_id: int,
     only = next((month.month for _part, month, _position in rows if month.id == month_id), None)
     if month_id is not None and only is None:
         raise PledgeError("nothing_due")
-    shares = allocate_payment([UnpaidMonth(part.id, month.month, part.amount_due, part.amount_paid, position)
-                               for part, month, position in rows], amount, only_month=only)
+    shares = allocate_payment([UnpaidMonth(part.id, month.month, part.amount_due, part.amount_paid, position,
+                                           part.beneficiary_id) for part, month, position in rows],
+                              amount, only_month=only, only_worker=beneficiary_id)
     payment = PledgePayment(pledge_id=pledge_id, recorded_by=sponsor_id, amount=amount, paid_on=paid_on,
-                            reference=reference)
+                            reference=reference, beneficiary_id=beneficiary_id)
     session.add(payment)
     await session.flush()
     assert payment.id is not None
@@ -163,15 +170,21 @@ async def reject_payment(session: AsyncSession, payment_id: int, admin_id: int, 
 
 
 async def payment_shares(session: AsyncSession, payment_id: int) -> list[tuple[date, int, int]]:
-    """What a payment paid, month by month: (month, amount put on it, what is still unpaid of it), oldest first."""
+    """What a payment paid, month by month: (month, amount put on it, what is still unpaid of it: of the whole
+    month, or of the worker's part when the payment was for one worker), oldest first."""
+    payment = await session.get(PledgePayment, payment_id)
     rows = (await session.exec(
-        select(PledgeMonth, PledgePaymentAllocation.amount)
+        select(PledgeMonth, PledgeWorkerMonth, PledgePaymentAllocation.amount)
         .join(PledgePaymentAllocation, PledgePaymentAllocation.month_id == PledgeMonth.id)
+        .join(PledgeWorkerMonth, PledgeWorkerMonth.id == PledgePaymentAllocation.worker_month_id)
         .where(PledgePaymentAllocation.payment_id == payment_id).order_by(PledgeMonth.month))).all()
-    by_month: dict[int, tuple[PledgeMonth, int]] = {}
-    for month, amount in rows:
-        by_month[month.id or 0] = (month, by_month.get(month.id or 0, (month, 0))[1] + amount)
-    return [(month.month, amount, month.amount_due - month.amount_paid) for month, amount in by_month.values()]
+    by_month: dict[int, list] = {}
+    for month, part, amount in rows:
+        left = (part.amount_due - part.amount_paid if payment is not None and payment.beneficiary_id is not None
+                else month.amount_due - month.amount_paid)
+        entry = by_month.setdefault(month.id or 0, [month.month, 0, left])
+        entry[1] += amount
+    return [(month, amount, left) for month, amount, left in by_month.values()]
 
 
 async def payments_between(session: AsyncSession, start: datetime | None, end: datetime | None,

@@ -9,8 +9,9 @@ from sqlalchemy import and_, case, distinct, func, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.enrollment.statuses import APPLICATION_STATUSES
-from bot.pledges.worker_status import STATUSES, PaidMonth, worker_status
+from bot.core.calendar import add_months
+from bot.enrollment.statuses import APPLICATION_STATUSES, REGISTERED
+from bot.pledges.worker_status import LAPSED_AFTER, STATUSES, PaidMonth, worker_status
 from bot.reports.dashboard import (
     DashboardFigures,
     MonthOutcomes,
@@ -96,40 +97,43 @@ async def _pledge_endings(session: AsyncSession) -> dict[str, int]:
 
 async def _workers_by_status(session: AsyncSession, today: date) -> dict[str, int]:
     """The workers of active pledges by where they stand (bot/pledges/worker_status.py), in three queries whatever
-    the number of pledges: the workers with their application's status, then the registered workers' months that
-    decide it (past their due date, or this month), then which of those months wait on an unverified payment."""
+    the number of pledges: the workers counted by invitation opened and application status, then the registered
+    workers' months that decide where they stand (the last LAPSED_AFTER past their due date, and this month), then
+    which of this month's wait on an unverified payment."""
     counts = dict.fromkeys(STATUSES, 0)
-    workers = (await session.exec(
-        select(PledgeBeneficiary.id, PledgeBeneficiary.worker_user_id, EnrollmentApplication.status)
-        .join(Pledge, Pledge.id == PledgeBeneficiary.pledge_id)
+    opened = PledgeBeneficiary.worker_user_id.is_not(None)
+    groups = (await session.exec(
+        select(opened, EnrollmentApplication.status, func.count())
+        .select_from(PledgeBeneficiary).join(Pledge, Pledge.id == PledgeBeneficiary.pledge_id)
         .join(EnrollmentApplication, EnrollmentApplication.id == PledgeBeneficiary.application_id, isouter=True)
-        .where(Pledge.status == ACTIVE))).all()
-    registered = {worker_id for worker_id, _user, status in workers if status == "registered"}
-    months: dict[int, list[tuple[int, PaidMonth]]] = {}
-    if registered:
-        this_month = today.replace(day=1)
-        parts = (await session.exec(
-            select(PledgeWorkerMonth.id, PledgeWorkerMonth.beneficiary_id, PledgeMonth.month, PledgeMonth.due_date,
-                   PledgeWorkerMonth.amount_paid >= PledgeWorkerMonth.amount_due)
-            .join(PledgeMonth, PledgeMonth.id == PledgeWorkerMonth.month_id)
-            .join(PledgeBeneficiary, PledgeBeneficiary.id == PledgeWorkerMonth.beneficiary_id)
-            .join(Pledge, Pledge.id == PledgeBeneficiary.pledge_id)
-            .join(EnrollmentApplication, EnrollmentApplication.id == PledgeBeneficiary.application_id)
-            .where(Pledge.status == ACTIVE, EnrollmentApplication.status == "registered",
-                   PledgeMonth.status != MONTH_CANCELLED,
-                   or_(PledgeMonth.due_date < today, PledgeMonth.month == this_month)))).all()
-        waiting = set((await session.exec(
-            select(PledgePaymentAllocation.worker_month_id)
-            .join(PledgePayment, PledgePayment.id == PledgePaymentAllocation.payment_id)
-            .join(PledgeWorkerMonth, PledgeWorkerMonth.id == PledgePaymentAllocation.worker_month_id)
-            .join(PledgeMonth, PledgeMonth.id == PledgeWorkerMonth.month_id)
-            .where(PledgePayment.verified_at.is_(None), PledgeMonth.month == this_month))).all())
-        for part_id, worker_id, month, due, paid in parts:
-            months.setdefault(worker_id, []).append(
-                (part_id, PaidMonth(month, due, bool(paid), bool(paid) and part_id not in waiting)))
-    for worker_id, user_id, status in workers:
-        seen = [paid for _part, paid in months.get(worker_id, [])]
-        counts[worker_status(opened=user_id is not None, application_status=status, months=seen, today=today)] += 1
+        .where(Pledge.status == ACTIVE).group_by(opened, EnrollmentApplication.status))).all()
+    for was_opened, status, count in groups:
+        if status != REGISTERED:  # where they stand does not depend on months yet
+            counts[worker_status(opened=bool(was_opened), application_status=status, months=(), today=today)] += count
+    this_month = today.replace(day=1)
+    parts = (await session.exec(
+        select(PledgeWorkerMonth.id, PledgeWorkerMonth.beneficiary_id, PledgeMonth.month, PledgeMonth.due_date,
+               PledgeWorkerMonth.amount_paid >= PledgeWorkerMonth.amount_due)
+        .join(PledgeMonth, PledgeMonth.id == PledgeWorkerMonth.month_id)
+        .join(PledgeBeneficiary, PledgeBeneficiary.id == PledgeWorkerMonth.beneficiary_id)
+        .join(Pledge, Pledge.id == PledgeBeneficiary.pledge_id)
+        .join(EnrollmentApplication, EnrollmentApplication.id == PledgeBeneficiary.application_id)
+        .where(Pledge.status == ACTIVE, EnrollmentApplication.status == REGISTERED,
+               PledgeMonth.status != MONTH_CANCELLED, PledgeMonth.month >= add_months(this_month, -LAPSED_AFTER),
+               or_(PledgeMonth.due_date < today, PledgeMonth.month == this_month)))).all()
+    waiting = set((await session.exec(
+        select(PledgePaymentAllocation.worker_month_id)
+        .join(PledgePayment, PledgePayment.id == PledgePaymentAllocation.payment_id)
+        .join(PledgeMonth, PledgeMonth.id == PledgePaymentAllocation.month_id)
+        .where(PledgePayment.verified_at.is_(None), PledgeMonth.month == this_month))).all())
+    months: dict[int, list[PaidMonth]] = {}
+    for part_id, worker_id, month, due, paid in parts:
+        months.setdefault(worker_id, []).append(PaidMonth(month, due, bool(paid), bool(paid) and part_id not in waiting))
+    registered = sum(count for _opened, status, count in groups if status == REGISTERED)
+    for seen in months.values():
+        counts[worker_status(opened=True, application_status=REGISTERED, months=seen, today=today)] += 1
+    # a registered worker with no month yet to count stands as registered
+    counts[worker_status(opened=True, application_status=REGISTERED, months=(), today=today)] += registered - len(months)
     return counts
 
 

@@ -2,7 +2,7 @@
 stores the decision).
 
 A payment fills the oldest unpaid months first, and within a month the workers in the sponsor's order; or only the
-month a reminder's "Sudah bayar" names. A month (or a worker's part of it) is paid once what was paid reaches what
+month a reminder's "Sudah bayar" names; or only the months of the one worker the sponsor chose. A month (or a worker's part of it) is paid once what was paid reaches what
 is due. A payment is refused when it is not positive, when nothing is due,
 or when it is more than everything still due (the sponsor extends the pledge first).
 """
@@ -25,6 +25,7 @@ class UnpaidMonth:
     amount_due: int
     amount_paid: int
     position: int = 0  # the worker's place in the pledge, for a worker's part
+    worker: int = 0  # which worker's part (their id), when it is one
 
     @property
     def remaining(self) -> int:
@@ -46,12 +47,14 @@ def check_amount(amount: int) -> None:
         raise PledgeError("amount")
 
 
-def allocate_payment(unpaid: Sequence[UnpaidMonth], amount: int, *,
-                     only_month: date | None = None) -> list[MonthPayment]:
-    """How `amount` spreads over the unpaid months, oldest first and workers in order; with `only_month`, over
-    that month only. Raises PledgeError: amount (not positive), nothing_due, too_much (more than everything due)."""
+def allocate_payment(unpaid: Sequence[UnpaidMonth], amount: int, *, only_month: date | None = None,
+                     only_worker: int | None = None) -> list[MonthPayment]:
+    """How `amount` spreads over the unpaid months, oldest first and workers in order; with `only_month` over that
+    month only, with `only_worker` over that worker's parts only. Raises PledgeError: amount (not positive),
+    nothing_due, too_much (more than everything due)."""
     check_amount(amount)
-    months = sorted((m for m in unpaid if only_month is None or m.month == only_month),
+    months = sorted((m for m in unpaid if (only_month is None or m.month == only_month)
+                     and (only_worker is None or m.worker == only_worker)),
                     key=lambda m: (m.month, m.position, m.id))
     outstanding = sum(m.remaining for m in months)
     if outstanding <= 0:

@@ -1,5 +1,6 @@
 """Money per worker: each pledge month gets one row per worker (`pledge_worker_months`: due, discount, paid), and
-payments' allocations name the worker's month they paid; each worker records the income the sponsor pays on for
+payments' allocations name the worker's month they paid; a payment may be for one worker (`beneficiary_id`, empty for
+all of the pledge's workers, as every earlier payment was); each worker records the income the sponsor pays on for
 them and the sponsor's answer when the worker declared more than the minimum.
 
 Existing months are split between the pledge's workers (in the sponsor's order) so that nothing changes in total:
@@ -60,6 +61,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_pledge_worker_months_month_id", "pledge_worker_months", ["month_id"])
     op.create_index("ix_pledge_worker_months_beneficiary_id", "pledge_worker_months", ["beneficiary_id"])
+    # A plain ADD COLUMN, without a foreign key: on SQLite a batch rebuild of pledge_payments would drop the table
+    # its allocations point to, and the drop would cascade to them.
+    op.add_column("pledge_payments", sa.Column("beneficiary_id", sa.Integer(), nullable=True))
     with op.batch_alter_table("pledge_payment_allocations") as batch:
         batch.add_column(sa.Column("worker_month_id", sa.Integer(), nullable=True))
     parts_of_month = _split_months()
@@ -153,6 +157,7 @@ def downgrade() -> None:
     op.drop_index("ix_pledge_worker_months_beneficiary_id", table_name="pledge_worker_months")
     op.drop_index("ix_pledge_worker_months_month_id", table_name="pledge_worker_months")
     op.drop_table("pledge_worker_months")
+    op.drop_column("pledge_payments", "beneficiary_id")  # SQLite 3.35+ drops a plain column in place
     with op.batch_alter_table("pledge_beneficiaries") as batch:
         batch.drop_column("income_choice")
         batch.drop_column("priced_income")

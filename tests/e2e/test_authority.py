@@ -108,6 +108,7 @@ ADMIN_BUTTONS = (
     Attempt("x:applications:submitted", "x"),
     Attempt("x:applications:all", "x"),
     Attempt("x:pledges:all", "x"),
+    Attempt("x:pledge_months:all", "x"),
     Attempt("x:payments:all", "x"),
     *(Attempt(f"bcn:{action}", "bcn") for action in (
         "cancel", "nobuttons", "schedule", "paid", "paidok", "send", "aud:everyone", "aud:workers", "aud:sponsors",
@@ -124,7 +125,7 @@ ADMIN_BUTTONS = (
 OTHERS_BUTTONS = (
     *(Attempt(data, "", NOT_YOUR_PLEDGE) for data in (
         "j:pay:{pledge}", "j:stop:{pledge}", "j:stopok:{pledge}", "j:ext:{pledge}", "j:ext:{pledge}:12:3",
-        "j:inv:{pledge}", "fl:new:pay:{pledge}")),
+        "j:inv:{pledge}", "fl:new:pay:{pledge}", "j:inc:{worker}:f:1500000", "j:inc:{worker}:m:1500000")),
     *(Attempt(f"r:{action}:{{reminder}}", "", NOT_YOUR_REMINDER) for action in ("paid", "later", "stop")),
     Attempt("h:{ticket}", "", STALE),
 )
@@ -190,7 +191,7 @@ def _refuses_non_admins(callback: object) -> bool:
 
 
 SAMPLE_IDS = {"application": 1, "payment": 2, "discount": 3, "paused": 4, "scheduled": 5, "pledge": 6,
-              "reminder": 7, "ticket": 8, "month": "2026-11"}
+              "reminder": 7, "ticket": 8, "month": "2026-11", "worker": 9}
 
 
 def test_the_table_covers_every_admin_command_and_button() -> None:
@@ -256,6 +257,8 @@ def seed(bot: RunningBot, sponsor: int, worker: int) -> Seeded:
         payment = await pledge_payments.record_payment(session, made.id, sponsor, 1_000, date.today(), "TRX-1")
         first = (await session.exec(text("SELECT id, month FROM pledge_months WHERE pledge_id = :p ORDER BY month"),
                                     params={"p": made.id})).first()
+        worker_id = (await session.exec(text("SELECT id FROM pledge_beneficiaries WHERE pledge_id = :p"),
+                                        params={"p": made.id})).first()[0]
         due = reminder.Reminder(recipient_id=sponsor, subject=reminder.PLEDGE_MONTH, subject_id=first[0],
                                 month=date(2099, 1, 1), kind="due", due_at=utcnow() + timedelta(days=60))
         session.add(due)
@@ -272,7 +275,7 @@ def seed(bot: RunningBot, sponsor: int, worker: int) -> Seeded:
         await session.flush()
         return {"application": application.id, "payment": payment.id, "discount": period.id,
                 "paused": paused.id, "scheduled": scheduled.id, "pledge": made.id, "reminder": due.id,
-                "ticket": ticket.id, "month": f"{current.year:04d}-{current.month:02d}"}
+                "ticket": ticket.id, "month": f"{current.year:04d}-{current.month:02d}", "worker": worker_id}
 
     ids = _run_db(bot, work)
     bot.sandbox.add_users([sponsor, worker])  # so the bot can tell them when an admin acts

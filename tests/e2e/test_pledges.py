@@ -146,6 +146,9 @@ def test_payment_recording_and_admin_verification(running_bot: RunningBot, new_u
     sponsor.send("/janji")
     assert "Sudah dibayar: 0 dari 3 bulan" in sponsor.reply().text
     sponsor.press("Catat pembayaran")
+    asked = sponsor.reply()
+    assert "untuk siapa" in asked.text and asked.button_labels[0].startswith("Semua pekerja")
+    sponsor.press("Semua pekerja")
     assert "Berapa yang sudah Anda bayar" in sponsor.reply().text
     sponsor.send("banyak")
     assert "belum bisa saya baca" in sponsor.reply().text
@@ -351,6 +354,8 @@ def test_an_admin_rejects_a_payment_with_a_reason_and_it_no_longer_counts(runnin
     sponsor.reply()
     sponsor.press("Catat pembayaran")
     sponsor.reply()
+    sponsor.press("Semua pekerja")
+    sponsor.reply()
     sponsor.press(rupiah(first_due))
     sponsor.reply()
     sponsor.press("Hari ini")
@@ -406,6 +411,8 @@ def test_a_partial_payment_is_said_aloud_and_too_much_is_refused(running_bot: Ru
     sponsor.reply()
     sponsor.press("Catat pembayaran")
     sponsor.reply()
+    sponsor.press("Semua pekerja")
+    sponsor.reply()
     sponsor.send("2jt")  # more than the whole pledge: refused, with the amount that settles it
     refused = sponsor.reply()
     assert rupiah(total) in refused.text and rupiah(total) in refused.button_labels
@@ -426,6 +433,27 @@ def test_a_partial_payment_is_said_aloud_and_too_much_is_refused(running_bot: Ru
     assert any("sudah dicatat" in t and f"sisa {month} {left}" in t for t in recorded), recorded
     assert running_bot.scalar("SELECT amount_paid FROM pledge_months WHERE pledge_id = :p ORDER BY month",
                               p=pledge_id) == 5_000
+    # A payment for the second worker only pays that worker's months
+    parts = "SELECT b.position, w.amount_paid FROM pledge_worker_months w JOIN pledge_months m ON m.id = w.month_id " \
+            "JOIN pledge_beneficiaries b ON b.id = w.beneficiary_id WHERE m.pledge_id = :p AND m.month = :m " \
+            "ORDER BY b.position"
+    sponsor.send("/janji")
+    sponsor.reply()
+    sponsor.press("Catat pembayaran")
+    sponsor.reply()
+    sponsor.press("2. B")  # the second worker, by their masked name
+    sponsor.reply()
+    sponsor.send("3.000")
+    sponsor.reply()
+    sponsor.press("Hari ini")
+    sponsor.reply()
+    sponsor.press("Lewati")
+    assert "Untuk pekerja 2: B*** S******." in sponsor.reply().text
+    sponsor.press("Ya, catat")
+    sponsor.replies()
+    assert running_bot.rows(parts, p=pledge_id, m=date.fromisoformat(str(first_month))) == [(1, 5_000), (2, 3_000)]
+    assert running_bot.scalar("SELECT beneficiary_id IS NOT NULL FROM pledge_payments WHERE pledge_id = :p "
+                              "ORDER BY id DESC", p=pledge_id) in (True, 1)
 
 
 def test_a_worker_who_shares_their_numbers_lets_the_sponsor_pay_in_jmo(running_bot: RunningBot,

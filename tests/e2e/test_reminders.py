@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.calendar import add_months, due_date, months_from_to
-
 from tests.support.e2e_steps import enroll_through_invitation, make_pledge, midday_zone, pledge_id_of
 from tests.support.running_bot import ADMIN_ID, RunningBot
 from tests.support.sim_user import SimUser

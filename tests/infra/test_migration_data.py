@@ -489,7 +489,13 @@ async def _fill_0015_worker_months(connection: AsyncConnection, state: State) ->
     payment = await _insert(connection, state, "pledge_payments", {
         "pledge_id": state.ids["pledge"], "recorded_by": ADMIN_ID, "amount": 10_000, "paid_on": date(2026, 3, 2),
         "reference": None, "created_at": datetime(2026, 3, 2, 8, 0, tzinfo=WITA), "verified_at": None,
-        "verified_by": None, "rejected_at": None, "rejected_by": None, "reject_reason": None})
+        "verified_by": None, "rejected_at": None, "rejected_by": None, "reject_reason": None,
+        "beneficiary_id": None})
+    await _insert(connection, state, "pledge_payments", {
+        "pledge_id": state.ids["pledge"], "recorded_by": ADMIN_ID, "amount": 100, "paid_on": date(2026, 3, 3),
+        "reference": "untuk Amat", "created_at": datetime(2026, 3, 3, 8, 0, tzinfo=WITA), "verified_at": None,
+        "verified_by": None, "rejected_at": None, "rejected_by": None, "reject_reason": None,
+        "beneficiary_id": state.ids["followed_worker"]})
     for part, amount in ((first, 8_400), (second, 1_600)):
         await _insert(connection, state, "pledge_payment_allocations", {
             "payment_id": payment["id"], "month_id": march["id"], "worker_month_id": part["id"], "amount": amount})
@@ -549,7 +555,8 @@ STEPS: dict[str, Step] = {
                                     _fill_0014_share_with_sponsor),
     "0015_worker_months": Step(("pledge_worker_months",), (("pledge_beneficiaries", "priced_income", 1_000_000),
                                                            ("pledge_beneficiaries", "income_choice", None),
-                                                           ("pledge_payment_allocations", "worker_month_id", None)),
+                                                           ("pledge_payment_allocations", "worker_month_id", None),
+                                                           ("pledge_payments", "beneficiary_id", None)),
                                _fill_0015_worker_months, _seeded_0015, _downgraded_0015),
 }
 

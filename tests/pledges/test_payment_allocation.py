@@ -62,3 +62,26 @@ def test_nothing_due_and_too_much_are_refused() -> None:
     assert refusal([], 16_800) == "nothing_due"
     assert refusal([UnpaidMonth(1, NOV, 16_800, 16_800)], 1) == "nothing_due"
     assert refusal(THREE, 67_201) == "too_much"
+
+
+# Two workers' parts of December and January: worker 21 (first in the pledge) and worker 22.
+PARTS = [UnpaidMonth(1, DEC, 8_400, 0, 1, 21), UnpaidMonth(2, DEC, 8_400, 0, 2, 22),
+         UnpaidMonth(3, JAN, 16_800, 0, 1, 21), UnpaidMonth(4, JAN, 16_800, 0, 2, 22)]
+
+
+def test_within_a_month_the_workers_are_paid_in_the_sponsors_order() -> None:
+    assert allocate_payment(list(reversed(PARTS)), 10_000) == [MonthPayment(1, 8_400, True),
+                                                               MonthPayment(2, 1_600, False)]
+
+
+def test_a_payment_for_one_worker_pays_only_their_months() -> None:
+    assert allocate_payment(PARTS, 20_000, only_worker=22) == [MonthPayment(2, 8_400, True),
+                                                               MonthPayment(4, 11_600, False)]
+    assert refusal_for(PARTS, 25_201, 22) == "too_much"  # more than what that worker still owes
+    assert refusal_for(PARTS, 1_000, 99) == "nothing_due"  # no such worker
+
+
+def refusal_for(unpaid: list[UnpaidMonth], amount: int, worker: int) -> str:
+    with pytest.raises(PledgeError) as caught:
+        allocate_payment(unpaid, amount, only_worker=worker)
+    return caught.value.code

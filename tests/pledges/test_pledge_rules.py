@@ -647,3 +647,34 @@ def test_the_confirmation_says_which_months_an_amount_pays_and_what_is_left() ->
     english = PAYMENT.confirmation({**values, "amount": 5_000}, "en").text
     assert "Of this, Rp5,000 is for December 2026, leaving Rp11,800 of December 2026 unpaid" in english
     assert PAYMENT.where_it_goes({**values, "open": []}, "id") == ""  # nothing known of the months: nothing said
+
+
+# Two workers' parts: December (8,400 each, worker 21's half paid) and January (16,800 each).
+TWO_WORKERS = {"pledge_id": 7, "workers": [[21, 1, "A**** F****"], [22, 2, "B*** S******"]],
+               "open": [[1, "2026-12-01", 8_400, 4_200, 1, 21], [2, "2026-12-01", 8_400, 0, 2, 22],
+                        [3, "2027-01-01", 16_800, 0, 1, 21], [4, "2027-01-01", 16_800, 0, 2, 22]]}
+
+
+def test_a_payment_for_several_workers_asks_for_whom_and_prices_the_choice() -> None:
+    assert payment_step(TWO_WORKERS) == "for"
+    asked = PAYMENT.prompt("for", TWO_WORKERS, "id")
+    assert [b.data for row in asked.buttons for b in row] == ["y:for:0", "y:for:21", "y:for:22", "y:cancel"]
+    assert [b.label for row in asked.buttons for b in row][:3] == [
+        "Semua pekerja (sisa Rp46.200)", "1. A**** F**** (sisa Rp21.000)", "2. B*** S****** (sisa Rp25.200)"]
+    second, error = PAYMENT.accept_choice(TWO_WORKERS, "for", "22", TODAY)
+    assert error is None and second["for"] == 22 and second["suggested"] == [8_400, 25_200]
+    everyone, _ = PAYMENT.accept_choice(TWO_WORKERS, "for", "0", TODAY)
+    assert everyone["suggested"] == [12_600, 46_200]  # what settles December for both, then everything
+    assert PAYMENT.accept_choice(TWO_WORKERS, "for", "99", TODAY) == (TWO_WORKERS, "stale")  # not in this pledge
+    assert payment_step(second) == "amount" and PAYMENT.back(second) == {**TWO_WORKERS, "suggested": [8_400, 25_200]}
+    # an amount for one worker is checked against what that worker owes, and said aloud for that worker
+    assert PAYMENT.accept_text(second, "30.000", TODAY) == (second, "amount_too_much")
+    done = {**second, "amount": 10_000, "paid_on": "2026-11-20", "reference": None}
+    text = PAYMENT.confirmation(done, "id").text
+    assert "Untuk pekerja 2: B*** S******." in text and "Ini melunasi: Desember 2026." in text
+    assert "Rp1.600 masuk ke Januari 2027; sisa Januari 2027 Rp15.200 belum dibayar" in text
+
+
+def test_one_worker_with_something_due_is_not_asked_about() -> None:
+    one = {**TWO_WORKERS, "workers": TWO_WORKERS["workers"][:1]}
+    assert payment_step(one) == "amount"
