@@ -50,10 +50,10 @@ async def ask_sponsor_about_income(context: BotContext, application_id: int) -> 
     now, followed = income_prices(pledge.sponsored_worker(worker), sponsored.pledge.program_list, first, discounts,
                                   question.income)
     name = context.services.cipher.decrypt(worker.name_encrypted) if worker.name_encrypted else ""
-    shown = mask_name(name) if name else context.services.texts.t(context.lang, "pledges.name_deleted")
 
-    def compose(lang: str) -> Reply:
+    def compose(lang: str) -> Reply:  # in the sponsor's language
         t = context.services.texts.t
+        shown = mask_name(name) if name else t(lang, "pledges.name_deleted")
         return Reply(t(lang, "pledges.income_question", name=shown, id=sponsored.id,
                        income=rupiah(question.income, lang), month=month_name(first, lang),
                        followed=_with_discount(context, lang, followed), minimum=_with_discount(context, lang, now)),

@@ -183,7 +183,7 @@ PAYMENT_HEADER = ["no_pembayaran", "no_janji", "no_sponsor", "pekerja_ke", "nama
 
 def worker_month_status(*, cancelled: bool, due: int, paid: int) -> str:
     """One worker's part of one month: paid, partial, due, or cancelled (the pledge stopped before it was paid)."""
-    if paid >= due and not (cancelled and paid == 0 and due > 0):
+    if paid >= due:
         return "paid"
     if cancelled:
         return "cancelled"

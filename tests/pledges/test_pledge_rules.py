@@ -29,7 +29,7 @@ from bot.pledges.rules import (
     planned_months,
 )
 from bot.pledges.sponsor_flow import SponsorFlow, next_step
-from bot.reports.export import ExportError, ExportRequest, parse_request, safe_cell, to_csv
+from bot.reports.export import ExportError, ExportRequest, parse_request, safe_cell, to_csv, worker_month_status
 from tests.support.discounts import PP50
 
 MINIMUM = (JKK, JKM)
@@ -504,6 +504,7 @@ def test_payment_back_forgets_the_latest_answer() -> None:
     ("pendaftaran", "applications"), ("daftar", "applications"), ("applications", "applications"),
     ("janji", "pledges"), ("sponsor", "pledges"), ("pledges", "pledges"), ("JANJI", "pledges"),
     ("pembayaran", "payments"), ("bayar", "payments"), ("Payments", "payments"),
+    ("bulan", "pledge_months"), ("bulan-janji", "pledge_months"), ("pledge-months", "pledge_months"),
 ])
 def test_export_kinds_in_indonesian_and_english(word: str, kind: str) -> None:
     assert parse_request([word]) == ExportRequest(kind)
@@ -515,6 +516,8 @@ def test_export_kinds_in_indonesian_and_english(word: str, kind: str) -> None:
     (["janji", "aktif"], "active"), (["janji", "batal"], "cancelled"), (["pledges", "cancelled"], "cancelled"),
     (["pembayaran", "belum"], "unverified"), (["payments", "verified"], "verified"),
     (["pembayaran", "terverifikasi"], "verified"),
+    (["bulan", "lunas"], "paid"), (["bulan", "sebagian"], "partial"), (["bulan", "belum"], "due"),
+    (["pledge-months", "cancelled"], "cancelled"),
 ])
 def test_export_status_words(words: list[str], status: str) -> None:
     assert parse_request(words).status == status
@@ -606,6 +609,16 @@ def test_export_file_names() -> None:
         "lindungi-pendaftaran-terdaftar-dari-2026-11-01-sampai-2026-11-30-2026-12-01.csv")
     assert ExportRequest("payments", None, date(2026, 11, 1)).filename(today) == (
         "lindungi-pembayaran-dari-2026-11-01-2026-12-01.csv")
+    assert ExportRequest("pledge_months", "partial").filename(today) == "lindungi-bulan-janji-sebagian-2026-12-01.csv"
+
+
+@pytest.mark.parametrize(("cancelled", "due", "paid", "status"), [
+    (False, 16_800, 16_800, "paid"), (False, 16_800, 5_000, "partial"), (False, 16_800, 0, "due"),
+    (False, 0, 0, "paid"),  # a month the discount made free owes nothing
+    (True, 16_800, 0, "cancelled"), (True, 16_800, 5_000, "cancelled"), (True, 16_800, 16_800, "paid"),
+])
+def test_a_workers_month_status_in_the_months_export(cancelled: bool, due: int, paid: int, status: str) -> None:
+    assert worker_month_status(cancelled=cancelled, due=due, paid=paid) == status
 
 
 def test_the_export_window_is_local_and_includes_the_end_date() -> None:
