@@ -54,9 +54,11 @@ async def ask_sponsor_about_income(context: BotContext, application_id: int) -> 
     def compose(lang: str) -> Reply:  # in the sponsor's language
         t = context.services.texts.t
         shown = mask_name(name) if name else t(lang, "pledges.name_deleted")
+        # Above the minimum the amounts are estimates (shared/domain §2: the JKK bracket table was not found).
         return Reply(t(lang, "pledges.income_question", name=shown, id=sponsored.id,
                        income=rupiah(question.income, lang), month=month_name(first, lang),
-                       followed=_with_discount(context, lang, followed), minimum=_with_discount(context, lang, now)),
+                       followed=_with_discount(context, lang, followed), minimum=_with_discount(context, lang, now))
+                     + "\n" + t(lang, "quote.estimate_note"),
                      rows([Button(t(lang, "pledges.income_follow_button", amount=rupiah(followed.amount, lang)),
                                   f"j:inc:{worker.id}:f:{question.income}"),
                            Button(t(lang, "pledges.income_keep_button", amount=rupiah(now.amount, lang)),

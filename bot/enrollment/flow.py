@@ -286,6 +286,8 @@ class EnrollmentFlow(ConversationFlow, name=FLOW, texts="enroll", prefix="e", st
         if sponsor is not None:
             text += "\n" + self.t(lang, "review_sponsor", sponsor=sponsor)
             text += "\n" + self.t(lang, "review_share_yes" if values.get("share") else "review_share_no")
+            if values["income"] > MINIMUM_INCOME:  # the sponsor is asked whether to pay on it (handlers/pledge_income)
+                text += "\n" + self.t(lang, "review_sponsor_income", minimum=rupiah(MINIMUM_INCOME, lang))
         locked = values.get("locked", ())
         edits = [Button(self.t(lang, f"edit_{step}"), f"e:edit:{step}") for step in EDITABLE if step not in locked]
         if "pledge_id" in values:

@@ -494,7 +494,8 @@ def test_a_worker_who_declares_a_higher_income_is_priced_on_it_if_the_sponsor_fo
     _, payloads = make_pledge(sponsor)
     pledge_id = pledge_id_of(running_bot, sponsor.id)
     worker = running_bot.sandbox.user(new_user_id())
-    enroll_through_invitation(worker, payloads[0], share=False, income="1,5 juta")
+    review = enroll_through_invitation(worker, payloads[0], share=False, income="1,5 juta")
+    assert "sponsor diberi tahu iuran sesuai penghasilan ini" in review  # the worker knows before sending
     worker.press("Kirim pendaftaran")
     worker.replies()
     first = first_pledge_month(datetime.now(ZoneInfo("Asia/Makassar")).date())
@@ -504,6 +505,7 @@ def test_a_worker_who_declares_a_higher_income_is_priced_on_it_if_the_sponsor_fo
     assert "Rp1.500.000" in question.text and f"#{pledge_id}" in question.text
     assert rupiah(followed.amount, "id") in question.text and rupiah(minimum.amount, "id") in question.text
     assert "Ahmad Fauzi" not in question.text  # the worker's name is masked outside their own chat
+    assert "perkiraan" in question.text  # above the minimum, the amounts are estimates
     parts = "SELECT m.month, w.amount_due FROM pledge_worker_months w JOIN pledge_months m ON m.id = w.month_id " \
             "JOIN pledge_beneficiaries b ON b.id = w.beneficiary_id WHERE b.pledge_id = :p AND b.position = :n " \
             "ORDER BY m.month"
@@ -514,7 +516,8 @@ def test_a_worker_who_declares_a_higher_income_is_priced_on_it_if_the_sponsor_fo
 
     # someone else's sponsor pressing the same button changes nothing
     stranger = running_bot.sandbox.user(new_user_id())
-    make_pledge(stranger)
+    stranger.send("/start")
+    stranger.replies()
     data = next(b["callback_data"] for b in question.buttons if b["text"].startswith("✅"))
     stranger.press_data(data, stranger.messages_with_buttons()[-1].message_id)
     assert "bukan untuk janji Anda" in stranger.events()[-1].text

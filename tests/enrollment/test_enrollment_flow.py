@@ -246,3 +246,11 @@ def test_a_worker_enrolling_through_an_invitation_is_asked_whether_the_sponsor_m
     assert "tidak dibagikan" in FLOW.review(kept, [], date(2026, 11, 1), "id", sponsor="Rahmat").text
     assert FLOW.accept_choice(values, "share", "maybe", TODAY)[1] == "stale"
     assert "share" not in [next_step(complete())]  # only through an invitation
+
+
+def test_a_sponsored_worker_above_the_minimum_is_told_their_sponsor_will_be_asked_about_it() -> None:
+    sponsored = {**complete(), "pledge_id": 3, "beneficiary_id": 5, "locked": ["programs"], "share": False}
+    told = "sponsor diberi tahu iuran sesuai penghasilan ini"
+    assert told in FLOW.review({**sponsored, "income": 1_500_000}, [], date(2026, 11, 1), "id", sponsor="R").text
+    assert told not in FLOW.review({**sponsored, "income": 1_000_000}, [], date(2026, 11, 1), "id", sponsor="R").text
+    assert told not in FLOW.review({**complete(), "income": 1_500_000}, [], date(2026, 11, 1), "id").text
