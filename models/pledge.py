@@ -5,8 +5,8 @@ Tables:
 - pledge_beneficiaries: the workers of a pledge; name and phone encrypted; a hashed single-use invitation; the
   income the sponsor pays on for them (the minimum, or the worker's declared income when the sponsor follows it).
 - pledge_months: the sponsor's bill for one month: due date, status, and the amount due and paid, which are its
-  workers' parts added up (written together with them, in models/pledge_payments.py and here), so reminders and
-  reports read straight from the table.
+  workers' parts added up, always written together with them (created here, paid in models/pledge_payments.py,
+  re-priced in models/pledge_workers.py), so reminders and reports read straight from the table.
 - pledge_worker_months: one worker's part of a month: what it costs for that worker (after their discount), the
   discount, and what was paid toward it.
 - pledge_payments: what the sponsor says they paid (amount, date, reference), applied to the oldest unpaid months
