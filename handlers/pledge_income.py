@@ -20,7 +20,7 @@ from bot.core.logs import user_ref
 from bot.core.replies import Button, Reply, rows
 from bot.pledges.rules import MonthDue, PledgeError, income_prices
 from handlers import replies
-from handlers.common import notify_user_with
+from handlers.common import notify_user, notify_user_with
 from handlers.context import BotApplication, BotContext
 from models import pledge, pledge_workers
 from models.discount import rules
@@ -74,8 +74,9 @@ async def income_chosen(update: Update, context: BotContext) -> None:
     current = month_start(context.today())
     try:
         async with context.services.db.transaction() as session:
+            discounts = await rules(session)
             worker, changed = await pledge_workers.choose_income(session, int(worker_id), user_id, CHOICES[choice],
-                                                                 int(income), current, await rules(session))
+                                                                 int(income), current, discounts)
             seen = await pledge.overview(session, await session.get(pledge.Pledge, worker.pledge_id))
     except PledgeError as error:
         if error.code == "not_yours":
@@ -96,6 +97,14 @@ async def income_chosen(update: Update, context: BotContext) -> None:
         await replies.edit(message, Reply(text, ()))
     else:
         await replies.send(context, update.effective_chat.id, Reply(text, ()))
+    if worker.worker_user_id is not None:  # the worker hears what their sponsor covers, and on which income
+        covered, declared = income_prices(pledge.sponsored_worker(worker), seen.pledge.program_list,
+                                          max(current, seen.pledge.first_month), discounts, int(income))
+        key = "pledges.income_worker_followed" if choice == "f" else "pledges.income_worker_minimum"
+        await notify_user(context, worker.worker_user_id, key, id=seen.id,
+                          income=lambda lang: rupiah(int(income), lang),
+                          amount=lambda lang: rupiah(covered.amount, lang),
+                          declared=lambda lang: rupiah(declared.amount, lang))
 
 
 def register(app: BotApplication) -> None:

@@ -488,8 +488,8 @@ def test_a_worker_who_shares_their_numbers_lets_the_sponsor_pay_in_jmo(running_b
     assert "tidak dibagikan ke sponsor" in worker.reply().text
 
 
-def test_a_worker_who_declares_a_higher_income_is_priced_on_it_if_the_sponsor_follows(running_bot: RunningBot,
-                                                                                    new_user_id) -> None:  # noqa: ANN001
+def test_a_higher_declared_income_is_followed_or_not_as_the_sponsor_chooses_and_the_worker_is_told(
+        running_bot: RunningBot, new_user_id) -> None:  # noqa: ANN001
     sponsor = running_bot.sandbox.user(new_user_id(), first_name="Rahmat")
     _, payloads = make_pledge(sponsor)
     pledge_id = pledge_id_of(running_bot, sponsor.id)
@@ -533,7 +533,26 @@ def test_a_worker_who_declares_a_higher_income_is_priced_on_it_if_the_sponsor_fo
     assert running_bot.scalar(totals, p=pledge_id) == total_before + sum(n - o for (_, o), (_, n) in zip(before, after))
     assert running_bot.rows("SELECT priced_income, income_choice FROM pledge_beneficiaries WHERE pledge_id = :p "
                             "AND position = 1", p=pledge_id) == [(1_500_000, "follow")]
+    told = [m.text for m in worker.replies()]  # the worker hears it, with the income they declared
+    assert any("sesuai penghasilan yang Anda laporkan, Rp1.500.000" in t and rupiah(followed.amount, "id") in t
+               for t in told), told
     # pressed again, or the other button after: recorded once
     sponsor.press_data(data, question.message_id)
     assert "sudah dicatat sebelumnya" in sponsor.events()[-1].text
     assert running_bot.rows(parts, p=pledge_id, n=1) == after
+
+    # The second worker declares 2 juta; the sponsor keeps the minimum, and the worker is told both amounts.
+    second = running_bot.sandbox.user(new_user_id())
+    enroll_through_invitation(second, payloads[1], share=False, income="2 juta")
+    second.press("Kirim pendaftaran")
+    second.replies()
+    asked = next(m for m in sponsor.replies() if "Rp2.000.000" in m.text)
+    sponsor.press("Tetap minimum", asked)
+    assert "tetap sesuai penghasilan minimum" in sponsor.reply().text
+    assert running_bot.rows(parts, p=pledge_id, n=2) == others
+    on_two_million = month_amounts([SponsoredWorker("marbot", False, 2_000_000)], ("jkk", "jkm"), first, 1, PP50)[0]
+    told = [m.text for m in second.replies()]
+    assert any("pada penghasilan minimum" in t and rupiah(minimum.amount, "id") in t
+               and rupiah(on_two_million.amount, "id") in t for t in told), told
+    assert running_bot.rows("SELECT priced_income, income_choice FROM pledge_beneficiaries WHERE pledge_id = :p "
+                            "AND position = 2", p=pledge_id) == [(1_000_000, "minimum")]
