@@ -13,12 +13,11 @@ import logging
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.core.calendar import month_start
 from bot.core.formatting import month_name, rupiah
 from bot.core.identity import mask_name
 from bot.core.logs import user_ref
 from bot.core.replies import Button, Reply, rows
-from bot.pledges.rules import MonthDue, PledgeError, income_prices
+from bot.pledges.rules import MonthDue, PledgeError, income_prices, repricing_from
 from handlers import replies
 from handlers.common import notify_user, notify_user_with
 from handlers.context import BotApplication, BotContext
@@ -46,7 +45,7 @@ async def ask_sponsor_about_income(context: BotContext, application_id: int) -> 
     if question is None or question.overview.pledge.sponsor_id is None:
         return
     worker, sponsored = question.beneficiary, question.overview
-    first = max(month_start(context.today()), sponsored.pledge.first_month)
+    first = repricing_from(context.today(), sponsored.pledge.first_month)
     now, followed = income_prices(pledge.sponsored_worker(worker), sponsored.pledge.program_list, first, discounts,
                                   question.income)
     name = context.services.cipher.decrypt(worker.name_encrypted) if worker.name_encrypted else ""
@@ -71,12 +70,11 @@ async def income_chosen(update: Update, context: BotContext) -> None:
     query = update.callback_query
     _, _, worker_id, choice, income = query.data.split(":")
     user_id = update.effective_user.id
-    current = month_start(context.today())
     try:
         async with context.services.db.transaction() as session:
             discounts = await rules(session)
             worker, changed = await pledge_workers.choose_income(session, int(worker_id), user_id, CHOICES[choice],
-                                                                 int(income), current, discounts)
+                                                                 int(income), context.today(), discounts)
             seen = await pledge.overview(session, await session.get(pledge.Pledge, worker.pledge_id))
     except PledgeError as error:
         if error.code == "not_yours":
@@ -85,10 +83,12 @@ async def income_chosen(update: Update, context: BotContext) -> None:
         await query.answer(context.t(key), show_alert=True)
         return
     await query.answer()
+    # What the sponsor now pays a month for this worker, and what the declared income would cost
+    covered, declared = income_prices(pledge.sponsored_worker(worker), seen.pledge.program_list,
+                                      repricing_from(context.today(), seen.pledge.first_month), discounts, int(income))
     name = context.services.cipher.decrypt(worker.name_encrypted) if worker.name_encrypted else ""
     shown = mask_name(name) if name else context.t("pledges.name_deleted")
-    following = next((part for month, part in seen.parts_of(worker) if month.month >= current), None)
-    amount = rupiah(following.amount_due if following else 0, context.lang)
+    amount = rupiah(covered.amount, context.lang)
     text = context.t("pledges.income_followed", name=shown, amount=amount, months=changed, id=seen.id,
                      outstanding=rupiah(seen.outstanding, context.lang)) if choice == "f" \
         else context.t("pledges.income_kept", name=shown, amount=amount)
@@ -98,8 +98,6 @@ async def income_chosen(update: Update, context: BotContext) -> None:
     else:
         await replies.send(context, update.effective_chat.id, Reply(text, ()))
     if worker.worker_user_id is not None:  # the worker hears what their sponsor covers, and on which income
-        covered, declared = income_prices(pledge.sponsored_worker(worker), seen.pledge.program_list,
-                                          max(current, seen.pledge.first_month), discounts, int(income))
         key = "pledges.income_worker_followed" if choice == "f" else "pledges.income_worker_minimum"
         await notify_user(context, worker.worker_user_id, key, id=seen.id,
                           income=lambda lang: rupiah(int(income), lang),

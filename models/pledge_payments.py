@@ -78,7 +78,8 @@ async def _apply(session: AsyncSession, payment_id: int,
                  parts: dict[int | None, tuple[PledgeWorkerMonth, PledgeMonth]],
                  shares: Sequence[MonthPayment]) -> None:
     """Where a payment's money lands: each share on its worker's month and on the month's total. A month whose
-    workers are all paid gets status paid, and its pending reminders are cancelled."""
+    workers are all paid gets status paid, and its pending reminders are cancelled. `parts` holds every worker's
+    part of every month still due, so whether a month is now paid needs no further query."""
     now = utcnow()
     touched: dict[int, PledgeMonth] = {}
     for share in shares:
@@ -89,19 +90,13 @@ async def _apply(session: AsyncSession, payment_id: int,
         session.add(PledgePaymentAllocation(payment_id=payment_id, month_id=month.id, worker_month_id=part.id,
                                             amount=share.applied))
         touched[month.id or 0] = month
-    await session.flush()
     paid = []
-    for month in touched.values():
-        if await _all_parts_paid(session, month):
+    for month_id, month in touched.items():
+        if all(part.paid_in_full for part, of in parts.values() if of.id == month_id):
             month.status, month.paid_at = MONTH_PAID, now
             paid.append(month.id)
         session.add(month)
     await reminder.cancel_months(session, reminder.PLEDGE_MONTH, paid)
-
-
-async def _all_parts_paid(session: AsyncSession, month: PledgeMonth) -> bool:
-    parts = (await session.exec(select(PledgeWorkerMonth).where(PledgeWorkerMonth.month_id == month.id))).all()
-    return all(part.paid_in_full for part in parts) if parts else month.amount_paid >= month.amount_due
 
 
 async def pay_month_from_reminder(session: AsyncSession, month_id: int, sponsor_id: int, paid_on: date,

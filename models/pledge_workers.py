@@ -13,7 +13,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.contributions.rules import MINIMUM_INCOME, Discount
-from bot.pledges.rules import INVITE_LIFETIME, PledgeError, invite_hash, month_amounts, new_invite_token
+from bot.pledges.rules import (
+    INVITE_LIFETIME,
+    PledgeError,
+    invite_hash,
+    month_amounts,
+    new_invite_token,
+    repricing_from,
+)
 from models import audit
 from models.base import utcnow
 from models.enrollment import EnrollmentApplication
@@ -148,9 +155,11 @@ class IncomeQuestion:
 async def income_to_ask(session: AsyncSession, application_id: int) -> IncomeQuestion | None:
     """The question for the sponsor when this application's worker is sponsored, declared an income above the
     minimum, and the sponsor has not answered for them yet; None otherwise."""
-    found = await sponsorship_of_application(session, application_id)
     application = await session.get(EnrollmentApplication, application_id)
-    if found is None or application is None or application.income <= MINIMUM_INCOME:
+    if application is None or application.income <= MINIMUM_INCOME:
+        return None
+    found = await sponsorship_of_application(session, application_id)
+    if found is None:
         return None
     sponsored, beneficiary = found
     if beneficiary.income_choice is not None or sponsored.pledge.sponsor_id is None:
@@ -159,12 +168,12 @@ async def income_to_ask(session: AsyncSession, application_id: int) -> IncomeQue
 
 
 async def choose_income(session: AsyncSession, beneficiary_id: int, sponsor_id: int, choice: str, income: int,
-                        from_month: date, discounts: Sequence[Discount]) -> tuple[PledgeBeneficiary, int]:
+                        today: date, discounts: Sequence[Discount]) -> tuple[PledgeBeneficiary, int]:
     """Record the sponsor's answer for one worker, once; following the income re-prices that worker's parts of the
-    months from `from_month` on that nothing has been paid toward yet (with the discounts in force), and the months'
-    totals with them. Returns the worker and how many months changed. Raises PledgeError: not_yours (someone else's
-    worker or an unknown id), cancelled, decided (answered already), changed (the worker's income is no longer
-    `income`)."""
+    months from bot.pledges.rules.repricing_from on that nothing has been paid toward yet (with the discounts in
+    force), and the months' totals with them. Returns the worker and how many months changed. Raises PledgeError:
+    not_yours (someone else's worker or an unknown id), cancelled, decided (answered already), changed (the worker's
+    income is no longer `income`)."""
     beneficiary = await session.get(PledgeBeneficiary, beneficiary_id, with_for_update=True)
     pledge = await owned(session, beneficiary.pledge_id, sponsor_id, for_update=True) if beneficiary else None
     if beneficiary is None or pledge is None or choice not in (INCOME_FOLLOW, INCOME_MINIMUM):
@@ -180,7 +189,7 @@ async def choose_income(session: AsyncSession, beneficiary_id: int, sponsor_id: 
     changed = 0
     if choice == INCOME_FOLLOW:
         beneficiary.priced_income = income
-        changed = await _reprice(session, pledge, beneficiary, from_month, discounts)
+        changed = await _reprice(session, pledge, beneficiary, repricing_from(today, pledge.first_month), discounts)
     session.add(beneficiary)
     await audit.record(session, sponsor_id, f"pledge.income_{choice}", f"pledge:{pledge.id}",
                        worker=beneficiary.position, months=changed)

@@ -128,12 +128,14 @@ async def _workers_by_status(session: AsyncSession, today: date) -> dict[str, in
         .where(PledgePayment.verified_at.is_(None), PledgeMonth.month == this_month))).all())
     months: dict[int, list[PaidMonth]] = {}
     for part_id, worker_id, month, due, paid in parts:
-        months.setdefault(worker_id, []).append(PaidMonth(month, due, bool(paid), bool(paid) and part_id not in waiting))
+        months.setdefault(worker_id, []).append(
+            PaidMonth(month, due, bool(paid), bool(paid) and part_id not in waiting))
     registered = sum(count for _opened, status, count in groups if status == REGISTERED)
     for seen in months.values():
         counts[worker_status(opened=True, application_status=REGISTERED, months=seen, today=today)] += 1
     # a registered worker with no month yet to count stands as registered
-    counts[worker_status(opened=True, application_status=REGISTERED, months=(), today=today)] += registered - len(months)
+    without_months = registered - len(months)
+    counts[worker_status(opened=True, application_status=REGISTERED, months=(), today=today)] += without_months
     return counts
 
 

@@ -2,9 +2,9 @@
 stores the decision).
 
 A payment fills the oldest unpaid months first, and within a month the workers in the sponsor's order; or only the
-month a reminder's "Sudah bayar" names; or only the months of the one worker the sponsor chose. A month (or a worker's part of it) is paid once what was paid reaches what
-is due. A payment is refused when it is not positive, when nothing is due,
-or when it is more than everything still due (the sponsor extends the pledge first).
+month a reminder's "Sudah bayar" names; or only the months of the one worker the sponsor chose. A month (or a
+worker's part of it) is paid once what was paid reaches what is due. A payment is refused when it is not positive,
+when nothing is due, or when it is more than everything still due (the sponsor extends the pledge first).
 """
 
 from __future__ import annotations

@@ -119,6 +119,12 @@ def sponsor_number(first_pledge_id: int) -> str:
     return f"SP-{first_pledge_id:05d}"
 
 
+def repricing_from(today: date, first_month: date) -> date:
+    """A followed income prices a worker's unpaid months from this one on: the current month, or the pledge's first
+    month when it starts later (months already past keep the price they were due at)."""
+    return max(month_start(today), first_month)
+
+
 def income_prices(worker: SponsoredWorker, programs: Iterable[str], month: date, discounts: Iterable[Discount],
                   income: int) -> tuple[MonthDue, MonthDue]:
     """One worker's `month` as the sponsor pays it now, and as it would be on the worker's declared `income`."""

@@ -21,6 +21,7 @@ from tests.support.e2e_steps import (
     enroll_through_invitation,
     make_pledge,
     nik_for,
+    pay_until_confirmation,
     pledge_id_of,
     pledge_until_review,
     register_application,
@@ -350,18 +351,7 @@ def test_an_admin_rejects_a_payment_with_a_reason_and_it_no_longer_counts(runnin
     pledge_id = pledge_id_of(running_bot, sponsor.id)
     first_due = running_bot.scalar("SELECT amount_due FROM pledge_months WHERE pledge_id = :p ORDER BY month",
                                    p=pledge_id)
-    sponsor.send("/janji")
-    sponsor.reply()
-    sponsor.press("Catat pembayaran")
-    sponsor.reply()
-    sponsor.press("Semua pekerja")
-    sponsor.reply()
-    sponsor.press(rupiah(first_due))
-    sponsor.reply()
-    sponsor.press("Hari ini")
-    sponsor.reply()
-    sponsor.press("Lewati")
-    sponsor.reply()
+    pay_until_confirmation(sponsor, rupiah(first_due))
     sponsor.press("Ya, catat")
     sponsor.replies()
     sponsor.send("/janji")
@@ -437,18 +427,8 @@ def test_a_partial_payment_is_said_aloud_and_too_much_is_refused(running_bot: Ru
     parts = "SELECT b.position, w.amount_paid FROM pledge_worker_months w JOIN pledge_months m ON m.id = w.month_id " \
             "JOIN pledge_beneficiaries b ON b.id = w.beneficiary_id WHERE m.pledge_id = :p AND m.month = :m " \
             "ORDER BY b.position"
-    sponsor.send("/janji")
-    sponsor.reply()
-    sponsor.press("Catat pembayaran")
-    sponsor.reply()
-    sponsor.press("2. B")  # the second worker, by their masked name
-    sponsor.reply()
-    sponsor.send("3.000")
-    sponsor.reply()
-    sponsor.press("Hari ini")
-    sponsor.reply()
-    sponsor.press("Lewati")
-    assert "Untuk pekerja 2: B*** S******." in sponsor.reply().text
+    confirmation = pay_until_confirmation(sponsor, "3.000", who="2. B")  # the second worker, by their masked name
+    assert "Untuk pekerja 2: B*** S******." in confirmation.text
     sponsor.press("Ya, catat")
     sponsor.replies()
     assert running_bot.rows(parts, p=pledge_id, m=date.fromisoformat(str(first_month))) == [(1, 5_000), (2, 3_000)]

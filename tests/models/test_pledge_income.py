@@ -67,9 +67,9 @@ async def worker_prices(db: Database, pledge_id: int) -> dict[tuple[int, date], 
 
 
 async def answer(db: Database, worker_id: int, choice: str, income: int, *, sponsor: int = SPONSOR,
-                 from_month: date = DEC) -> int:
+                 today: date = date(2026, 12, 4)) -> int:
     async with db.transaction() as session:
-        _, changed = await choose_income(session, worker_id, sponsor, choice, income, from_month, PP50)
+        _, changed = await choose_income(session, worker_id, sponsor, choice, income, today, PP50)
     return changed
 
 
@@ -79,7 +79,7 @@ async def refused(db: Database, worker_id: int, choice: str, income: int, *, spo
     return caught.value.code
 
 
-async def test_following_the_income_reprices_that_workers_unpaid_months_from_the_month_given(db: Database) -> None:
+async def test_following_the_income_reprices_that_workers_unpaid_months_from_this_month_on(db: Database) -> None:
     pledge_id, worker, application = await sponsored_worker_applies(db, 1_500_000)
     async with db.session() as session:
         asked = await income_to_ask(session, application)
@@ -89,7 +89,7 @@ async def test_following_the_income_reprices_that_workers_unpaid_months_from_the
     assert await answer(db, worker, INCOME_FOLLOW, 1_500_000) == 2  # December and January
     after = await worker_prices(db, pledge_id)
     # 1% of 1,500,000 for JKK plus 6,800 for JKM is 21,800: half of it in December, all of it in January
-    assert after[worker, NOV] == before[worker, NOV]  # before the month given: as it was
+    assert after[worker, NOV] == before[worker, NOV]  # before this month: as it was
     assert after[worker, DEC] == (10_900, 10_900, 0) and after[worker, JAN] == (21_800, 0, 0)
     assert {k: v for k, v in after.items() if k[0] != worker} == {k: v for k, v in before.items() if k[0] != worker}
     async with db.session() as session:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
+from bot.devtools.telegram_standin.records import ChatMessage
 from tests.support.running_bot import ADMIN_ID, RunningBot
 from tests.support.sim_user import SimUser
 
@@ -72,6 +73,23 @@ def make_pledge(sponsor: SimUser, months: str = "3 bulan") -> tuple[str, list[st
     texts = [m.text for m in sponsor.replies()]
     payloads = [found for text in texts for found in re.findall(r"start=(inv_[\w-]+)", text)]
     return review, payloads
+
+
+def pay_until_confirmation(sponsor: SimUser, amount: str, *, who: str = "Semua pekerja") -> ChatMessage:
+    """From /janji, record a payment made today without a reference, up to its confirmation (returned): `who` is the
+    label of the button that picks the workers, `amount` is typed."""
+    sponsor.send("/janji")
+    sponsor.reply()
+    sponsor.press("Catat pembayaran")
+    sponsor.reply()
+    sponsor.press(who)
+    sponsor.reply()
+    sponsor.send(amount)
+    sponsor.reply()
+    sponsor.press("Hari ini")
+    sponsor.reply()
+    sponsor.press("Lewati")
+    return sponsor.reply()
 
 
 def pledge_id_of(bot: RunningBot, sponsor_id: int) -> int:
